@@ -1,0 +1,55 @@
+using TorchSharp;
+using VaeOnnx.Training.Model;
+using static TorchSharp.torch;
+
+namespace VaeOnnx.Training.Objective;
+
+/// <summary>
+/// The negative evidence lower bound, -E_q[log p(x|z)] + KL(q(z|x) || p(z)), per sample, with one z draw.
+/// Bernoulli: binary cross-entropy on logits summed over features (continuous targets in [0,1] allowed, as in the
+/// classic Fashion-MNIST VAE). Gaussian: the exact Gaussian negative log-likelihood with a per-feature log-variance.
+/// </summary>
+public static class ElboLoss
+{
+    private static readonly double Log2Pi = Math.Log(2 * Math.PI);
+
+    /// <summary>KL(N(mu, exp(logvar)) || N(0, I)) = -1/2 * sum(1 + logvar - mu^2 - exp(logvar)), per sample [N].</summary>
+    public static Tensor KlToStandardNormal(Tensor mu, Tensor logvar)
+    {
+        using var scope = NewDisposeScope();
+        return (-0.5 * (1 + logvar - mu.square() - logvar.exp()).sum(1)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>KL per latent dimension, [N, L]: used to count active units.</summary>
+    public static Tensor KlPerDimension(Tensor mu, Tensor logvar)
+    {
+        using var scope = NewDisposeScope();
+        return (-0.5 * (1 + logvar - mu.square() - logvar.exp())).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>-log p(x | decoded) per sample [N].</summary>
+    /// <param name="likelihood">"bernoulli" (decoded are logits) or "gaussian" (decoded is the mean).</param>
+    /// <param name="decoded">Decoder output [N, D].</param>
+    /// <param name="x">Targets [N, D] in the model's (scaled) space.</param>
+    /// <param name="decoderLogVar">Per-feature log-variance [D] of a Gaussian decoder; ignored for Bernoulli.</param>
+    public static Tensor ReconstructionNll(string likelihood, Tensor decoded, Tensor x, Tensor decoderLogVar)
+    {
+        using var scope = NewDisposeScope();
+        Tensor nll;
+        if (likelihood == "bernoulli")
+        {
+            nll = nn.functional.binary_cross_entropy_with_logits(decoded, x, reduction: nn.Reduction.None).sum(1);
+        }
+        else
+        {
+            var sq = (x - decoded).square();
+            nll = 0.5 * (sq * (-decoderLogVar).exp() + decoderLogVar + Log2Pi).sum(1);
+        }
+        return nll.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Both terms for one forward pass.</summary>
+    public static ElboTerms Compute(VariationalAutoencoder model, VaeForward forward, Tensor x) =>
+        new(ReconstructionNll(model.Architecture.Likelihood, forward.Decoded, x, model.decoder_logvar),
+            KlToStandardNormal(forward.Mu, forward.LogVar));
+}
