@@ -1,4 +1,3 @@
-using System.CommandLine;
+using VaeOnnx.Cli;
 
-var root = new RootCommand("vae: train variational autoencoders in C#, export them to ONNX, score them through ML.NET.");
-return root.Parse(args).Invoke();
+return VaeCommandLine.Invoke(args, Console.Out, Console.Error);

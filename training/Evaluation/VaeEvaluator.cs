@@ -1,4 +1,5 @@
 using TorchSharp;
+using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Data;
 using VaeOnnx.Training.Model;
 using VaeOnnx.Training.Objective;
@@ -37,7 +38,7 @@ public static class VaeEvaluator
             var z = VariationalAutoencoder.Reparameterize(mu, logvar, eps);
             var decoded = model.decoder.forward(z);
             recon += ElboLoss.ReconstructionNll(model.Architecture.Likelihood, decoded, x, model.decoder_logvar).to_type(ScalarType.Float64).sum().item<double>();
-            var perDim = ElboLoss.KlPerDimension(mu, logvar).to_type(ScalarType.Float64).sum(0);
+            var perDim = ElboLoss.KlPerDimension(mu, logvar).to_type(ScalarType.Float64).sum(dim: 0);
             var perDimValues = perDim.data<double>().ToArray();
             for (int j = 0; j < perDimValues.Length; j++) klPerDim[j] += perDimValues[j];
             kl += perDimValues.Sum();
@@ -102,6 +103,20 @@ public static class VaeEvaluator
             total += (logWeights.logsumexp(1) - Math.Log(samples)).sum().item<double>();
         }
         return total / rows;
+    }
+
+    /// <summary>The figures <c>vae eval</c> reports: test negative ELBO with its parts, active units and (when <paramref name="iwSamples"/> &gt; 0) the IWAE estimate.</summary>
+    public static EvaluationSummary Summarize(VariationalAutoencoder model, VaeDataset test, int iwSamples, int iwRows,
+        long seed, int batchSize, double samplesPerSecond)
+    {
+        var elbo = NegativeElbo(model, test, batchSize, seed);
+        double? iw = iwSamples > 0 ? ImportanceWeightedLogPx(model, test, iwSamples, iwRows, seed) : null;
+        return new EvaluationSummary
+        {
+            TestNegElbo = elbo.NegElbo, TestRecon = elbo.Reconstruction, TestKl = elbo.Kl, ActiveUnits = elbo.ActiveUnits,
+            IwLogPx = iw, IwSamples = iwSamples, IwRows = iwSamples > 0 ? Math.Min(iwRows, test.Rows) : 0,
+            SamplesPerSecond = samplesPerSecond,
+        };
     }
 
     /// <summary>Rows [start, start + count) of a data set as a [count, D] tensor (one copy from the managed block).</summary>

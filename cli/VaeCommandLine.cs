@@ -1,0 +1,59 @@
+using System.CommandLine;
+using VaeOnnx.Cli.Commands;
+
+namespace VaeOnnx.Cli;
+
+/// <summary>
+/// The <c>vae</c> command tree and its exit-code contract: 0 success, 1 a failure while running (bad file, bad data),
+/// 2 a usage error (unknown option, bad value), 130 interrupted by Ctrl-C.
+/// </summary>
+public static class VaeCommandLine
+{
+    /// <summary>Exit code of a usage error.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Exit code of a failure while running.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Exit code after Ctrl-C (128 + SIGINT), as shells expect.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Prints the stack trace of a failure; off by default so users see one clear line.</summary>
+    public static readonly Option<bool> Verbose = new("--verbose") { Description = "Print stack traces of errors.", Recursive = true };
+
+    /// <summary>Builds the root command with every subcommand.</summary>
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("vae: train variational autoencoders in C#, export them to ONNX, score them through ML.NET.")
+        {
+            Verbose,
+            TrainCommand.Create(),
+            EvalCommand.Create(),
+        };
+        return root;
+    }
+
+    /// <summary>Parses and runs <paramref name="args"/>, writing to the given streams; returns the exit code.</summary>
+    public static int Invoke(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = Create();
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            error.WriteLine($"error: {parse.Errors[0].Message}");
+            var command = parse.CommandResult.Command;
+            var name = command is RootCommand ? "vae" : $"vae {command.Name}";
+            error.WriteLine($"Run '{name} --help' for usage.");
+            return UsageError;
+        }
+        var configuration = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            EnableDefaultExceptionHandler = false,
+            // Ctrl-C cancels the token handed to the command; commands that can stop cleanly do so. Give them time.
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(60),
+        };
+        return parse.Invoke(configuration);
+    }
+}
