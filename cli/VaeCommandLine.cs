@@ -33,6 +33,16 @@ public static class VaeCommandLine
         return root;
     }
 
+    /// <summary>One line per parse error, prefixed with the option it concerns so the user knows what to fix.</summary>
+    private static string Describe(System.CommandLine.Parsing.ParseError error)
+    {
+        var message = string.Join(" ", error.Message.Split(['\n', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        for (var result = error.SymbolResult; result is not null; result = result.Parent)
+            if (result is System.CommandLine.Parsing.OptionResult option)
+                return message.Contains(option.Option.Name, StringComparison.Ordinal) ? message : $"{option.Option.Name}: {message}";
+        return message;
+    }
+
     /// <summary>Parses and runs <paramref name="args"/>, writing to the given streams; returns the exit code.</summary>
     public static int Invoke(string[] args, TextWriter output, TextWriter error)
     {
@@ -40,7 +50,7 @@ public static class VaeCommandLine
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            error.WriteLine($"error: {parse.Errors[0].Message}");
+            error.WriteLine("error: " + string.Join("; ", parse.Errors.Select(Describe)));
             var command = parse.CommandResult.Command;
             var name = command is RootCommand ? "vae" : $"vae {command.Name}";
             error.WriteLine($"Run '{name} --help' for usage.");

@@ -72,12 +72,13 @@ public static class TrainCommand
             };
             if (patienceValue > 0 && source.ValidationFraction <= 0)
                 throw new CommandUsageException("--patience needs a validation split: set --validation to a fraction above 0.");
+            var hiddenSizes = ParseHidden(parse.GetValue(hidden)!);
             var trainingData = TrainingDataLoader.Load(source, parse.GetValue(likelihood)!);
             var architecture = new VaeArchitecture
             {
                 Kind = parse.GetValue(arch)!,
                 InputShape = trainingData.Train.ImageShape ?? [trainingData.Train.FeatureCount],
-                Hidden = ParseHidden(parse.GetValue(hidden)!),
+                Hidden = hiddenSizes,
                 LatentDim = parse.GetValue(latent),
                 Activation = parse.GetValue(activation)!,
                 Likelihood = parse.GetValue(likelihood)!,

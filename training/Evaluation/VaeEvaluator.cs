@@ -26,13 +26,14 @@ public static class VaeEvaluator
         model.eval();
         using var noGrad = no_grad();
         using var generator = new Generator((ulong)seed);
+        using var all = AsTensor(data);
         double recon = 0, kl = 0;
         var klPerDim = new double[model.Architecture.LatentDim];
         for (int start = 0; start < data.Rows; start += batchSize)
         {
             using var scope = NewDisposeScope();
             int n = Math.Min(batchSize, data.Rows - start);
-            var x = RowBlock(data, start, n);
+            var x = all.narrow(0, start, n);
             var (mu, logvar) = model.encoder.forward(x);
             var eps = randn(mu.shape, generator: generator);
             var z = VariationalAutoencoder.Reparameterize(mu, logvar, eps);
@@ -79,12 +80,13 @@ public static class VaeEvaluator
         int latent = model.Architecture.LatentDim;
         int rowsPerBlock = Math.Max(1, decoderRows / samples);
         int samplesPerPass = Math.Min(samples, decoderRows);
+        using var all = AsTensor(data);
         double total = 0;
         for (int start = 0; start < rows; start += rowsPerBlock)
         {
             using var scope = NewDisposeScope();
             int n = Math.Min(rowsPerBlock, rows - start);
-            var x = RowBlock(data, start, n);
+            var x = all.narrow(0, start, n);
             var (mu, logvar) = model.encoder.forward(x);
             var logWeights = empty(n, samples, dtype: ScalarType.Float64);
             for (int k0 = 0; k0 < samples; k0 += samplesPerPass)
@@ -119,7 +121,6 @@ public static class VaeEvaluator
         };
     }
 
-    /// <summary>Rows [start, start + count) of a data set as a [count, D] tensor (one copy from the managed block).</summary>
-    public static Tensor RowBlock(VaeDataset data, int start, int count) =>
-        tensor(data.Features.AsSpan(start * data.FeatureCount, count * data.FeatureCount).ToArray(), [count, data.FeatureCount]);
+    /// <summary>The whole data set as one [rows, D] tensor (a single copy of the managed block).</summary>
+    public static Tensor AsTensor(VaeDataset data) => tensor(data.Features, [data.Rows, data.FeatureCount]);
 }

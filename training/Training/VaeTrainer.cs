@@ -95,7 +95,7 @@ public sealed class VaeTrainer
         var totalTimer = Stopwatch.StartNew();
         long samplesThisRun = 0;
 
-        using var all = tensor(data.Train.Features, [rows, data.Train.FeatureCount]);
+        using var all = VaeEvaluator.AsTensor(data.Train);
         using var generator = new Generator((ulong)options.Seed);
         string stopReason = "completed";
         try
