@@ -39,6 +39,7 @@ public static class TrainCommand
         var validation = new Option<double?>("--validation") { Description = "Fraction of training rows held out for validation (default 0, or 0.1 with --patience)." };
         var label = new Option<string?>("--label-column") { Description = "CSV: label column set aside from the features." };
         var maxTrain = new Option<int?>("--max-train-rows") { Description = "Use only the first N training rows (quick runs)." };
+        var maxTest = new Option<int?>("--max-test-rows") { Description = "Use only the first N test rows (quick runs)." };
         var iwSamples = new Option<int>("--iw-samples") { Description = "Importance samples K of the final log p(x) estimate (0 = skip).", DefaultValueFactory = _ => 1000 };
         var iwRows = new Option<int>("--iw-rows") { Description = "Test rows the log p(x) estimate averages over.", DefaultValueFactory = _ => 1000 };
         var output = new Option<string>("--out") { Description = "Checkpoint folder.", DefaultValueFactory = _ => "runs/vae" };
@@ -54,7 +55,7 @@ public static class TrainCommand
             """)
         {
             data, arch, hidden, latent, activation, likelihood, gaussianVariance, beta, warmup, epochs, batch, lr, seed, threads,
-            patience, validation, label, maxTrain, iwSamples, iwRows, output, resume, json,
+            patience, validation, label, maxTrain, maxTest, iwSamples, iwRows, output, resume, json,
         };
         command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Run(parse, () =>
         {
@@ -68,6 +69,7 @@ public static class TrainCommand
                 LabelColumn = parse.GetValue(label),
                 ValidationFraction = parse.GetValue(validation) ?? (patienceValue > 0 ? 0.1 : 0.0),
                 MaxTrainRows = parse.GetValue(maxTrain),
+                MaxTestRows = parse.GetValue(maxTest),
                 Seed = parse.GetValue(seed),
             };
             if (patienceValue > 0 && source.ValidationFraction <= 0)

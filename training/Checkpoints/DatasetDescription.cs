@@ -19,6 +19,20 @@ public sealed record DatasetDescription
     [JsonPropertyName("feature_names")] public IReadOnlyList<string>? FeatureNames { get; init; }
     /// <summary>Label column of tabular data, if one was set aside.</summary>
     [JsonPropertyName("label_column")] public string? LabelColumn { get; init; }
+    /// <summary>"idx" (an MNIST-family folder) or "csv".</summary>
+    [JsonPropertyName("format")] public string Format { get; init; } = "idx";
+    /// <summary>Fraction of training rows held out for validation.</summary>
+    [JsonPropertyName("validation_fraction")] public double ValidationFraction { get; init; }
+    /// <summary>CSV: fraction of rows held out for test.</summary>
+    [JsonPropertyName("test_fraction")] public double TestFraction { get; init; }
+    /// <summary>Seed of the splits.</summary>
+    [JsonPropertyName("split_seed")] public long SplitSeed { get; init; }
+    /// <summary>Training rows were limited to the first N, when set.</summary>
+    [JsonPropertyName("max_train_rows")] public int? MaxTrainRows { get; init; }
+    /// <summary>Test rows were limited to the first N, when set.</summary>
+    [JsonPropertyName("max_test_rows")] public int? MaxTestRows { get; init; }
+    /// <summary>Image shape [C,H,W] for image data.</summary>
+    [JsonPropertyName("image_shape")] public int[]? ImageShape { get; init; }
     /// <summary>Names of the label classes, when known.</summary>
     [JsonPropertyName("class_names")] public IReadOnlyList<string>? ClassNames { get; init; }
 }
