@@ -147,6 +147,42 @@ public sealed class VaeTrainerTests
     }
 
     [TestMethod]
+    public void EarlyStoppingKeepsTheBestValidationEpoch()
+    {
+        var data = SyntheticData.Split(600, 200);
+        var validation = SyntheticData.Prototypes(200, 32, 3);
+        // A learning rate far too high for the data makes validation worsen after the first epochs.
+        var options = Options with { Epochs = 12, LearningRate = 0.05, EarlyStoppingPatience = 2 };
+        var result = new VaeTrainer(options).Train(Architecture, data with { Validation = validation }, RepoPaths.NewTempFolder("early"));
+        using var model = result.Model;
+        var metrics = result.Checkpoint.Metrics;
+        Assert.AreEqual("early_stopping", result.StopReason, string.Join(", ", metrics.Select(m => m.ValidationNegElbo)));
+        int best = result.Checkpoint.BestEpoch!.Value;
+        Assert.AreEqual(metrics.Min(m => m.ValidationNegElbo!.Value), metrics[best - 1].ValidationNegElbo!.Value);
+        Assert.AreEqual(best + 2, metrics.Count, "stops after patience epochs without improvement");
+        double restored = VaeEvaluator.NegativeElbo(model, validation, 2000, VaeTrainer.EvalSeed(options.Seed)).NegElbo;
+        Assert.AreEqual(metrics[best - 1].ValidationNegElbo!.Value, restored, 1e-4, "the returned model has the best epoch's weights");
+    }
+
+    [TestMethod]
+    public void ConvolutionalModelTrainsOnImages()
+    {
+        var (train, test) = VaeOnnx.Training.Data.MnistFamilyFolder.Load(VaeOnnx.Tests.Data.ShippedSampleTests.Folder);
+        var data = new TrainingData(train.Take(1000), null, test.Take(200), VaeOnnx.Training.Data.FeatureScaling.None(784),
+            new DatasetDescription { Name = "fashion-mnist-sample", Source = "sample" });
+        var conv = new VaeArchitecture { Kind = "conv", InputShape = [1, 28, 28], Hidden = [64], LatentDim = 4, ConvChannels = [8, 16] };
+        manual_seed(3);
+        using var untrained = new VariationalAutoencoder(conv);
+        double before = VaeEvaluator.NegativeElbo(untrained, data.Test).NegElbo;
+        var result = new VaeTrainer(Options with { Epochs = 2, Threads = 2 }).Train(conv, data, RepoPaths.NewTempFolder("conv"));
+        using var model = result.Model;
+        Assert.IsTrue(result.Checkpoint.Metrics[^1].TestNegElbo < before - 50, $"{before} -> {result.Checkpoint.Metrics[^1].TestNegElbo}");
+        using var scope = NewDisposeScope();
+        var decoded = model.decoder.forward(zeros(3, 4));
+        CollectionAssert.AreEqual(new long[] { 3, 784 }, decoded.shape);
+    }
+
+    [TestMethod]
     public void WarmupRaisesBetaLinearly()
     {
         var options = new TrainingOptions { Beta = 2, WarmupEpochs = 4 };
