@@ -1,0 +1,13 @@
+using VaeOnnx.Training.Checkpoints;
+using VaeOnnx.Training.Data;
+
+namespace VaeOnnx.Export;
+
+/// <summary>Everything besides the weights that goes into a model pair: scaling baked into the graphs and the facts for metadata.</summary>
+/// <param name="Scaling">Input scaling, applied inside the encoder graph and inverted at the end of the decoder graph.</param>
+/// <param name="Dataset">What the model was trained on.</param>
+/// <param name="Evaluation">Held-out figures, when known.</param>
+/// <param name="TrainingConfigJson">Training configuration as JSON, for metadata.</param>
+/// <param name="TrainingCommand">The command that reproduces the model, when known.</param>
+public sealed record ExportDescription(FeatureScaling Scaling, DatasetDescription Dataset, EvaluationSummary? Evaluation,
+    string TrainingConfigJson, string? TrainingCommand = null);
