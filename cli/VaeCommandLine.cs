@@ -29,6 +29,8 @@ public static class VaeCommandLine
             Verbose,
             TrainCommand.Create(),
             EvalCommand.Create(),
+            ExportCommand.Create(),
+            InspectCommand.Create(),
         };
         return root;
     }

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using VaeOnnx.Tests.Data;
+
+namespace VaeOnnx.Tests.Cli;
+
+[TestClass]
+public sealed class ExportAndInspectCommandTests
+{
+    [TestMethod]
+    public void ExportThenInspectAModelFolder()
+    {
+        var root = RepoPaths.NewTempFolder("cli-export");
+        var checkpoint = Path.Combine(root, "run");
+        var train = CliRun.Invoke("train", "--data", ShippedSampleTests.Folder, "--epochs", "1", "--hidden", "64", "--latent", "4",
+            "--max-train-rows", "1000", "--max-test-rows", "300", "--iw-samples", "0", "--out", checkpoint, "--json");
+        Assert.AreEqual(0, train.ExitCode, train.ToString());
+
+        var model = Path.Combine(root, "model");
+        var export = CliRun.Invoke("export", "--checkpoint", checkpoint, "--out", model, "--json");
+        Assert.AreEqual(0, export.ExitCode, export.ToString());
+        using (var json = JsonDocument.Parse(export.Output))
+        {
+            Assert.AreEqual(256, json.RootElement.GetProperty("parity_rows").GetInt32(), "parity runs on real test rows");
+            Assert.IsTrue(json.RootElement.GetProperty("encoder_max_abs_diff").GetDouble() <= 1e-5);
+        }
+
+        var again = CliRun.Invoke("export", "--checkpoint", checkpoint, "--out", model);
+        Assert.AreEqual(1, again.ExitCode, again.ToString());
+        StringAssert.Contains(again.Error, "--force");
+
+        var inspect = CliRun.Invoke("inspect", "--model", model, "--json");
+        Assert.AreEqual(0, inspect.ExitCode, inspect.ToString());
+        using var summary = JsonDocument.Parse(inspect.Output);
+        var encoder = summary.RootElement.GetProperty("encoder.onnx");
+        Assert.AreEqual("x: FLOAT[N, 784]", encoder.GetProperty("inputs")[0].GetString());
+        Assert.AreEqual("4", encoder.GetProperty("metadata").GetProperty("vaeonnx.latent_dim").GetString());
+
+        var missing = CliRun.Invoke("inspect", "--model", Path.Combine(root, "nothing.onnx"));
+        Assert.AreEqual(1, missing.ExitCode);
+        StringAssert.Contains(missing.Error, "nothing.onnx");
+    }
+}
