@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using VaeOnnx.Inference.Onnx;
 using static TorchSharp.torch;
 
 namespace VaeOnnx.Export;
@@ -63,7 +64,7 @@ public static class ModuleGraphMapper
         var inputs = conv.bias is null
             ? new[] { input, weight }
             : new[] { input, weight, graph.AddInitializer($"{name}.bias", Values(conv.bias), conv.bias.shape[0]) };
-        var attributes = new List<Onnx.Proto.AttributeProto>
+        var attributes = new List<VaeOnnx.Inference.Onnx.Proto.AttributeProto>
         {
             OnnxGraphBuilder.Attribute("kernel_shape", conv.kernel_size),
             OnnxGraphBuilder.Attribute("strides", conv.stride),

@@ -1,5 +1,6 @@
 using Google.Protobuf;
-using VaeOnnx.Export.Onnx.Proto;
+using VaeOnnx.Inference.Onnx;
+using VaeOnnx.Inference.Onnx.Proto;
 
 namespace VaeOnnx.Export;
 

@@ -1,6 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
 using VaeOnnx.Export;
+using VaeOnnx.Inference.Onnx;
 using VaeOnnx.Inference.Contract;
 using VaeOnnx.Tests.Training;
 using VaeOnnx.Training.Checkpoints;

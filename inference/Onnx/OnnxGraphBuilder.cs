@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf;
-using VaeOnnx.Export.Onnx.Proto;
+using VaeOnnx.Inference.Onnx.Proto;
 
-namespace VaeOnnx.Export;
+namespace VaeOnnx.Inference.Onnx;
 
 /// <summary>
 /// Assembles an ONNX graph: inputs and outputs with a symbolic batch dimension, float initializers stored as little-endian

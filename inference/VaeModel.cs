@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using VaeOnnx.Inference.Contract;
+
+namespace VaeOnnx.Inference;
+
+/// <summary>
+/// A loaded encoder/decoder pair. Names, dimensions and metadata are read from the ONNX files at run time, so a new model
+/// file swaps in without recompiling. Pairs from other tools load too: one encoder input [N,D], two encoder outputs [N,L]
+/// (named mu/mean and logvar/log_var, else mean first and log-variance second) and one decoder input [N,L] / output [N,D].
+/// Without VaeOnnx metadata the likelihood is unknown unless given, and the pair id is derived from the files' bytes.
+/// </summary>
+public sealed class VaeModel
+{
+    private VaeModel(string encoderPath, string decoderPath, VaeSessionOptions options)
+    {
+        EncoderPath = encoderPath;
+        DecoderPath = decoderPath;
+        Options = options;
+    }
+
+    /// <summary>Path of the encoder graph.</summary>
+    public string EncoderPath { get; }
+    /// <summary>Path of the decoder graph.</summary>
+    public string DecoderPath { get; }
+    /// <summary>Session options used for scoring.</summary>
+    public VaeSessionOptions Options { get; }
+    /// <summary>Id shared by the two graphs (from metadata, or a hash of both files for pairs without metadata).</summary>
+    public string PairId { get; private set; } = "";
+    /// <summary>True when the graphs carry VaeOnnx metadata.</summary>
+    public bool HasMetadata { get; private set; }
+    /// <summary>Flattened input features D.</summary>
+    public int InputDim { get; private set; }
+    /// <summary>Latent dimension L.</summary>
+    public int LatentDim { get; private set; }
+    /// <summary>Shape of one sample, e.g. [1,28,28] or [D].</summary>
+    public int[] InputShape { get; private set; } = [];
+    /// <summary>"bernoulli", "gaussian", or null when unknown (a pair without metadata loaded without a likelihood).</summary>
+    public string? Likelihood { get; private set; }
+    /// <summary>Input scaling the model was trained with (identity when unknown).</summary>
+    public VaeScaling Scaling { get; private set; } = VaeScaling.Identity(0);
+    /// <summary>Gaussian decoders: per-feature log-variance in the scaled space (zeros when unknown).</summary>
+    public float[]? DecoderLogVar { get; private set; }
+    /// <summary>Feature names of tabular models.</summary>
+    public IReadOnlyList<string>? FeatureNames { get; private set; }
+    /// <summary>All metadata_props of the encoder.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; private set; } = new Dictionary<string, string>();
+    /// <summary>Name of the encoder's input.</summary>
+    public string EncoderInput { get; private set; } = "";
+    /// <summary>Name of the encoder's mean output.</summary>
+    public string EncoderMu { get; private set; } = "";
+    /// <summary>Name of the encoder's log-variance output.</summary>
+    public string EncoderLogVar { get; private set; } = "";
+    /// <summary>Name of the decoder's input.</summary>
+    public string DecoderInput { get; private set; } = "";
+    /// <summary>Name of the decoder's output.</summary>
+    public string DecoderOutput { get; private set; } = "";
+
+    /// <summary>Loads <c>encoder.onnx</c> and <c>decoder.onnx</c> from a model folder.</summary>
+    public static VaeModel Load(string folder, VaeSessionOptions? options = null, string? likelihood = null)
+    {
+        if (!Directory.Exists(folder)) throw new VaeModelLoadException($"{folder}: model folder not found; expected a folder with {ModelCard.EncoderFileName} and {ModelCard.DecoderFileName}");
+        return Load(Path.Combine(folder, ModelCard.EncoderFileName), Path.Combine(folder, ModelCard.DecoderFileName), options, likelihood);
+    }
+
+    /// <summary>Loads a pair from two files; <paramref name="likelihood"/> overrides (or, without metadata, supplies) the decoder likelihood.</summary>
+    public static VaeModel Load(string encoderPath, string decoderPath, VaeSessionOptions? options = null, string? likelihood = null)
+    {
+        if (likelihood is not (null or "bernoulli" or "gaussian")) throw new ArgumentException($"likelihood '{likelihood}'; expected bernoulli or gaussian.");
+        var model = new VaeModel(Path.GetFullPath(encoderPath), Path.GetFullPath(decoderPath), options ?? new VaeSessionOptions());
+        var encoder = Describe(model.EncoderPath, model.Options);
+        var decoder = Describe(model.DecoderPath, model.Options);
+        model.Bind(encoder, decoder, likelihood);
+        return model;
+    }
+
+    /// <summary>
+    /// Registers this library with an ML.NET context so that saved chains containing <c>VaeAnomalyScore</c> load
+    /// (its float outputs come from a custom mapping, which ML.NET finds by contract name in registered assemblies).
+    /// </summary>
+    public static void Register(MLContext mlContext) => mlContext.ComponentCatalog.RegisterAssembly(typeof(VaeModel).Assembly);
+
+    /// <summary>Creates an ONNX Runtime session for one of the pair's graphs with the pair's options.</summary>
+    public InferenceSession CreateSession(string path)
+    {
+        using var sessionOptions = Options.CreateSessionOptions(out _);
+        return new InferenceSession(path, sessionOptions);
+    }
+
+    /// <summary>
+    /// Draws <paramref name="count"/> latent vectors from the prior N(0, I) as a data view with one column (vector of L floats),
+    /// ready for <see cref="VaeCatalogExtensions.VaeDecode"/>. The same seed gives the same rows.
+    /// </summary>
+    public IDataView SamplePrior(MLContext mlContext, int count, int seed, string columnName = "z")
+    {
+        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be 0 or more");
+        var random = new Random(seed);
+        var rows = new List<LatentRow>(count);
+        for (int r = 0; r < count; r++)
+        {
+            var z = new float[LatentDim];
+            for (int j = 0; j < z.Length; j++) z[j] = (float)StandardNormal(random);
+            rows.Add(new LatentRow { Z = z });
+        }
+        var schema = SchemaDefinition.Create(typeof(LatentRow));
+        schema[0].ColumnName = columnName;
+        schema[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, LatentDim);
+        return mlContext.Data.LoadFromEnumerable(rows, schema);
+    }
+
+    /// <summary>A standard normal draw (Box-Muller), used for prior samples.</summary>
+    public static double StandardNormal(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    private sealed class LatentRow
+    {
+        public float[] Z { get; set; } = [];
+    }
+
+    private sealed record GraphInfo(string Path, IReadOnlyList<(string Name, int[] Dims)> Inputs, IReadOnlyList<(string Name, int[] Dims)> Outputs,
+        IReadOnlyDictionary<string, string> Metadata);
+
+    private static GraphInfo Describe(string path, VaeSessionOptions options)
+    {
+        if (!File.Exists(path)) throw new VaeModelLoadException($"{path}: file not found");
+        try
+        {
+            // Only metadata is needed here: a basic session on one thread is enough and never touches a GPU.
+            using var sessionOptions = new SessionOptions { IntraOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
+            using var session = new InferenceSession(path, sessionOptions);
+            var inputs = session.InputMetadata.Select(kv => (kv.Key, kv.Value.Dimensions)).ToArray();
+            var outputs = session.OutputMetadata.Select(kv => (kv.Key, kv.Value.Dimensions)).ToArray();
+            foreach (var (name, meta) in session.InputMetadata.Concat(session.OutputMetadata))
+                if (meta.ElementDataType != TensorElementType.Float)
+                    throw new VaeModelLoadException($"{path}: value '{name}' has element type {meta.ElementDataType}; expected float32");
+            return new GraphInfo(path, inputs, outputs, session.ModelMetadata.CustomMetadataMap);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new VaeModelLoadException($"{path}: ONNX Runtime cannot load the file ({e.Message.Split('\n')[0]}); expected an ONNX model", e);
+        }
+    }
+
+    private void Bind(GraphInfo encoder, GraphInfo decoder, string? likelihood)
+    {
+        if (encoder.Inputs.Count != 1) throw Shape(encoder, $"{encoder.Inputs.Count} inputs; an encoder has one input x [N, D]");
+        if (encoder.Outputs.Count != 2) throw Shape(encoder, $"{encoder.Outputs.Count} outputs; an encoder has two outputs, mu [N, L] and logvar [N, L]");
+        if (decoder.Inputs.Count != 1) throw Shape(decoder, $"{decoder.Inputs.Count} inputs; a decoder has one input z [N, L]");
+        if (decoder.Outputs.Count != 1) throw Shape(decoder, $"{decoder.Outputs.Count} outputs; a decoder has one output x_hat [N, D]");
+        EncoderInput = encoder.Inputs[0].Name;
+        InputDim = FeatureDim(encoder, encoder.Inputs[0]);
+        var (muIndex, logVarIndex) = MeanAndLogVariance(encoder.Outputs.Select(o => o.Name).ToArray());
+        EncoderMu = encoder.Outputs[muIndex].Name;
+        EncoderLogVar = encoder.Outputs[logVarIndex].Name;
+        LatentDim = FeatureDim(encoder, encoder.Outputs[muIndex]);
+        if (FeatureDim(encoder, encoder.Outputs[logVarIndex]) != LatentDim) throw Shape(encoder, "mu and logvar have different sizes");
+        DecoderInput = decoder.Inputs[0].Name;
+        DecoderOutput = decoder.Outputs[0].Name;
+        int decoderLatent = FeatureDim(decoder, decoder.Inputs[0]);
+        if (decoderLatent != LatentDim)
+            throw new VaeModelLoadException($"{decoder.Path}: takes a latent of {decoderLatent} but {encoder.Path} produces {LatentDim}; the two files are not a pair");
+        int decoderOut = FeatureDim(decoder, decoder.Outputs[0]);
+        if (decoderOut != InputDim)
+            throw new VaeModelLoadException($"{decoder.Path}: outputs {decoderOut} features but {encoder.Path} takes {InputDim}; the two files are not a pair");
+
+        Metadata = encoder.Metadata;
+        HasMetadata = encoder.Metadata.ContainsKey(VaeMetadataKeys.FormatVersion);
+        InputShape = [InputDim];
+        Scaling = VaeScaling.Identity(InputDim);
+        if (HasMetadata)
+        {
+            var e = encoder.Metadata;
+            var d = decoder.Metadata;
+            string Require(GraphInfo g, string key) => g.Metadata.TryGetValue(key, out var v) ? v
+                : throw new VaeModelLoadException($"{g.Path}: metadata '{key}' is missing; expected it in every VaeOnnx graph");
+            if (Require(encoder, VaeMetadataKeys.FormatVersion) != VaeMetadataKeys.CurrentFormatVersion)
+                throw new VaeModelLoadException($"{encoder.Path}: metadata format version {e[VaeMetadataKeys.FormatVersion]}; this library reads {VaeMetadataKeys.CurrentFormatVersion}");
+            if (Require(encoder, VaeMetadataKeys.Role) != "encoder") throw new VaeModelLoadException($"{encoder.Path}: metadata role is '{e[VaeMetadataKeys.Role]}'; expected encoder");
+            if (!d.ContainsKey(VaeMetadataKeys.FormatVersion)) throw new VaeModelLoadException($"{decoder.Path}: has no VaeOnnx metadata but {encoder.Path} does; the two files are not a pair");
+            if (Require(decoder, VaeMetadataKeys.Role) != "decoder") throw new VaeModelLoadException($"{decoder.Path}: metadata role is '{d[VaeMetadataKeys.Role]}'; expected decoder");
+            PairId = Require(encoder, VaeMetadataKeys.PairId);
+            if (Require(decoder, VaeMetadataKeys.PairId) != PairId)
+                throw new VaeModelLoadException($"{decoder.Path}: pair id {d[VaeMetadataKeys.PairId]} differs from {encoder.Path}'s {PairId}; the encoder and decoder come from different exports");
+            if (int.Parse(Require(encoder, VaeMetadataKeys.LatentDim), CultureInfo.InvariantCulture) != LatentDim)
+                throw new VaeModelLoadException($"{encoder.Path}: metadata latent_dim {e[VaeMetadataKeys.LatentDim]} disagrees with the graph's {LatentDim}");
+            Likelihood = likelihood ?? Require(encoder, VaeMetadataKeys.Likelihood);
+            if (e.TryGetValue(VaeMetadataKeys.InputShape, out var shape))
+            {
+                var dims = shape.Split('x').Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1).ToArray();
+                if (dims.Any(v => v <= 0) || dims.Aggregate(1, (a, b) => a * b) != InputDim)
+                    throw new VaeModelLoadException($"{encoder.Path}: metadata input_shape '{shape}' does not hold {InputDim} features");
+                InputShape = dims;
+            }
+            if (e.TryGetValue(VaeMetadataKeys.Scaling, out var scaling)) Scaling = VaeScaling.Parse(scaling, InputDim, encoder.Path);
+            if (e.TryGetValue(VaeMetadataKeys.FeatureNames, out var names))
+            {
+                FeatureNames = ParseJson<string[]>(names, encoder.Path, VaeMetadataKeys.FeatureNames);
+                if (FeatureNames.Count != InputDim) throw new VaeModelLoadException($"{encoder.Path}: {FeatureNames.Count} feature names for {InputDim} features");
+            }
+            if (d.TryGetValue(VaeMetadataKeys.DecoderLogVar, out var logvar))
+            {
+                DecoderLogVar = ParseJson<float[]>(logvar, decoder.Path, VaeMetadataKeys.DecoderLogVar);
+                if (DecoderLogVar.Length != InputDim || DecoderLogVar.Any(v => !float.IsFinite(v)))
+                    throw new VaeModelLoadException($"{decoder.Path}: metadata '{VaeMetadataKeys.DecoderLogVar}' must hold {InputDim} finite values");
+            }
+        }
+        else
+        {
+            Likelihood = likelihood;
+            PairId = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(encoder.Path).Concat(File.ReadAllBytes(decoder.Path)).ToArray()))[..16];
+        }
+        if (Likelihood == "gaussian") DecoderLogVar ??= new float[InputDim];
+    }
+
+    private static T ParseJson<T>(string json, string path, string key)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json) ?? throw new VaeModelLoadException($"{path}: metadata '{key}' is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new VaeModelLoadException($"{path}: metadata '{key}' is not valid JSON ({e.Message})", e);
+        }
+    }
+
+    /// <summary>Finds mean and log-variance among two output names: by name when they say so, else in order.</summary>
+    private static (int Mu, int LogVar) MeanAndLogVariance(string[] names)
+    {
+        static bool IsLogVar(string n) => n.Contains("logvar", StringComparison.OrdinalIgnoreCase) || n.Contains("log_var", StringComparison.OrdinalIgnoreCase)
+            || n.Contains("logsigma", StringComparison.OrdinalIgnoreCase);
+        if (IsLogVar(names[0]) && !IsLogVar(names[1])) return (1, 0);
+        return (0, 1);
+    }
+
+    private static int FeatureDim(GraphInfo graph, (string Name, int[] Dims) value)
+    {
+        // [N, K] with a symbolic or fixed batch: the feature size must be a fixed positive number.
+        if (value.Dims.Length != 2) throw Shape(graph, $"value '{value.Name}' has rank {value.Dims.Length} [{string.Join(",", value.Dims)}]; expected [N, size]");
+        if (value.Dims[1] <= 0) throw Shape(graph, $"value '{value.Name}' has no fixed size in dimension 1 [{string.Join(",", value.Dims)}]; expected [N, size]");
+        return value.Dims[1];
+    }
+
+    private static VaeModelLoadException Shape(GraphInfo graph, string problem) => new($"{graph.Path}: {problem}");
+}

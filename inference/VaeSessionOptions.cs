@@ -1,0 +1,80 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace VaeOnnx.Inference;
+
+/// <summary>
+/// How ONNX Runtime sessions are created for a model pair. CUDA is used when asked for and available; when the installed
+/// ONNX Runtime has no CUDA provider (the CPU package) or no GPU is present, scoring falls back to the CPU with one
+/// warning through <see cref="Log"/>, or fails with a clear message when <see cref="AllowCpuFallback"/> is off.
+/// </summary>
+public sealed record VaeSessionOptions
+{
+    /// <summary>CPU (default) or CUDA.</summary>
+    public VaeExecutionProvider Provider { get; init; } = VaeExecutionProvider.Cpu;
+
+    /// <summary>CUDA device id.</summary>
+    public int DeviceId { get; init; }
+
+    /// <summary>Intra-op threads; 0 leaves ONNX Runtime's default (one per core).</summary>
+    public int IntraOpThreads { get; init; }
+
+    /// <summary>Graph optimisation level.</summary>
+    public GraphOptimizationLevel OptimizationLevel { get; init; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
+
+    /// <summary>Fall back to the CPU when the GPU provider cannot be used (default true).</summary>
+    public bool AllowCpuFallback { get; init; } = true;
+
+    /// <summary>Receives warnings (e.g. the CPU fallback); null writes them to standard error.</summary>
+    public Action<string>? Log { get; init; }
+
+    /// <summary>Builds ONNX Runtime session options; <paramref name="usesGpu"/> tells whether CUDA was attached.</summary>
+    public SessionOptions CreateSessionOptions(out bool usesGpu)
+    {
+        var options = new SessionOptions { GraphOptimizationLevel = OptimizationLevel };
+        if (IntraOpThreads > 0) options.IntraOpNumThreads = IntraOpThreads;
+        usesGpu = false;
+        if (Provider == VaeExecutionProvider.Cuda)
+        {
+            try
+            {
+                options.AppendExecutionProvider_CUDA(DeviceId);
+                usesGpu = true;
+            }
+            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            {
+                var message = $"the CUDA execution provider is not available (device {DeviceId}): {e.Message.Split('\n')[0]}";
+                if (!AllowCpuFallback)
+                {
+                    options.Dispose();
+                    throw new VaeModelLoadException(message + "; CPU fallback is off. Install Microsoft.ML.OnnxRuntime.Gpu and a CUDA driver, or use the CPU provider.", e);
+                }
+                Warn(message + "; scoring runs on the CPU.");
+            }
+        }
+        return options;
+    }
+
+    /// <summary>
+    /// The CUDA device for ML.NET's ONNX scoring, or null for the CPU: null when the CPU was asked for, and when CUDA was
+    /// asked for but the installed ONNX Runtime has no CUDA provider and fallback is allowed (one warning is logged).
+    /// </summary>
+    public int? ResolveGpuDevice()
+    {
+        if (Provider == VaeExecutionProvider.Cpu) return null;
+        if (OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider")) return DeviceId;
+        var message = $"the CUDA execution provider is not in the installed ONNX Runtime (providers: {string.Join(", ", OrtEnv.Instance().GetAvailableProviders())})";
+        if (!AllowCpuFallback)
+            throw new VaeModelLoadException(message + "; CPU fallback is off. Install Microsoft.ML.OnnxRuntime.Gpu and a CUDA driver, or use the CPU provider.");
+        if (Interlocked.Exchange(ref _warned, 1) == 0) Warn(message + "; scoring runs on the CPU.");
+        return null;
+    }
+
+    private int _warned;
+
+    /// <summary>Sends a warning to <see cref="Log"/> or standard error.</summary>
+    public void Warn(string message)
+    {
+        if (Log is not null) Log(message);
+        else Console.Error.WriteLine($"warning: {message}");
+    }
+}
