@@ -4,7 +4,7 @@ using VaeOnnx.Inference.Onnx.Proto;
 namespace VaeOnnx.Inference.Onnx;
 
 /// <summary>
-/// Small ONNX graphs the ML.NET chain runs next to a model pair: the anomaly score and the reparameterised latent sample.
+/// Small ONNX graphs the ML.NET chain runs next to a model pair: the anomaly score and the seed of the latent sampler.
 /// Expressing them as ONNX keeps a fitted chain made only of ML.NET's own savable transformers, so
 /// <c>mlContext.Model.Save</c> stores every graph's bytes inside the zip.
 /// </summary>
@@ -83,19 +83,18 @@ public static class VaeScoringGraphs
     }
 
     /// <summary>
-    /// Inputs mu [N,L], logvar [N,L]; output z = mu + exp(logvar / 2) * eps with eps ~ N(0, I) from ONNX Runtime's
-    /// RandomNormalLike seeded with <paramref name="seed"/>: a new session reproduces the same sequence of draws.
+    /// Input mu [N,L]; output the seed as a one-element float vector per row ([N]). The sampler's seed lives in this graph's
+    /// bytes, which ML.NET stores in a saved model, so a reloaded chain draws with the same seed.
     /// </summary>
-    public static byte[] LatentSampler(int latentDim, int seed, string mu, string logvar, string z)
+    public static byte[] SeedSource(int latentDim, int seed, string mu, string seedOutput)
     {
-        var g = new OnnxGraphBuilder("vae_sample_latent");
+        var g = new OnnxGraphBuilder("vae_sample_seed");
+        if (seed < 0 || seed > 1 << 24) throw new ArgumentOutOfRangeException(nameof(seed), seed, "seeds from 0 to 2^24 are exact in the float column that carries them");
         g.AddInput(mu, latentDim);
-        g.AddInput(logvar, latentDim);
-        var eps = g.AddNode("RandomNormalLike", "eps", [mu], null,
-            OnnxGraphBuilder.Attribute("seed", (float)seed), OnnxGraphBuilder.Attribute("dtype", (long)TensorProto.Types.DataType.Float));
-        var sigma = g.AddNode("Exp", "sigma", [g.AddNode("Mul", "half_logvar", [logvar, g.AddInitializer("half", [0.5f], 1)])]);
-        g.AddNode("Add", "z", [mu, g.AddNode("Mul", "noise", [sigma, eps])], z);
-        g.AddOutput(z, latentDim);
-        return g.BuildModel("1", 1, "VaeOnnx reparameterised sample z = mu + exp(logvar/2) * eps.", new Dictionary<string, string>()).ToByteArray();
+        var first = g.AddNode("ReduceSum", "row_sum", [mu, g.AddInt64Initializer("axis1", 1)], null, OnnxGraphBuilder.Attribute("keepdims", 0L));
+        var zero = g.AddNode("Mul", "zero", [first, g.AddInitializer("zero_factor", [0f], 1)]);
+        g.AddNode("Add", "seed", [zero, g.AddInitializer("seed_value", [seed], 1)], seedOutput);
+        g.AddOutput(seedOutput);
+        return g.BuildModel("1", 1, "VaeOnnx latent-sampling seed.", new Dictionary<string, string>()).ToByteArray();
     }
 }

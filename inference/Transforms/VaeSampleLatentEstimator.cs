@@ -4,13 +4,13 @@ using VaeOnnx.Inference.Onnx;
 namespace VaeOnnx.Inference.Transforms;
 
 /// <summary>
-/// Draws z = mu + exp(logvar / 2) * eps per row with eps ~ N(0, I) (the reparameterisation). The noise comes from ONNX
-/// Runtime's seeded generator: a freshly fitted or loaded chain reproduces the same draws for the same seed when rows are
-/// read in order by one cursor (as PredictionEngine and sequential reads do); parallel cursors draw in their own order.
+/// Draws z = mu + exp(logvar / 2) * eps per row with eps ~ N(0, I) (the reparameterisation), reproducibly for a seed:
+/// eps is a hash of the seed and the row's values (see <see cref="VaeLatentSampleMapping"/>), so the same seed gives the
+/// same draws in any cursor order and after save/load.
 /// </summary>
 public sealed class VaeSampleLatentEstimator : VaeEstimatorBase<VaeSampleLatentTransformer>
 {
-    private const string Mu = VaeScoringGraphs.Prefix + "s_mu", LogVar = VaeScoringGraphs.Prefix + "s_logvar", Z = VaeScoringGraphs.Prefix + "s_z";
+    private const string Mu = VaeScoringGraphs.Prefix + "s_mu", LogVar = VaeScoringGraphs.Prefix + "s_logvar", Z = VaeScoringGraphs.Prefix + "s_z", Seed = VaeScoringGraphs.Prefix + "s_seed";
     private readonly string _mu, _logVar, _z;
     private readonly int _seed;
 
@@ -25,11 +25,12 @@ public sealed class VaeSampleLatentEstimator : VaeEstimatorBase<VaeSampleLatentT
     /// <inheritdoc />
     protected override IEstimator<ITransformer> BuildInner()
     {
-        var graph = CacheGraph($"sample-L{Model.LatentDim}-seed{_seed}", VaeScoringGraphs.LatentSampler(Model.LatentDim, _seed, Mu, LogVar, Z));
+        var graph = CacheGraph($"seed-L{Model.LatentDim}-{_seed}", VaeScoringGraphs.SeedSource(Model.LatentDim, _seed, Mu, Seed));
         return Copy(Mu, _mu).Append(Copy(LogVar, _logVar))
-            .Append(Onnx(graph, [Mu, LogVar], [Z]))
+            .Append(Onnx(graph, [Mu], [Seed]))
+            .Append(Catalog.CustomMapping<VaeLatentSampleInput, VaeLatentSampleOutput>(VaeLatentSampleMapping.Map, VaeLatentSampleMapping.ContractName))
             .Append(Copy(_z, Z))
-            .Append(Drop([Mu, LogVar, Z]));
+            .Append(Drop([Mu, LogVar, Z, Seed]));
     }
 
     /// <inheritdoc />
