@@ -1,0 +1,131 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using VaeOnnx.Inference;
+
+namespace VaeOnnx.Tests.Inference;
+
+[TestClass]
+public sealed class VaeModelLoadTests
+{
+    [TestMethod]
+    public void PairWithoutMetadataLoadsWithDiscoveredNames()
+    {
+        var model = VaeModel.Load(ModelPairs.Foreign);
+        Assert.IsFalse(model.HasMetadata);
+        Assert.AreEqual("input.1", model.EncoderInput);
+        Assert.AreEqual("13", model.EncoderMu);
+        Assert.AreEqual("14", model.EncoderLogVar);
+        Assert.AreEqual("z.1", model.DecoderInput);
+        Assert.AreEqual("out", model.DecoderOutput);
+        Assert.AreEqual(6, model.InputDim);
+        Assert.AreEqual(2, model.LatentDim);
+        Assert.IsNull(model.Likelihood);
+        StringAssert.StartsWith(model.PairId, "sha256:");
+
+        var ml = new MLContext(1);
+        var data = FeatureRow.View(ml, [[0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f]], 6);
+        var encoded = ml.Transforms.VaeEncode(model).Append(ml.Transforms.VaeReconstruct(model)).Fit(data).Transform(data);
+        Assert.AreEqual(6, encoded.GetColumn<VBuffer<float>>("Reconstruction").Single().Length);
+        var e = Assert.Throws<InvalidOperationException>(() => ml.Transforms.VaeAnomalyScore(model).Fit(data));
+        StringAssert.Contains(e.Message, "likelihood");
+        var withLikelihood = VaeModel.Load(ModelPairs.Foreign, likelihood: "bernoulli");
+        var score = ml.Transforms.VaeAnomalyScore(withLikelihood).Fit(data).Transform(data).GetColumn<float>("Score").Single();
+        Assert.IsTrue(float.IsFinite(score) && score > 0);
+    }
+
+    [TestMethod]
+    public void WrongVectorLengthNamesTheColumnAndBothSizes()
+    {
+        var ml = new MLContext(1);
+        var model = VaeModel.Load(ModelPairs.Tabular);
+        var data = FeatureRow.View(ml, [[1f, 2f, 3f]], 3);
+        var e = Assert.Throws<ArgumentException>(() => ml.Transforms.VaeEncode(model).Fit(data));
+        StringAssert.Contains(e.Message, "'Features'");
+        StringAssert.Contains(e.Message, "Vector<Single, 3>");
+        StringAssert.Contains(e.Message, "5 floats");
+        var missing = Assert.Throws<ArgumentException>(() => ml.Transforms.VaeEncode(model, "Pixels").Fit(data));
+        StringAssert.Contains(missing.Message, "'Pixels' not found");
+    }
+
+    private static string Folder(string encoder, string decoder)
+    {
+        var folder = RepoPaths.NewTempFolder("pair");
+        File.Copy(encoder, Path.Combine(folder, "encoder.onnx"));
+        File.Copy(decoder, Path.Combine(folder, "decoder.onnx"));
+        return folder;
+    }
+
+    [TestMethod]
+    public void BrokenPairsFailWithTheFileAndTheProblem()
+    {
+        string Enc(string f) => Path.Combine(f, "encoder.onnx");
+        string Dec(string f) => Path.Combine(f, "decoder.onnx");
+        void Expect(string folder, string text)
+        {
+            var e = Assert.Throws<VaeModelLoadException>(() => VaeModel.Load(folder));
+            StringAssert.Contains(e.Message, text);
+        }
+
+        var absent = Path.Combine(RepoPaths.NewTempFolder("absent"), "nothing");
+        Expect(absent, absent);
+
+        var noDecoder = Folder(Enc(ModelPairs.Tabular), Dec(ModelPairs.Tabular));
+        File.Delete(Dec(noDecoder));
+        Expect(noDecoder, Dec(noDecoder) + ": file not found");
+
+        var notOnnx = Folder(Enc(ModelPairs.Tabular), Dec(ModelPairs.Tabular));
+        File.WriteAllText(Enc(notOnnx), "not a model");
+        Expect(notOnnx, Enc(notOnnx));
+
+        var truncated = Folder(Enc(ModelPairs.Image), Dec(ModelPairs.Image));
+        File.WriteAllBytes(Dec(truncated), File.ReadAllBytes(Dec(ModelPairs.Image))[..5000]);
+        Expect(truncated, Dec(truncated));
+
+        Expect(Folder(Enc(ModelPairs.Image), Dec(ModelPairs.Tabular)), "not a pair");
+        Expect(Folder(Dec(ModelPairs.Image), Dec(ModelPairs.Image)), "1 outputs; an encoder has two outputs");
+        Expect(Folder(Enc(ModelPairs.Tabular), Dec(ModelPairs.Foreign)), "not a pair");
+    }
+
+    [TestMethod]
+    public void EncoderAndDecoderFromDifferentExportsAreRefused()
+    {
+        var other = Path.Combine(RepoPaths.NewTempFolder("reexport"), "model");
+        // Same shapes, different export: the pair ids differ.
+        var first = VaeModel.Load(ModelPairs.Tabular);
+        var reexported = ReExport(ModelPairs.Tabular, other);
+        var mixed = Folder(Path.Combine(ModelPairs.Tabular, "encoder.onnx"), Path.Combine(reexported, "decoder.onnx"));
+        var e = Assert.Throws<VaeModelLoadException>(() => VaeModel.Load(mixed));
+        StringAssert.Contains(e.Message, "pair id");
+        StringAssert.Contains(e.Message, first.PairId);
+    }
+
+    private static string ReExport(string modelFolder, string output)
+    {
+        // Rewrite the pair id in a copy of the decoder's metadata with our own reader/writer.
+        var model = VaeOnnx.Export.OnnxModelReader.ReadModel(Path.Combine(modelFolder, "decoder.onnx"));
+        foreach (var entry in model.MetadataProps)
+            if (entry.Key == VaeOnnx.Inference.Contract.VaeMetadataKeys.PairId) entry.Value = "another-export";
+        Directory.CreateDirectory(output);
+        File.WriteAllBytes(Path.Combine(output, "decoder.onnx"), Google.Protobuf.MessageExtensions.ToByteArray(model));
+        return output;
+    }
+
+    [TestMethod]
+    public void CudaRequestFallsBackToCpuWithOneWarningOrFailsWhenFallbackIsOff()
+    {
+        var warnings = new List<string>();
+        var options = new VaeSessionOptions { Provider = VaeExecutionProvider.Cuda, Log = warnings.Add };
+        var model = VaeModel.Load(ModelPairs.Tabular, options);
+        var ml = new MLContext(1);
+        var data = FeatureRow.View(ml, [[1f, 2f, 3f, 4f, 5f]], 5);
+        var mu = ml.Transforms.VaeEncode(model).Append(ml.Transforms.VaeDecode(model, "Mu")).Fit(data).Transform(data).GetColumn<VBuffer<float>>("Mu").Single();
+        Assert.AreEqual(2, mu.Length);
+        Assert.AreEqual(1, warnings.Count, string.Join("\n", warnings));
+        StringAssert.Contains(warnings[0], "CUDA");
+        StringAssert.Contains(warnings[0], "CPU");
+
+        var strict = VaeModel.Load(ModelPairs.Tabular, new VaeSessionOptions { Provider = VaeExecutionProvider.Cuda, AllowCpuFallback = false });
+        var e = Assert.Throws<VaeModelLoadException>(() => ml.Transforms.VaeEncode(strict).Fit(data));
+        StringAssert.Contains(e.Message, "fallback is off");
+    }
+}
