@@ -1,0 +1,119 @@
+using System.CommandLine;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using VaeOnnx.Cli.Pictures;
+using VaeOnnx.Cli.Scoring;
+using VaeOnnx.Inference;
+
+namespace VaeOnnx.Cli.Commands;
+
+/// <summary><c>vae encode|decode|reconstruct|score|sample</c>: score files through the ML.NET chain of a model folder.</summary>
+public static class ScoringCommands
+{
+    private static readonly Option<string> Model = new("--model") { Description = "Model folder (encoder.onnx, decoder.onnx).", Required = true };
+    private static readonly Option<string> Output = new("--output") { Description = "CSV file to write.", Required = true };
+    private static readonly Option<string?> Likelihood = new("--likelihood") { Description = "bernoulli or gaussian, for pairs without VaeOnnx metadata." };
+
+    /// <summary>The five commands.</summary>
+    public static IEnumerable<Command> Create()
+    {
+        yield return Rows("encode", "Encode rows into the posterior mean and log-variance: columns mu_0.., logvar_0...",
+            "vae encode --model models/fashion-mnist-mlp --input t10k-images-idx3-ubyte.gz --output codes.csv",
+            (ml, m) => ml.Transforms.VaeEncode(m), (m, view) =>
+            {
+                var mu = Column(view, "Mu");
+                var logvar = Column(view, "LogVar");
+                return [.. CsvResultWriter.Block("mu", mu, m.LatentDim), .. CsvResultWriter.Block("logvar", logvar, m.LatentDim)];
+            }, latentInput: false);
+        yield return Rows("decode", "Decode latent rows (CSV with L columns) into x_hat_0.. (probabilities or means, raw units).",
+            "vae decode --model models/fashion-mnist-mlp --input codes.csv --output images.csv",
+            (ml, m) => ml.Transforms.VaeDecode(m, "Features", "Decoded"), (m, view) => [.. CsvResultWriter.Block("x_hat", Column(view, "Decoded"), m.InputDim)],
+            latentInput: true);
+        yield return Rows("reconstruct", "Reconstruct rows: decode of the posterior mean, columns x_hat_0...",
+            "vae reconstruct --model models/fashion-mnist-mlp --input t10k-images-idx3-ubyte.gz --output recon.csv",
+            (ml, m) => ml.Transforms.VaeReconstruct(m), (m, view) => [.. CsvResultWriter.Block("x_hat", Column(view, "Reconstruction"), m.InputDim)],
+            latentInput: false);
+        yield return Rows("score", "Anomaly score per row: score (negative ELBO with z = mu; higher is more unusual), recon, kl, sqerr.",
+            "vae score --model models/fashion-mnist-mlp --input t10k-images-idx3-ubyte.gz --output scores.csv",
+            (ml, m) => ml.Transforms.VaeAnomalyScore(m), (m, view) =>
+            {
+                var parts = new[] { "Score", "Score_recon", "Score_kl", "Score_sqerr" }.Select(c => view.GetColumn<float>(c).ToArray()).ToArray();
+                return [("score", r => parts[0][r]), ("recon", r => parts[1][r]), ("kl", r => parts[2][r]), ("sqerr", r => parts[3][r])];
+            }, latentInput: false);
+        yield return Sample();
+    }
+
+    private static Command Rows(string name, string description, string example, Func<MLContext, VaeModel, IEstimator<ITransformer>> pipeline,
+        Func<VaeModel, IDataView, List<(string, Func<int, float>)>> columns, bool latentInput)
+    {
+        var input = new Option<string>("--input") { Description = latentInput ? "CSV with L numeric columns." : "IDX image file or CSV with the model's features.", Required = true };
+        var command = new Command(name, $"{description}\nExample:\n  {example}") { Model, input, Output, Likelihood };
+        command.SetAction(parse => CommandRunner.Run(parse, () =>
+        {
+            var model = ModelInput.LoadModel(parse.GetValue(Model)!, parse.GetValue(Likelihood));
+            int width = latentInput ? model.LatentDim : model.InputDim;
+            var rows = ModelInput.Read(parse.GetValue(input)!, width, latentInput ? null : model.FeatureNames, out _);
+            var ml = new MLContext(1);
+            var view = View(ml, rows, width);
+            var scored = pipeline(ml, model).Fit(view).Transform(view);
+            var path = parse.GetValue(Output)!;
+            CsvResultWriter.Write(path, columns(model, scored), rows.Length);
+            parse.InvocationConfiguration.Error.WriteLine($"{name}: {rows.Length} rows -> {path} (model pair {model.PairId})");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Sample()
+    {
+        var count = new Option<int>("--count") { Description = "Number of draws from the prior.", DefaultValueFactory = _ => 64 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the draws.", DefaultValueFactory = _ => 1 };
+        var output = new Option<string?>("--output") { Description = "CSV file for z_0.. and x_hat_0.. per draw." };
+        var png = new Option<string?>("--png") { Description = "PNG image grid of the decoded draws (image models)." };
+        var command = new Command("sample", """
+            Draw z from the prior N(0, I) and decode it. Writes z_0.. and x_hat_0.. per draw (CSV) and/or an image grid (PNG).
+            Example:
+              vae sample --model models/fashion-mnist-mlp --count 64 --seed 1 --png samples.png
+            """)
+        { Model, count, seed, output, png, Likelihood };
+        command.SetAction(parse => CommandRunner.Run(parse, () =>
+        {
+            if (parse.GetValue(count) < 1) throw new CommandUsageException("--count must be at least 1.");
+            if (parse.GetValue(output) is null && parse.GetValue(png) is null) throw new CommandUsageException("give --output FILE.csv, --png FILE.png, or both.");
+            var model = ModelInput.LoadModel(parse.GetValue(Model)!, parse.GetValue(Likelihood));
+            var ml = new MLContext(1);
+            var prior = model.SamplePrior(ml, parse.GetValue(count), parse.GetValue(seed), "Z");
+            var decoded = ml.Transforms.VaeDecode(model, "Z", "Decoded").Fit(prior).Transform(prior);
+            var z = Column(decoded, "Z");
+            var x = Column(decoded, "Decoded");
+            if (parse.GetValue(output) is { } csv)
+                CsvResultWriter.Write(csv, [.. CsvResultWriter.Block("z", z, model.LatentDim), .. CsvResultWriter.Block("x_hat", x, model.InputDim)], z.Length);
+            if (parse.GetValue(png) is { } picture)
+            {
+                if (model.InputShape.Length != 3) throw new CommandUsageException($"--png needs an image model; this one takes rows of shape {string.Join("x", model.InputShape)}.");
+                int columns = (int)Math.Ceiling(Math.Sqrt(x.Length));
+                var grid = x.Chunk(columns).Select(r => (IReadOnlyList<float[]>)r.ToList()).ToList();
+                VaeOnnx.Training.Checkpoints.AtomicFileWriter.Write(picture, s => s.Write(ImageGrid.RenderPng(grid, model.InputShape[1], model.InputShape[2], scale: 2)));
+            }
+            parse.InvocationConfiguration.Error.WriteLine($"sample: {z.Length} draws (seed {parse.GetValue(seed)}, model pair {model.PairId})");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static IDataView View(MLContext ml, float[][] rows, int width)
+    {
+        var items = rows.Select(r => new InputRow { Features = r }).ToList();
+        var schema = SchemaDefinition.Create(typeof(InputRow));
+        schema[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
+        return ml.Data.LoadFromEnumerable(items, schema);
+    }
+
+    private static float[][] Column(IDataView view, string name) =>
+        view.GetColumn<VBuffer<float>>(name).Select(v => v.DenseValues().ToArray()).ToArray();
+
+    private sealed class InputRow
+    {
+        public float[] Features { get; set; } = [];
+    }
+}
