@@ -18,7 +18,10 @@ internal static class ModelPairs
         return TrainAndExport("image", new VaeArchitecture { InputShape = [1, 28, 28], Hidden = [128], LatentDim = 6 }, data, epochs: 3);
     });
 
-    private static readonly Lazy<string> TabularFolder = new(() =>
+    private static readonly Lazy<string> TabularFolder = new(() => TrainTabular(seed: 1));
+    private static readonly Lazy<string> TabularSecondFolder = new(() => TrainTabular(seed: 2));
+
+    private static string TrainTabular(long seed)
     {
         var random = new Random(4);
         var rows = 800;
@@ -34,8 +37,8 @@ internal static class ModelPairs
         var scaling = FeatureScaling.Fit(trainRaw, "standardize");
         var data = new TrainingData(scaling.Apply(trainRaw), null, scaling.Apply(testRaw), scaling,
             new DatasetDescription { Name = "sensors", Source = "memory", FeatureNames = all.FeatureNames });
-        return TrainAndExport("tabular", new VaeArchitecture { InputShape = [5], Hidden = [16], LatentDim = 2, Likelihood = "gaussian" }, data, epochs: 8);
-    });
+        return TrainAndExport("tabular", new VaeArchitecture { InputShape = [5], Hidden = [16], LatentDim = 2, Likelihood = "gaussian" }, data, epochs: 8, seed);
+    }
 
     private static readonly Lazy<string> ForeignFolder = new(() =>
     {
@@ -73,13 +76,16 @@ internal static class ModelPairs
     /// <summary>A 5-16-2 Gaussian MLP on standardised synthetic sensor data (scaling baked into the graphs).</summary>
     public static string Tabular => TabularFolder.Value;
 
+    /// <summary>The same data and architecture as <see cref="Tabular"/>, another seed: a different pair of the same shape.</summary>
+    public static string TabularSecond => TabularSecondFolder.Value;
+
     /// <summary>A metadata-free pair as torch.onnx.export writes it (other names, opset 13), D=6, L=2.</summary>
     public static string Foreign => ForeignFolder.Value;
 
-    private static string TrainAndExport(string name, VaeArchitecture arch, TrainingData data, int epochs)
+    private static string TrainAndExport(string name, VaeArchitecture arch, TrainingData data, int epochs, long seed = 1)
     {
         var checkpoint = RepoPaths.NewTempFolder(name + "-ckpt");
-        var result = new VaeTrainer(new TrainingOptions { Epochs = epochs, BatchSize = 64, LearningRate = 2e-3, Threads = 2 }).Train(arch, data, checkpoint);
+        var result = new VaeTrainer(new TrainingOptions { Epochs = epochs, BatchSize = 64, LearningRate = 2e-3, Threads = 2, Seed = seed }).Train(arch, data, checkpoint);
         result.Model.Dispose();
         var folder = Path.Combine(RepoPaths.NewTempFolder(name + "-model"), "model");
         VaeOnnxExporter.ExportCheckpoint(checkpoint, folder);
