@@ -31,6 +31,7 @@ public static class VaeCommandLine
             EvalCommand.Create(),
             ExportCommand.Create(),
             InspectCommand.Create(),
+            DemoCommand.Create(),
         };
         foreach (var command in ScoringCommands.Create()) root.Add(command);
         return root;

@@ -9,6 +9,7 @@ public static class Charts
     public static byte[] LossPng(IReadOnlyList<EpochMetrics> metrics, int width = 720, int height = 440)
     {
         var plot = new ScottPlot.Plot();
+        PictureFont.Apply(plot);
         double[] epochs = metrics.Select(m => (double)m.Epoch).ToArray();
         var train = plot.Add.Scatter(epochs, metrics.Select(m => m.TrainNegElbo).ToArray());
         train.LegendText = "train -ELBO";
@@ -21,8 +22,10 @@ public static class Charts
         }
         plot.Title("Negative ELBO per epoch");
         plot.XLabel("epoch");
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.YLabel("nats per sample");
         plot.ShowLegend(ScottPlot.Alignment.UpperRight);
+        PictureFont.Apply(plot);
         return plot.GetImageBytes(width, height, ScottPlot.ImageFormat.Png);
     }
 
@@ -45,6 +48,7 @@ public static class Charts
         plot.XLabel(dims == 2 ? "z1" : "PC 1");
         plot.YLabel(dims == 2 ? "z2" : "PC 2");
         plot.ShowLegend(ScottPlot.Edge.Right);
+        PictureFont.Apply(plot);
         return plot.GetImageBytes(width, height, ScottPlot.ImageFormat.Png);
     }
 }

@@ -27,7 +27,7 @@ public static class ImageGrid
         using (var canvas = new SKCanvas(bitmap))
         {
             canvas.Clear(new SKColor(64, 64, 64));
-            using var font = new SKFont(SKTypeface.Default, 13);
+            using var font = new SKFont(PictureFont.Typeface, 13);
             using var textPaint = new SKPaint { Color = SKColors.White, IsAntialias = true };
             for (int r = 0; r < rows.Count; r++)
             {

@@ -49,6 +49,25 @@ public sealed class PictureTests
     }
 
     [TestMethod]
+    public void ChartTextIsDrawnWithTheEmbeddedFont()
+    {
+        // SkiaSharp's self-contained build finds no system fonts: without the embedded font titles would be blank.
+        var metrics = Enumerable.Range(1, 3).Select(e => new EpochMetrics { Epoch = e, TrainNegElbo = 300 - e, TestNegElbo = 299 - e }).ToList();
+        using var chart = SKBitmap.Decode(Charts.LossPng(metrics));
+        int dark = 0;
+        for (int y = 0; y < 30; y++)
+            for (int x = 200; x < 520; x++)
+                if (chart.GetPixel(x, y).Red < 128) dark++;
+        Assert.IsTrue(dark > 100, $"the title strip has {dark} dark pixels");
+        using var grid = SKBitmap.Decode(ImageGrid.RenderPng([[new float[4]]], 2, 2, 2, ["caption"]));
+        int light = 0;
+        for (int y = 0; y < grid.Height; y++)
+            for (int x = 0; x < 100; x++)
+                if (grid.GetPixel(x, y).Red > 200) light++;
+        Assert.IsTrue(light > 5, "the row caption is drawn");
+    }
+
+    [TestMethod]
     public void PrincipalComponentsFindTheDirectionOfLargestSpread()
     {
         // Points along (1, 1, 0) with little noise elsewhere: the first component's coordinates carry the spread.
