@@ -32,6 +32,7 @@ public static class VaeCommandLine
             ExportCommand.Create(),
             InspectCommand.Create(),
             DemoCommand.Create(),
+            ManifoldCommand.Create(),
         };
         foreach (var command in ScoringCommands.Create()) root.Add(command);
         return root;
