@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using VaeOnnx.Cli.Commands;
 
 namespace VaeOnnx.Cli;
@@ -66,9 +67,19 @@ public static class VaeCommandLine
             Output = output,
             Error = error,
             EnableDefaultExceptionHandler = false,
-            // Ctrl-C cancels the token handed to the command; commands that can stop cleanly do so. Give them time.
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(60),
+            // Signals are handled below, so that a command always gets to finish its step and write its checkpoint.
+            ProcessTerminationTimeout = null,
         };
-        return parse.Invoke(configuration);
+        using var interrupt = new CancellationTokenSource();
+        void Cancel(PosixSignalContext context)
+        {
+            // First Ctrl-C: ask the command to stop cleanly. A second one falls through to the default (immediate exit).
+            if (interrupt.IsCancellationRequested) return;
+            context.Cancel = true;
+            interrupt.Cancel();
+        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
+        return parse.InvokeAsync(configuration, interrupt.Token).GetAwaiter().GetResult();
     }
 }
