@@ -21,6 +21,12 @@ public sealed record VaeSessionOptions
     /// <summary>Graph optimisation level.</summary>
     public GraphOptimizationLevel OptimizationLevel { get; init; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
 
+    /// <summary>
+    /// Rows per ONNX Runtime call when a transformer maps a whole data view (encode, decode, reconstruct, anomaly score);
+    /// 1 scores row by row through ML.NET's own ONNX transformer. Chosen by measurement (docs/benchmarks.md).
+    /// </summary>
+    public int BlockSize { get; init; } = 1024;
+
     /// <summary>Fall back to the CPU when the GPU provider cannot be used (default true).</summary>
     public bool AllowCpuFallback { get; init; } = true;
 
@@ -33,23 +39,24 @@ public sealed record VaeSessionOptions
         var options = new SessionOptions { GraphOptimizationLevel = OptimizationLevel };
         if (IntraOpThreads > 0) options.IntraOpNumThreads = IntraOpThreads;
         usesGpu = false;
-        if (Provider == VaeExecutionProvider.Cuda)
+        try
         {
-            try
+            if (ResolveGpuDevice() is int device)
             {
-                options.AppendExecutionProvider_CUDA(DeviceId);
+                options.AppendExecutionProvider_CUDA(device);
                 usesGpu = true;
             }
-            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            // The provider is listed but cannot start (no driver, no device): same rule as a missing provider.
+            var message = $"the CUDA execution provider could not start on device {DeviceId}: {e.Message.Split('\n')[0]}";
+            if (!AllowCpuFallback)
             {
-                var message = $"the CUDA execution provider is not available (device {DeviceId}): {e.Message.Split('\n')[0]}";
-                if (!AllowCpuFallback)
-                {
-                    options.Dispose();
-                    throw new VaeModelLoadException(message + "; CPU fallback is off. Install Microsoft.ML.OnnxRuntime.Gpu and a CUDA driver, or use the CPU provider.", e);
-                }
-                Warn(message + "; scoring runs on the CPU.");
+                options.Dispose();
+                throw new VaeModelLoadException(message + "; CPU fallback is off.", e);
             }
+            if (Interlocked.Exchange(ref _warned, 1) == 0) Warn(message + "; scoring runs on the CPU.");
         }
         return options;
     }

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using VaeOnnx.Inference.Blocks;
 using VaeOnnx.Inference.Onnx;
 
 namespace VaeOnnx.Inference.Transforms;
@@ -40,5 +41,7 @@ public sealed class VaeAnomalyScoreEstimator : VaeEstimatorBase<VaeAnomalyScoreT
     }
 
     /// <inheritdoc />
-    protected override VaeAnomalyScoreTransformer Wrap(ITransformer inner) => new(inner, Model.PairId);
+    protected override VaeAnomalyScoreTransformer Wrap(ITransformer inner) =>
+        new(inner, Model.PairId, Blocks(VaeBlockKind.AnomalyScore, _input, (_score, VaeBlockOutput.Score), (_score + "_recon", VaeBlockOutput.Reconstruction),
+            (_score + "_kl", VaeBlockOutput.Kl), (_score + "_sqerr", VaeBlockOutput.SquaredError)));
 }

@@ -5,7 +5,7 @@ namespace VaeOnnx.Inference.Transforms;
 /// <summary>The fitted form of <see cref="VaeAnomalyScoreEstimator"/>.</summary>
 public sealed class VaeAnomalyScoreTransformer : VaeTransformerBase
 {
-    internal VaeAnomalyScoreTransformer(ITransformer inner, string pairId) : base(inner, pairId)
+    internal VaeAnomalyScoreTransformer(ITransformer inner, string pairId, Blocks.VaeBlockScoring? blocks = null) : base(inner, pairId, blocks)
     {
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using VaeOnnx.Inference.Blocks;
 
 namespace VaeOnnx.Inference.Transforms;
 
@@ -23,5 +24,6 @@ public sealed class VaeDecodeEstimator : VaeEstimatorBase<VaeDecodeTransformer>
             .Append(Drop([Model.DecoderInput, Model.DecoderOutput], _z, _output));
 
     /// <inheritdoc />
-    protected override VaeDecodeTransformer Wrap(ITransformer inner) => new(inner, Model.PairId);
+    protected override VaeDecodeTransformer Wrap(ITransformer inner) =>
+        new(inner, Model.PairId, Blocks(VaeBlockKind.Decode, _z, (_output, VaeBlockOutput.XHat)));
 }

@@ -5,7 +5,7 @@ namespace VaeOnnx.Inference.Transforms;
 /// <summary>The fitted form of <see cref="VaeDecodeEstimator"/>.</summary>
 public sealed class VaeDecodeTransformer : VaeTransformerBase
 {
-    internal VaeDecodeTransformer(ITransformer inner, string pairId) : base(inner, pairId)
+    internal VaeDecodeTransformer(ITransformer inner, string pairId, Blocks.VaeBlockScoring? blocks = null) : base(inner, pairId, blocks)
     {
     }
 }

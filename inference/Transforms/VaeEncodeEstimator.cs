@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using VaeOnnx.Inference.Blocks;
 
 namespace VaeOnnx.Inference.Transforms;
 
@@ -24,5 +25,6 @@ public sealed class VaeEncodeEstimator : VaeEstimatorBase<VaeEncodeTransformer>
             .Append(Drop([Model.EncoderInput, Model.EncoderMu, Model.EncoderLogVar], _input, _mu, _logVar));
 
     /// <inheritdoc />
-    protected override VaeEncodeTransformer Wrap(ITransformer inner) => new(inner, Model.PairId);
+    protected override VaeEncodeTransformer Wrap(ITransformer inner) =>
+        new(inner, Model.PairId, Blocks(VaeBlockKind.Encode, _input, (_mu, VaeBlockOutput.Mu), (_logVar, VaeBlockOutput.LogVar)));
 }

@@ -5,7 +5,7 @@ namespace VaeOnnx.Inference.Transforms;
 /// <summary>The fitted form of <see cref="VaeEncodeEstimator"/>.</summary>
 public sealed class VaeEncodeTransformer : VaeTransformerBase
 {
-    internal VaeEncodeTransformer(ITransformer inner, string pairId) : base(inner, pairId)
+    internal VaeEncodeTransformer(ITransformer inner, string pairId, Blocks.VaeBlockScoring? blocks = null) : base(inner, pairId, blocks)
     {
     }
 }

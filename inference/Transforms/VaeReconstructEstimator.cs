@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using VaeOnnx.Inference.Blocks;
 using VaeOnnx.Inference.Onnx;
 
 namespace VaeOnnx.Inference.Transforms;
@@ -24,5 +25,6 @@ public sealed class VaeReconstructEstimator : VaeEstimatorBase<VaeReconstructTra
             .Append(Drop([Mu, LogVar], _input, _output));
 
     /// <inheritdoc />
-    protected override VaeReconstructTransformer Wrap(ITransformer inner) => new(inner, Model.PairId);
+    protected override VaeReconstructTransformer Wrap(ITransformer inner) =>
+        new(inner, Model.PairId, Blocks(VaeBlockKind.Reconstruct, _input, (_output, VaeBlockOutput.XHat)));
 }

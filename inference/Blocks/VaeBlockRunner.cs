@@ -1,0 +1,86 @@
+using Microsoft.ML.OnnxRuntime;
+using VaeOnnx.Inference.Onnx;
+
+namespace VaeOnnx.Inference.Blocks;
+
+/// <summary>
+/// Runs a model pair on blocks of rows: one ONNX Runtime call per graph per block, reading from and writing into
+/// buffers the caller owns (so steady-state scoring allocates nothing per row). Sessions are shared by every cursor:
+/// ONNX Runtime allows concurrent Run calls on one session.
+/// </summary>
+public sealed class VaeBlockRunner : IDisposable
+{
+    private const string ScoreX = "x", ScoreMu = "mu", ScoreLogVar = "logvar", ScoreXHat = "x_hat";
+    private static readonly string[] ScoreOutputs = ["score", "recon", "kl", "sqerr"];
+    private readonly InferenceSession? _encoder, _decoder, _score;
+    private readonly RunOptions _runOptions = new();
+
+    /// <summary>Opens the sessions <paramref name="kind"/> needs.</summary>
+    public VaeBlockRunner(VaeModel model, VaeBlockKind kind)
+    {
+        Model = model;
+        Kind = kind;
+        try
+        {
+            if (kind != VaeBlockKind.Decode) _encoder = model.CreateSession(model.EncoderPath);
+            if (kind != VaeBlockKind.Encode) _decoder = model.CreateSession(model.DecoderPath);
+            if (kind == VaeBlockKind.AnomalyScore)
+            {
+                using var options = model.Options.CreateSessionOptions(out _);
+                _score = new InferenceSession(VaeScoringGraphs.AnomalyScore(model, ScoreX, ScoreMu, ScoreLogVar, ScoreXHat, "score", "recon", "kl", "sqerr"), options);
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The pair.</summary>
+    public VaeModel Model { get; }
+
+    /// <summary>What is computed.</summary>
+    public VaeBlockKind Kind { get; }
+
+    /// <summary>Values per input row: D, or L for decoding.</summary>
+    public int InputWidth => Kind == VaeBlockKind.Decode ? Model.LatentDim : Model.InputDim;
+
+    /// <summary>Scores <paramref name="rows"/> rows held in <paramref name="buffers"/>.</summary>
+    public void Run(VaeBlockBuffers buffers, int rows)
+    {
+        int d = Model.InputDim, l = Model.LatentDim;
+        var info = OrtMemoryInfo.DefaultInstance;
+        OrtValue Tensor(float[] data, int width) => OrtValue.CreateTensorValueFromMemory(info, data.AsMemory(0, rows * width), [rows, width]);
+        OrtValue Vector(float[] data) => OrtValue.CreateTensorValueFromMemory(info, data.AsMemory(0, rows), [rows]);
+        if (Kind == VaeBlockKind.Decode)
+        {
+            using var z = Tensor(buffers.Input, l);
+            using var output = Tensor(buffers.XHat, d);
+            _decoder!.Run(_runOptions, [Model.DecoderInput], [z], [Model.DecoderOutput], [output]);
+            return;
+        }
+        using var x = Tensor(buffers.Input, d);
+        using var mu = Tensor(buffers.Mu, l);
+        using var logvar = Tensor(buffers.LogVar, l);
+        _encoder!.Run(_runOptions, [Model.EncoderInput], [x], [Model.EncoderMu, Model.EncoderLogVar], [mu, logvar]);
+        if (Kind == VaeBlockKind.Encode) return;
+        using var xHat = Tensor(buffers.XHat, d);
+        _decoder!.Run(_runOptions, [Model.DecoderInput], [mu], [Model.DecoderOutput], [xHat]);
+        if (Kind == VaeBlockKind.Reconstruct) return;
+        using var score = Vector(buffers.Score);
+        using var recon = Vector(buffers.Reconstruction);
+        using var kl = Vector(buffers.Kl);
+        using var sqerr = Vector(buffers.SquaredError);
+        _score!.Run(_runOptions, [ScoreX, ScoreMu, ScoreLogVar, ScoreXHat], [x, mu, logvar, xHat], ScoreOutputs, [score, recon, kl, sqerr]);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _encoder?.Dispose();
+        _decoder?.Dispose();
+        _score?.Dispose();
+        _runOptions.Dispose();
+    }
+}
