@@ -34,6 +34,7 @@ public static class VaeCommandLine
             InspectCommand.Create(),
             DemoCommand.Create(),
             ManifoldCommand.Create(),
+            BenchCommand.Create(),
         };
         foreach (var command in ScoringCommands.Create()) root.Add(command);
         return root;

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(VaeOnnx.Benchmarks.ScoringBenchmarks).Assembly).Run(args);

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using TorchSharp;
+using VaeOnnx.Training.Checkpoints;
+using VaeOnnx.Training.Data;
+using VaeOnnx.Training.Model;
+using VaeOnnx.Training.Training;
+using static TorchSharp.torch;
+
+namespace VaeOnnx.Cli.Bench;
+
+/// <summary>Training throughput of the reference configuration, against the machine's FP32 matrix-multiply peak measured in the same run.</summary>
+public static class TrainingScenario
+{
+    /// <summary>GFLOP/s of a 2048^3 FP32 matrix product in LibTorch with the current thread count (best of the repetitions).</summary>
+    public static double GemmPeakGflops(int repetitions = 10)
+    {
+        using var scope = NewDisposeScope();
+        var a = rand(2048, 2048);
+        var b = rand(2048, 2048);
+        for (int i = 0; i < 3; i++) a.matmul(b).Dispose();
+        double best = 0;
+        for (int i = 0; i < repetitions; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            a.matmul(b).Dispose();
+            best = Math.Max(best, 2.0 * 2048 * 2048 * 2048 / clock.Elapsed.TotalSeconds / 1e9);
+        }
+        return best;
+    }
+
+    /// <summary>Multiply-adds x 2 of one forward pass of an MLP architecture (both heads and the decoder).</summary>
+    public static double ForwardFlops(VaeArchitecture a)
+    {
+        double flops = 0;
+        int width = a.InputDim;
+        foreach (var h in a.Hidden) { flops += 2.0 * width * h; width = h; }
+        flops += 2 * 2.0 * width * a.LatentDim;
+        width = a.LatentDim;
+        foreach (var h in a.Hidden.Reverse()) { flops += 2.0 * width * h; width = h; }
+        return flops + 2.0 * width * a.InputDim;
+    }
+
+    /// <summary>Samples/s of the last of <paramref name="epochs"/> epochs of the reference configuration on <paramref name="train"/>.</summary>
+    public static double TrainingSamplesPerSecond(VaeDataset train, VaeDataset test, int threads, int epochs = 2)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "vaeonnx-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var data = new TrainingData(train, null, test, FeatureScaling.None(train.FeatureCount), new DatasetDescription { Name = "bench", Source = train.Source });
+            var result = new VaeTrainer(new TrainingOptions { Epochs = epochs, Threads = threads, Seed = 1 })
+                .Train(new VaeArchitecture { InputShape = [train.FeatureCount] }, data, folder);
+            result.Model.Dispose();
+            return result.Checkpoint.Metrics[^1].SamplesPerSecond;
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+}

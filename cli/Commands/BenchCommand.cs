@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Globalization;
+using VaeOnnx.Cli.Bench;
+using VaeOnnx.Inference;
+using VaeOnnx.Training.Data;
+using VaeOnnx.Training.Model;
+
+namespace VaeOnnx.Cli.Commands;
+
+/// <summary><c>vae bench</c>: a quick run of the scoring and training measurements, with the ratios the targets are stated in.</summary>
+public static class BenchCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Model folder to score.", DefaultValueFactory = _ => Path.Combine("models", "fashion-mnist-mlp") };
+        var rows = new Option<int>("--rows") { Description = "Rows per scoring measurement.", DefaultValueFactory = _ => 20480 };
+        var threads = new Option<int>("--threads") { Description = "Threads for training and the GEMM peak.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var skipTraining = new Option<bool>("--no-training") { Description = "Measure scoring only." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures and ratios." };
+        var command = new Command("bench", """
+            Measure rows/s of raw batched ONNX Runtime, ML.NET's stock ApplyOnnxModel and the VaeOnnx chain (encoder, decoder,
+            reconstruct, anomaly score), single-row latency of PredictionEngine vs a direct batch-1 call, and training
+            throughput against the FP32 GEMM peak measured in the same run. Ratios: chain_vs_raw, chain_vs_stock, train_vs_peak.
+            Example:
+              vae bench --json
+            """)
+        { model, rows, threads, skipTraining, json };
+        command.SetAction(parse => CommandRunner.Run(parse, () =>
+        {
+            int n = parse.GetValue(rows);
+            if (n < 1024) throw new CommandUsageException("--rows must be at least 1024.");
+            var log = parse.GetValue(json) ? parse.InvocationConfiguration.Error : parse.InvocationConfiguration.Output;
+            var vae = VaeModel.Load(parse.GetValue(model)!);
+            float[]? images = null;
+            VaeDataset? train = null, test = null;
+            var dataFolder = MnistFamilyFolder.Contains(MnistFamilyFolder.DefaultFashionMnistFolder) ? MnistFamilyFolder.DefaultFashionMnistFolder : null;
+            if (dataFolder is not null && vae.InputDim == 784)
+            {
+                (train, test) = MnistFamilyFolder.Load(dataFolder);
+                images = test.Features;
+            }
+            using var scenarios = new ScoringScenarios(vae, n, images);
+            var figures = new Dictionary<string, object?> { ["rows"] = n, ["model"] = vae.EncoderPath, ["machine_cores"] = Environment.ProcessorCount };
+            foreach (var latent in new[] { false, true })
+            {
+                var (seconds, bytes) = scenarios.SourceOnly(latent);
+                string name = latent ? "latent_source" : "source";
+                figures[$"{name}_rows_per_s"] = n / seconds;
+                figures[$"{name}_bytes_per_row"] = bytes;
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-12} read alone {n / seconds,10:N0} rows/s, {bytes,6:F1} managed bytes/row (in-memory ML.NET data view)"));
+            }
+            foreach (var kind in new[] { "encode", "decode", "reconstruct", "score" })
+            {
+                var (seconds, bytes) = scenarios.Chain(kind);
+                figures[$"{kind}_chain_rows_per_s"] = n / seconds;
+                figures[$"{kind}_chain_bytes_per_row"] = bytes;
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{kind,-12} chain {n / seconds,10:N0} rows/s, {bytes,6:F1} managed bytes/row"));
+            }
+            foreach (var (name, decoder) in new[] { ("encode", false), ("decode", true) })
+            {
+                double raw = n / scenarios.RawBatched(decoder), stock = n / scenarios.StockApplyOnnx(decoder);
+                double chain = (double)figures[$"{name}_chain_rows_per_s"]!;
+                figures[$"{name}_raw_rows_per_s"] = raw;
+                figures[$"{name}_stock_rows_per_s"] = stock;
+                figures[$"{name}_chain_vs_raw"] = chain / raw;
+                figures[$"{name}_chain_vs_stock"] = chain / stock;
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-12} raw ORT batched {raw,10:N0} rows/s, stock ApplyOnnxModel {stock,10:N0} rows/s; chain/raw {chain / raw:F2}, chain/stock {chain / stock:F1}"));
+            }
+            var (engine, direct) = scenarios.SingleRow(5000);
+            figures["engine_p50_us"] = engine.P50; figures["engine_p99_us"] = engine.P99;
+            figures["direct_p50_us"] = direct.P50; figures["direct_p99_us"] = direct.P99;
+            figures["engine_vs_direct_p50"] = engine.P50 / direct.P50;
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"single row   PredictionEngine p50 {engine.P50:F1} us p99 {engine.P99:F1} us; direct ORT batch-1 p50 {direct.P50:F1} us p99 {direct.P99:F1} us; ratio {engine.P50 / direct.P50:F2}"));
+            figures["chain_vs_raw"] = Math.Min((double)figures["encode_chain_vs_raw"]!, (double)figures["decode_chain_vs_raw"]!);
+            figures["chain_vs_stock"] = Math.Min((double)figures["encode_chain_vs_stock"]!, (double)figures["decode_chain_vs_stock"]!);
+            if (!parse.GetValue(skipTraining))
+            {
+                int t = parse.GetValue(threads);
+                TorchSharp.torch.set_num_threads(t);
+                double peak = TrainingScenario.GemmPeakGflops();
+                train ??= SyntheticImages(20000, 1);
+                test ??= SyntheticImages(2000, 2);
+                double samples = TrainingScenario.TrainingSamplesPerSecond(train.Take(20000), test.Take(2000), t);
+                double flopsPerSample = 3 * TrainingScenario.ForwardFlops(new VaeArchitecture());
+                figures["gemm_peak_gflops"] = peak;
+                figures["train_samples_per_s"] = samples;
+                figures["train_gflops"] = samples * flopsPerSample / 1e9;
+                figures["train_vs_peak"] = samples * flopsPerSample / 1e9 / peak;
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training     {samples:N0} samples/s = {samples * flopsPerSample / 1e9:F0} GFLOP/s (3x forward FLOPs) vs GEMM peak {peak:F0} GFLOP/s on {t} threads: {samples * flopsPerSample / 1e9 / peak:P0}"));
+            }
+            if (parse.GetValue(json)) CommandRunner.WriteJson(parse.InvocationConfiguration.Output, figures);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static VaeDataset SyntheticImages(int rows, int seed)
+    {
+        var random = new Random(seed);
+        var values = new float[rows * 784];
+        for (int i = 0; i < values.Length; i++) values[i] = random.NextDouble() < 0.5 ? 0f : (float)random.NextDouble();
+        return new VaeDataset("synthetic", values, rows, 784, null, [1, 28, 28]);
+    }
+}
