@@ -85,10 +85,10 @@ public sealed class VaeModel
     /// </summary>
     public static void Register(MLContext mlContext) => mlContext.ComponentCatalog.RegisterAssembly(typeof(VaeModel).Assembly);
 
-    /// <summary>Creates an ONNX Runtime session for one of the pair's graphs with the pair's options.</summary>
-    public InferenceSession CreateSession(string path)
+    /// <summary>Creates an ONNX Runtime session for one of the pair's graphs with the pair's options (or <paramref name="options"/>).</summary>
+    public InferenceSession CreateSession(string path, VaeSessionOptions? options = null)
     {
-        using var sessionOptions = Options.CreateSessionOptions(out _);
+        using var sessionOptions = (options ?? Options).CreateSessionOptions(out _);
         return new InferenceSession(path, sessionOptions);
     }
 

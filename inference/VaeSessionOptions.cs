@@ -27,6 +27,13 @@ public sealed record VaeSessionOptions
     /// </summary>
     public int BlockSize { get; init; } = 1024;
 
+    /// <summary>
+    /// Let ONNX Runtime's intra-op threads spin between calls (lower latency for one busy session). Scorers that alternate
+    /// between several sessions (reconstruct, anomaly score) turn it off: spinning threads of an idle session would take the
+    /// cores from the session that is working.
+    /// </summary>
+    public bool AllowSpinning { get; init; } = true;
+
     /// <summary>Fall back to the CPU when the GPU provider cannot be used (default true).</summary>
     public bool AllowCpuFallback { get; init; } = true;
 
@@ -38,6 +45,7 @@ public sealed record VaeSessionOptions
     {
         var options = new SessionOptions { GraphOptimizationLevel = OptimizationLevel };
         if (IntraOpThreads > 0) options.IntraOpNumThreads = IntraOpThreads;
+        if (!AllowSpinning) options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         usesGpu = false;
         try
         {

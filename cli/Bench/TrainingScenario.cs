@@ -40,8 +40,8 @@ public static class TrainingScenario
         return flops + 2.0 * width * a.InputDim;
     }
 
-    /// <summary>Samples/s of the last of <paramref name="epochs"/> epochs of the reference configuration on <paramref name="train"/>.</summary>
-    public static double TrainingSamplesPerSecond(VaeDataset train, VaeDataset test, int threads, int epochs = 2)
+    /// <summary>Samples/s of the last of <paramref name="epochs"/> epochs (the first ones warm LibTorch up) of the reference configuration on <paramref name="train"/>.</summary>
+    public static double TrainingSamplesPerSecond(VaeDataset train, VaeDataset test, int threads, int epochs = 3)
     {
         var folder = Path.Combine(Path.GetTempPath(), "vaeonnx-bench-" + Guid.NewGuid().ToString("N")[..8]);
         try

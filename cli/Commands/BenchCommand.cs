@@ -40,7 +40,7 @@ public static class BenchCommand
                 (train, test) = MnistFamilyFolder.Load(dataFolder);
                 images = test.Features;
             }
-            using var scenarios = new ScoringScenarios(vae, n, images);
+            var scenarios = new ScoringScenarios(vae, n, images);
             var figures = new Dictionary<string, object?> { ["rows"] = n, ["model"] = vae.EncoderPath, ["machine_cores"] = Environment.ProcessorCount };
             foreach (var latent in new[] { false, true })
             {

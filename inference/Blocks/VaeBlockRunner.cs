@@ -20,13 +20,15 @@ public sealed class VaeBlockRunner : IDisposable
     {
         Model = model;
         Kind = kind;
+        // Several sessions take turns on the same cores: their threads must not spin while another one works.
+        var sessionOptions = kind is VaeBlockKind.Reconstruct or VaeBlockKind.AnomalyScore ? model.Options with { AllowSpinning = false } : model.Options;
         try
         {
-            if (kind != VaeBlockKind.Decode) _encoder = model.CreateSession(model.EncoderPath);
-            if (kind != VaeBlockKind.Encode) _decoder = model.CreateSession(model.DecoderPath);
+            if (kind != VaeBlockKind.Decode) _encoder = model.CreateSession(model.EncoderPath, sessionOptions);
+            if (kind != VaeBlockKind.Encode) _decoder = model.CreateSession(model.DecoderPath, sessionOptions);
             if (kind == VaeBlockKind.AnomalyScore)
             {
-                using var options = model.Options.CreateSessionOptions(out _);
+                using var options = sessionOptions.CreateSessionOptions(out _);
                 _score = new InferenceSession(VaeScoringGraphs.AnomalyScore(model, ScoreX, ScoreMu, ScoreLogVar, ScoreXHat, "score", "recon", "kl", "sqerr"), options);
             }
         }
