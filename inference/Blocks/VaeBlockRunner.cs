@@ -52,29 +52,41 @@ public sealed class VaeBlockRunner : IDisposable
     public void Run(VaeBlockBuffers buffers, int rows)
     {
         int d = Model.InputDim, l = Model.LatentDim;
+        bool full = rows == buffers.BlockSize;
         var info = OrtMemoryInfo.DefaultInstance;
-        OrtValue Tensor(float[] data, int width) => OrtValue.CreateTensorValueFromMemory(info, data.AsMemory(0, rows * width), [rows, width]);
-        OrtValue Vector(float[] data) => OrtValue.CreateTensorValueFromMemory(info, data.AsMemory(0, rows), [rows]);
-        if (Kind == VaeBlockKind.Decode)
+        var made = new List<OrtValue>(full ? 0 : 9);
+        // Full blocks use the values bound once to the buffers; a short last block wraps the same arrays for this call.
+        OrtValue Tensor(float[] data, int width)
         {
-            using var z = Tensor(buffers.Input, l);
-            using var output = Tensor(buffers.XHat, d);
-            _decoder!.Run(_runOptions, [Model.DecoderInput], [z], [Model.DecoderOutput], [output]);
-            return;
+            if (full) return buffers.Bound(data, width);
+            var value = width == 0
+                ? OrtValue.CreateTensorValueFromMemory(info, data.AsMemory(0, rows), [rows])
+                : OrtValue.CreateTensorValueFromMemory(info, data.AsMemory(0, rows * width), [rows, width]);
+            made.Add(value);
+            return value;
         }
-        using var x = Tensor(buffers.Input, d);
-        using var mu = Tensor(buffers.Mu, l);
-        using var logvar = Tensor(buffers.LogVar, l);
-        _encoder!.Run(_runOptions, [Model.EncoderInput], [x], [Model.EncoderMu, Model.EncoderLogVar], [mu, logvar]);
-        if (Kind == VaeBlockKind.Encode) return;
-        using var xHat = Tensor(buffers.XHat, d);
-        _decoder!.Run(_runOptions, [Model.DecoderInput], [mu], [Model.DecoderOutput], [xHat]);
-        if (Kind == VaeBlockKind.Reconstruct) return;
-        using var score = Vector(buffers.Score);
-        using var recon = Vector(buffers.Reconstruction);
-        using var kl = Vector(buffers.Kl);
-        using var sqerr = Vector(buffers.SquaredError);
-        _score!.Run(_runOptions, [ScoreX, ScoreMu, ScoreLogVar, ScoreXHat], [x, mu, logvar, xHat], ScoreOutputs, [score, recon, kl, sqerr]);
+        try
+        {
+            if (Kind == VaeBlockKind.Decode)
+            {
+                _decoder!.Run(_runOptions, [Model.DecoderInput], [Tensor(buffers.Input, l)], [Model.DecoderOutput], [Tensor(buffers.XHat, d)]);
+                return;
+            }
+            var x = Tensor(buffers.Input, d);
+            var mu = Tensor(buffers.Mu, l);
+            var logvar = Tensor(buffers.LogVar, l);
+            _encoder!.Run(_runOptions, [Model.EncoderInput], [x], [Model.EncoderMu, Model.EncoderLogVar], [mu, logvar]);
+            if (Kind == VaeBlockKind.Encode) return;
+            var xHat = Tensor(buffers.XHat, d);
+            _decoder!.Run(_runOptions, [Model.DecoderInput], [mu], [Model.DecoderOutput], [xHat]);
+            if (Kind == VaeBlockKind.Reconstruct) return;
+            _score!.Run(_runOptions, [ScoreX, ScoreMu, ScoreLogVar, ScoreXHat], [x, mu, logvar, xHat], ScoreOutputs,
+                [Tensor(buffers.Score, 0), Tensor(buffers.Reconstruction, 0), Tensor(buffers.Kl, 0), Tensor(buffers.SquaredError, 0)]);
+        }
+        finally
+        {
+            foreach (var value in made) value.Dispose();
+        }
     }
 
     /// <inheritdoc />

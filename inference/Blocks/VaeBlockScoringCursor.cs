@@ -108,7 +108,11 @@ internal sealed class VaeBlockScoringCursor : DataViewRowCursor
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _upstream.Dispose();
+        if (disposing)
+        {
+            _upstream.Dispose();
+            _buffers.Dispose();
+        }
         base.Dispose(disposing);
     }
 }

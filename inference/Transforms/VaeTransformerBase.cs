@@ -10,7 +10,7 @@ namespace VaeOnnx.Inference.Transforms;
 /// delegating keeps <c>mlContext.Model.Save/Load</c> working with the ONNX bytes inside the zip. A loaded model therefore
 /// comes back as that inner chain; it maps rows the same way.
 /// Mapping a whole data view scores blocks of rows with one ONNX Runtime call each (see <see cref="VaeBlockScoringDataView"/>);
-/// single rows (<c>PredictionEngine</c>) go through the inner chain. Dispose the transformer to close its sessions.
+/// single rows (<c>PredictionEngine</c>) run the same sessions on reused one-row buffers. Dispose the transformer to close its sessions.
 /// </summary>
 public abstract class VaeTransformerBase : ITransformer, IDisposable
 {
@@ -35,7 +35,8 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _inner.GetOutputSchema(inputSchema);
 
     /// <inheritdoc />
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _inner.GetRowToRowMapper(inputSchema);
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
+        _blocks is null ? _inner.GetRowToRowMapper(inputSchema) : new VaeRowMapper(inputSchema, _inner.GetOutputSchema(inputSchema), _blocks);
 
     /// <inheritdoc />
     public IDataView Transform(IDataView input)
