@@ -14,6 +14,7 @@ public sealed class VaeBlockRunner : IDisposable
     private static readonly string[] ScoreOutputs = ["score", "recon", "kl", "sqerr"];
     private readonly InferenceSession? _encoder, _decoder, _score;
     private readonly RunOptions _runOptions = new();
+    private readonly System.Collections.Concurrent.ConcurrentBag<VaeBlockBuffers> _pool = new();
 
     /// <summary>Opens the sessions <paramref name="kind"/> needs.</summary>
     public VaeBlockRunner(VaeModel model, VaeBlockKind kind)
@@ -44,6 +45,25 @@ public sealed class VaeBlockRunner : IDisposable
 
     /// <summary>What is computed.</summary>
     public VaeBlockKind Kind { get; }
+
+    /// <summary>Buffers for blocks of <paramref name="blockSize"/> rows: reused from an earlier cursor when one was returned.</summary>
+    public VaeBlockBuffers RentBuffers(int blockSize)
+    {
+        while (_pool.TryTake(out var buffers))
+        {
+            if (buffers.BlockSize == blockSize) return buffers;
+            buffers.Dispose();
+        }
+        return new VaeBlockBuffers(this, blockSize);
+    }
+
+    /// <summary>Gives buffers back for the next cursor (a cursor's megabytes of arrays are then allocated once per transformer, not per pass).</summary>
+    public void ReturnBuffers(VaeBlockBuffers buffers)
+    {
+        // A few sets cover the cursors that run at once; more would only hold memory.
+        if (_pool.Count < 4) _pool.Add(buffers);
+        else buffers.Dispose();
+    }
 
     /// <summary>Values per input row: D, or L for decoding.</summary>
     public int InputWidth => Kind == VaeBlockKind.Decode ? Model.LatentDim : Model.InputDim;
@@ -92,6 +112,7 @@ public sealed class VaeBlockRunner : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        while (_pool.TryTake(out var buffers)) buffers.Dispose();
         _encoder?.Dispose();
         _decoder?.Dispose();
         _score?.Dispose();

@@ -29,7 +29,7 @@ internal sealed class VaeBlockScoringCursor : DataViewRowCursor
         _upstream = upstream;
         _active = active;
         _width = view.Runner.InputWidth;
-        _buffers = new VaeBlockBuffers(view.Runner, view.BlockSize);
+        _buffers = view.Runner.RentBuffers(view.BlockSize);
         _input = upstream.GetGetter<VBuffer<float>>(view.InputColumn);
         _upstreamId = upstream.GetIdGetter();
         _ids = new DataViewRowId[view.BlockSize];
@@ -111,7 +111,7 @@ internal sealed class VaeBlockScoringCursor : DataViewRowCursor
         if (disposing)
         {
             _upstream.Dispose();
-            _buffers.Dispose();
+            _view.Runner.ReturnBuffers(_buffers);
         }
         base.Dispose(disposing);
     }
