@@ -79,7 +79,8 @@ public static class ModuleGraphMapper
 
     private static float[] Values(Tensor t)
     {
-        using var contiguous = t.detach().contiguous().to_type(ScalarType.Float32);
-        return contiguous.data<float>().ToArray();
+        // detach/contiguous/to_type may each make a tensor: the scope frees all of them, not only the last.
+        using var scope = NewDisposeScope();
+        return t.detach().contiguous().to_type(ScalarType.Float32).data<float>().ToArray();
     }
 }
