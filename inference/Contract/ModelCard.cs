@@ -56,6 +56,29 @@ public sealed record ModelCard
     [JsonPropertyName("architecture")] public JsonElement? Architecture { get; init; }
     /// <summary>Training configuration JSON as stored in the checkpoint.</summary>
     [JsonPropertyName("training")] public JsonElement? Training { get; init; }
+    /// <summary>Reads and checks a card; a malformed one fails with the file and the problem named.</summary>
+    public static ModelCard Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found", path);
+        var info = new FileInfo(path);
+        if (info.Length > 16_000_000) throw new InvalidDataException($"{path}: {info.Length:N0} bytes; a model card is a few kilobytes");
+        ModelCard? card;
+        try
+        {
+            card = JsonSerializer.Deserialize<ModelCard>(File.ReadAllBytes(path));
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a valid model card at {e.Path ?? "$"} (line {e.LineNumber + 1}): {e.Message}", e);
+        }
+        if (card is null) throw new InvalidDataException($"{path}: empty JSON; expected a model card object");
+        if (card.FormatVersion != VaeMetadataKeys.CurrentFormatVersion) throw new InvalidDataException($"{path}: field 'format_version' is '{card.FormatVersion}'; expected {VaeMetadataKeys.CurrentFormatVersion}");
+        if (card.InputDim <= 0 || card.LatentDim <= 0) throw new InvalidDataException($"{path}: fields 'input_dim'/'latent_dim' are {card.InputDim}/{card.LatentDim}; expected positive sizes");
+        if (card.Likelihood is not ("bernoulli" or "gaussian")) throw new InvalidDataException($"{path}: field 'likelihood' is '{card.Likelihood}'; expected bernoulli or gaussian");
+        if (string.IsNullOrEmpty(card.PairId)) throw new InvalidDataException($"{path}: field 'pair_id' is empty");
+        return card;
+    }
+
     /// <summary>The command that reproduces the model, when known.</summary>
     [JsonPropertyName("training_command")] public string? TrainingCommand { get; init; }
 }

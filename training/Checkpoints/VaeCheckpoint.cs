@@ -111,7 +111,13 @@ public static class VaeCheckpoint
     public static void LoadWeights(string folder, CheckpointInfo info, VariationalAutoencoder model)
     {
         var path = Path.Combine(folder, info.WeightsFile);
+        var infoPath = Path.Combine(folder, InfoFileName);
         if (!File.Exists(path)) throw new CheckpointFormatException(path, "weights file named by checkpoint.json is missing");
+        // TorchSharp allocates what a weights file declares before it reads it. A model of this architecture always saves
+        // to the same number of bytes, so a file of another length is refused before TorchSharp sees it.
+        long expected = SavedLength(model), actual = new FileInfo(path).Length;
+        if (actual != expected)
+            throw new CheckpointFormatException(path, $"{actual:N0} bytes, but the {info.Architecture.Kind} model that {infoPath} describes saves {expected:N0}: the file is damaged or belongs to another architecture");
         try
         {
             using var stream = File.OpenRead(path);
@@ -119,8 +125,16 @@ public static class VaeCheckpoint
         }
         catch (Exception e) when (e is not CheckpointFormatException)
         {
-            throw new CheckpointFormatException(path, $"cannot load the weights into a {info.Architecture.Kind} model with hidden [{string.Join(",", info.Architecture.Hidden)}] and latent {info.Architecture.LatentDim}: {e.Message}", e);
+            throw new CheckpointFormatException(path, $"cannot load the weights into the {info.Architecture.Kind} model with hidden [{string.Join(",", info.Architecture.Hidden)}] and latent {info.Architecture.LatentDim} that {infoPath} describes: {e.Message}", e);
         }
+    }
+
+    /// <summary>The exact size of <paramref name="model"/>'s weights in TorchSharp's format (names, shapes and float data).</summary>
+    private static long SavedLength(VariationalAutoencoder model)
+    {
+        var counter = new MemoryStream();
+        model.save(counter);
+        return counter.ToArray().LongLength;
     }
 
     /// <summary>Loads the optimiser state a checkpoint names.</summary>

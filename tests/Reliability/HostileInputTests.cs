@@ -1,0 +1,97 @@
+using System.Text;
+using VaeOnnx.Export;
+using VaeOnnx.Inference;
+using VaeOnnx.Tests.Data;
+using VaeOnnx.Tests.Inference;
+using VaeOnnx.Training.Checkpoints;
+using VaeOnnx.Training.Data;
+
+namespace VaeOnnx.Tests.Reliability;
+
+[TestClass]
+public sealed class HostileInputTests
+{
+    public TestContext TestContext { get; set; } = null!;
+
+    private void Report(HostileInputReport report)
+    {
+        TestContext.WriteLine(report.ToString());
+        Console.WriteLine(report);
+        Assert.IsTrue(report.Rejected > report.Cases / 2, report.ToString());
+    }
+
+    private static byte[] IdxImages()
+    {
+        var (pixels, count, h, w) = IdxReader.ReadImages(Path.Combine(ShippedSampleTests.Folder, "t10k-images-idx3-ubyte.gz"));
+        var bytes = pixels.Take(20 * h * w).Select(p => (byte)Math.Round(p * 255)).ToArray();
+        return IdxFiles.Bytes(8, [20, h, w], bytes);
+    }
+
+    [TestMethod]
+    public void IdxFilesRaw() =>
+        Report(HostileInput.Check("IDX (raw)", IdxImages(), Path.Combine(RepoPaths.NewTempFolder("h-idx"), "images-idx3-ubyte"),
+            p => IdxReader.ReadImages(p), [typeof(DataFormatException)]));
+
+    [TestMethod]
+    public void IdxFilesGzipped() =>
+        Report(HostileInput.Check("IDX (gzip)", IdxFiles.Gzip(IdxImages()), Path.Combine(RepoPaths.NewTempFolder("h-gz"), "images-idx3-ubyte.gz"),
+            p => IdxReader.ReadImages(p), [typeof(DataFormatException)]));
+
+    [TestMethod]
+    public void CsvTables()
+    {
+        var text = new StringBuilder("temperature,pressure,\"flow, l/s\",kind\n");
+        var random = new Random(3);
+        for (int i = 0; i < 30; i++) text.Append(FormattableString.Invariant($"{20 + random.NextDouble():F3},{1000 + random.Next(50)},{random.NextDouble():E2},{(i % 2 == 0 ? "a" : "\"b, c\"")}\n"));
+        Report(HostileInput.Check("CSV", Encoding.UTF8.GetBytes(text.ToString()), Path.Combine(RepoPaths.NewTempFolder("h-csv"), "table.csv"),
+            p => CsvTableReader.Read(p, new CsvReadOptions { LabelColumn = "kind" }), [typeof(DataFormatException)]));
+    }
+
+    [TestMethod]
+    public void OnnxFilesThroughOurReader() =>
+        Report(HostileInput.Check("ONNX (VaeOnnx reader)", File.ReadAllBytes(Path.Combine(ModelPairs.Tabular, "encoder.onnx")),
+            Path.Combine(RepoPaths.NewTempFolder("h-onnx"), "encoder.onnx"), p => OnnxModelReader.Read(p), [typeof(InvalidDataException)]));
+
+    [TestMethod]
+    public void OnnxPairsThroughTheModelLoader()
+    {
+        var folder = RepoPaths.NewTempFolder("h-pair");
+        File.Copy(Path.Combine(ModelPairs.Tabular, "encoder.onnx"), Path.Combine(folder, "encoder.onnx"));
+        Report(HostileInput.Check("ONNX pair (VaeModel.Load, ONNX Runtime)", File.ReadAllBytes(Path.Combine(ModelPairs.Tabular, "decoder.onnx")),
+            Path.Combine(folder, "decoder.onnx"), _ => VaeModel.Load(folder), [typeof(VaeModelLoadException)]));
+    }
+
+    [TestMethod]
+    public void CheckpointJson()
+    {
+        var (folder, info) = Checkpoint();
+        var path = Path.Combine(folder, VaeCheckpoint.InfoFileName);
+        Report(HostileInput.Check("checkpoint.json", File.ReadAllBytes(path), path, _ => VaeCheckpoint.Load(folder).Model.Dispose(), [typeof(CheckpointFormatException)]));
+    }
+
+    [TestMethod]
+    public void CheckpointWeights()
+    {
+        var (folder, info) = Checkpoint();
+        var path = Path.Combine(folder, info.WeightsFile);
+        Report(HostileInput.Check("checkpoint weights", File.ReadAllBytes(path), path, _ => VaeCheckpoint.Load(folder).Model.Dispose(), [typeof(CheckpointFormatException)]));
+    }
+
+    [TestMethod]
+    public void ModelCards()
+    {
+        var path = Path.Combine(RepoPaths.NewTempFolder("h-card"), "model.json");
+        Report(HostileInput.Check("model.json", File.ReadAllBytes(Path.Combine(ModelPairs.Tabular, "model.json")), path,
+            p => VaeOnnx.Inference.Contract.ModelCard.Read(p), [typeof(InvalidDataException)]));
+    }
+
+    private static (string Folder, CheckpointInfo Info) Checkpoint()
+    {
+        var folder = RepoPaths.NewTempFolder("h-ckpt");
+        var data = VaeOnnx.Tests.Training.SyntheticData.Split(200, 50, 8);
+        var result = new VaeOnnx.Training.Training.VaeTrainer(new VaeOnnx.Training.Training.TrainingOptions { Epochs = 1, Threads = 1 })
+            .Train(new VaeOnnx.Training.Model.VaeArchitecture { InputShape = [8], Hidden = [6], LatentDim = 2 }, data, folder);
+        result.Model.Dispose();
+        return (folder, result.Checkpoint);
+    }
+}
