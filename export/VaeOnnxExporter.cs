@@ -256,15 +256,22 @@ public static class VaeOnnxExporter
 
     private static void MoveIntoPlace(string staging, string target)
     {
-        // Two renames: the old folder steps aside whole, the new one takes its name whole, so readers never see a mix.
-        string? previous = null;
-        if (Directory.Exists(target))
+        if (!Directory.Exists(target))
         {
-            previous = target + $".replaced-{Guid.NewGuid():N}"[..18];
-            Directory.Move(target, previous);
+            Directory.Move(staging, target);
+            return;
         }
+        // Replacing: swap the two folders in one step, then remove the old pair (now under the staging name).
+        if (AtomicDirectoryExchange.TryExchange(staging, target))
+        {
+            Directory.Delete(staging, recursive: true);
+            return;
+        }
+        // No atomic exchange on this system: the old folder steps aside whole and the new one takes its name whole.
+        var previous = target + $".replaced-{Guid.NewGuid():N}"[..18];
+        Directory.Move(target, previous);
         Directory.Move(staging, target);
-        if (previous is not null) Directory.Delete(previous, recursive: true);
+        Directory.Delete(previous, recursive: true);
     }
 
     private static string TrainingCommand(CheckpointInfo info)

@@ -131,7 +131,7 @@ public sealed class VaeModel
         try
         {
             // Only metadata is needed here: a basic session on one thread is enough and never touches a GPU.
-            using var sessionOptions = new SessionOptions { IntraOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
+            using var sessionOptions = new SessionOptions { IntraOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
             using var session = new InferenceSession(path, sessionOptions);
             var inputs = session.InputMetadata.Select(kv => (kv.Key, kv.Value.Dimensions)).ToArray();
             var outputs = session.OutputMetadata.Select(kv => (kv.Key, kv.Value.Dimensions)).ToArray();

@@ -43,7 +43,8 @@ public sealed record VaeSessionOptions
     /// <summary>Builds ONNX Runtime session options; <paramref name="usesGpu"/> tells whether CUDA was attached.</summary>
     public SessionOptions CreateSessionOptions(out bool usesGpu)
     {
-        var options = new SessionOptions { GraphOptimizationLevel = OptimizationLevel };
+        // Warnings about graphs go to our caller as exceptions or not at all: ONNX Runtime printing them would break one-line errors.
+        var options = new SessionOptions { GraphOptimizationLevel = OptimizationLevel, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         if (IntraOpThreads > 0) options.IntraOpNumThreads = IntraOpThreads;
         if (!AllowSpinning) options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         usesGpu = false;
