@@ -61,7 +61,7 @@ public sealed class VaeModelProviderTests
             }
         })).ToArray();
 
-        for (int swap = 1; swap <= 6; swap++)
+        for (int swap = 1; swap <= 20; swap++)
         {
             var source = pairs[swap % 2];
             var target = VaeModel.Load(source).PairId;
@@ -77,7 +77,7 @@ public sealed class VaeModelProviderTests
         Task.WaitAll(workers);
 
         Assert.AreEqual(0, errors.Count, string.Join("\n", errors.Take(3)));
-        Assert.AreEqual(6, swaps);
+        Assert.AreEqual(20, swaps);
         Assert.IsTrue(failedReloads > 0, "the half-replaced folder was refused at least once");
         Assert.IsTrue(scored > 1000, $"scored {scored}");
         var current = scorers.Keys.Where(s => s.Model.PairId == provider.CurrentPairId && !s.IsDisposed).ToArray();

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using CsCheck;
 using VaeOnnx.Tests.Data;
 using VaeOnnx.Tests.Inference;
 
@@ -38,7 +37,7 @@ public sealed class CliHostileFileTests
         var csv = Path.Combine(root, "rows.csv");
         File.WriteAllText(csv, "a,b,c,d,e\n1,2,3,4,5\n");
         int runs = 0;
-        Corruption.Gen.Sample(corruption =>
+        SeededCases.Check(Corruption.Gen, corruption =>
         {
             File.WriteAllBytes(Path.Combine(model, "encoder.onnx"), corruption.Apply(encoder));
             File.WriteAllBytes(imagePath, corruption.Apply(images));
@@ -58,7 +57,7 @@ public sealed class CliHostileFileTests
                 StringAssert.StartsWith(lines[0], "error: ");
                 Assert.IsFalse(stderr.Contains("   at "), $"no stack trace: {stderr}");
             }
-        }, seed: HostileInput.Seed, iter: 12, threads: 1);
+        }, iterations: 12, shrinkIterations: 10);
         Assert.AreEqual(36, runs);
     }
 }

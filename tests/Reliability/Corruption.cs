@@ -6,7 +6,7 @@ namespace VaeOnnx.Tests.Reliability;
 /// <param name="Kind">0 truncate, 1 flip a bit, 2 overwrite bytes, 3 insert bytes, 4 replace with random bytes, 5 overwrite 4 header bytes with a huge number.</param>
 /// <param name="Position">Relative position in the file, 0..1.</param>
 /// <param name="Bytes">Bytes written, inserted or used as randomness.</param>
-internal sealed record Corruption(int Kind, double Position, byte[] Bytes)
+internal sealed record Corruption(int Kind, double Position, byte[] Bytes) : IFileDamage
 {
     public static readonly Gen<Corruption> Gen =
         CsCheck.Gen.Select(CsCheck.Gen.Int[0, 5], CsCheck.Gen.Double[0, 1], CsCheck.Gen.Byte.Array[1, 16],

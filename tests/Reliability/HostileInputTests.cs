@@ -62,6 +62,22 @@ public sealed class HostileInputTests
     }
 
     [TestMethod]
+    [DataRow("encoder.onnx", "decoder.onnx")]
+    [DataRow("decoder.onnx", "encoder.onnx")]
+    public void OnnxGraphsWithStructuralDamage(string damaged, string intact)
+    {
+        // A pair that loads must also score: damage that ONNX Runtime finds only when a graph runs belongs to loading too.
+        var folder = RepoPaths.NewTempFolder("h-graph");
+        File.Copy(Path.Combine(ModelPairs.Tabular, intact), Path.Combine(folder, intact));
+        Report(HostileInput.Check($"ONNX graph structure, {damaged} (VaeModel.Load + one scored row)", GraphDamage.Gen,
+            File.ReadAllBytes(Path.Combine(ModelPairs.Tabular, damaged)), Path.Combine(folder, damaged), _ =>
+            {
+                using var scorer = new VaeOnnx.Inference.Serving.VaePairScorer(VaeModel.Load(folder));
+                scorer.Score([100f, 1f, 0.1f, 0.001f, 50f]);
+            }, [typeof(VaeModelLoadException)]));
+    }
+
+    [TestMethod]
     public void CheckpointJson()
     {
         var (folder, info) = Checkpoint();
