@@ -14,22 +14,22 @@ public static class BenchCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "Model folder to score.", DefaultValueFactory = _ => Path.Combine("models", "fashion-mnist-mlp") };
-        var rows = new Option<int>("--rows") { Description = "Rows per scoring measurement.", DefaultValueFactory = _ => 20480 };
-        var threads = new Option<int>("--threads") { Description = "Threads for training and the GEMM peak.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var rows = new Option<int>("--rows") { Description = "Rows per scoring measurement.", DefaultValueFactory = _ => 20480 }.AtLeast(1024);
+        var threads = new Option<int>("--threads") { Description = "Threads for training and the GEMM peak.", DefaultValueFactory = _ => Environment.ProcessorCount }.AtLeast(1);
         var skipTraining = new Option<bool>("--no-training") { Description = "Measure scoring only." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures and ratios." };
         var command = new Command("bench", """
             Measure rows/s of raw batched ONNX Runtime, ML.NET's stock ApplyOnnxModel and the VaeOnnx chain (encoder, decoder,
             reconstruct, anomaly score), single-row latency of PredictionEngine vs a direct batch-1 call, and training
             throughput against the FP32 GEMM peak measured in the same run. Ratios: chain_vs_raw, chain_vs_stock, train_vs_peak.
-            Example:
+            Examples:
               vae bench --json
+              vae bench --no-training --rows 4096
             """)
         { model, rows, threads, skipTraining, json };
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
             int n = parse.GetValue(rows);
-            if (n < 1024) throw new CommandUsageException("--rows must be at least 1024.");
             var log = parse.GetValue(json) ? parse.InvocationConfiguration.Error : parse.InvocationConfiguration.Output;
             var vae = VaeModel.Load(parse.GetValue(model)!);
             float[]? images = null;
