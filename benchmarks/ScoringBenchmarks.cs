@@ -33,13 +33,13 @@ public class ScoringBenchmarks
     }
 
     /// <summary>Raw ONNX Runtime, encoder, batch 1024.</summary>
-    [Benchmark(Baseline = true)] public void EncoderRawBatched() => _rawEncoder.Run();
+    [Benchmark(Baseline = true)] public int EncoderRawBatched() => _rawEncoder.Run();
     /// <summary>Stock ApplyOnnxModel, encoder.</summary>
     [Benchmark] public long EncoderStockApplyOnnx() => _stockEncoder.Score();
     /// <summary>VaeEncode chain.</summary>
     [Benchmark] public long EncoderChain() => _encode.Score();
     /// <summary>Raw ONNX Runtime, decoder, batch 1024.</summary>
-    [Benchmark] public void DecoderRawBatched() => _rawDecoder.Run();
+    [Benchmark] public int DecoderRawBatched() => _rawDecoder.Run();
     /// <summary>Stock ApplyOnnxModel, decoder.</summary>
     [Benchmark] public long DecoderStockApplyOnnx() => _stockDecoder.Score();
     /// <summary>VaeDecode chain.</summary>

@@ -25,7 +25,13 @@ public static class VaeCommandLine
     /// <summary>Builds the root command with every subcommand.</summary>
     public static RootCommand Create()
     {
-        var root = new RootCommand("vae: train variational autoencoders in C#, export them to ONNX, score them through ML.NET.")
+        var root = new RootCommand("""
+            vae: train variational autoencoders in C#, export them to ONNX, score them through ML.NET.
+            Examples:
+              vae demo --out demo-out
+              vae train --epochs 10 --out runs/fmnist && vae export --checkpoint runs/fmnist --out models/fmnist
+              vae score --model models/fmnist --input t10k-images-idx3-ubyte.gz --output scores.csv
+            """)
         {
             Verbose,
             TrainCommand.Create(),
@@ -57,10 +63,10 @@ public static class VaeCommandLine
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            error.WriteLine("error: " + string.Join("; ", parse.Errors.Select(Describe)));
             var command = parse.CommandResult.Command;
             var name = command is RootCommand ? "vae" : $"vae {command.Name}";
-            error.WriteLine($"Run '{name} --help' for usage.");
+            // One line, as every error: scripts and logs keep the hint with the error it belongs to.
+            error.WriteLine($"error: {string.Join("; ", parse.Errors.Select(e => Describe(e).TrimEnd('.')))} (run '{name} --help' for usage)");
             return UsageError;
         }
         var configuration = new InvocationConfiguration

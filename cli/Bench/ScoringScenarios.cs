@@ -42,14 +42,17 @@ public sealed class ScoringScenarios
     public IDataView LatentView { get; }
 
     /// <summary>Raw ONNX Runtime: one Run per batch on reused OrtValues; session and buffers made once.</summary>
-    public RawBatchScorer PrepareRaw(bool decoder, int batch = 1024) => new(this, decoder, batch);
+    /// <param name="decoder">Score the decoder (latent rows) instead of the encoder.</param>
+    /// <param name="batch">Rows per Run.</param>
+    /// <param name="model">The pair with the session options to use; default <see cref="Model"/>.</param>
+    public RawBatchScorer PrepareRaw(bool decoder, int batch = 1024, VaeModel? model = null) => new(this, model ?? Model, decoder, batch);
 
-    /// <summary>Raw ONNX Runtime over all rows; returns seconds (set-up included once, then one timed pass).</summary>
-    public double RawBatched(bool decoder, int batch = 1024)
+    /// <summary>Raw ONNX Runtime over all rows: seconds of the best timed pass after a warm-up one, and the rows a pass scored.</summary>
+    public (double Seconds, int Rows) RawBatched(bool decoder, int batch = 1024, VaeModel? model = null)
     {
-        using var raw = PrepareRaw(decoder, batch);
-        raw.Run();
-        return BestOf(3, () => raw.Run());
+        using var raw = PrepareRaw(decoder, batch, model);
+        int rows = raw.Run();
+        return (BestOf(3, () => raw.Run()), rows);
     }
 
     /// <summary>The rows as one block (row-major).</summary>
@@ -69,14 +72,17 @@ public sealed class ScoringScenarios
     }
 
     /// <summary>A VaeOnnx transform, fitted once.</summary>
-    public PreparedScoring PrepareChain(string kind)
+    /// <param name="kind">encode, decode, reconstruct or score.</param>
+    /// <param name="model">The pair with the session options (block size, threads...) to use; default <see cref="Model"/>.</param>
+    public PreparedScoring PrepareChain(string kind, VaeModel? model = null)
     {
+        model ??= Model;
         IEstimator<ITransformer> estimator = kind switch
         {
-            "encode" => _ml.Transforms.VaeEncode(Model),
-            "decode" => _ml.Transforms.VaeDecode(Model, "Z", "Decoded"),
-            "reconstruct" => _ml.Transforms.VaeReconstruct(Model),
-            _ => _ml.Transforms.VaeAnomalyScore(Model),
+            "encode" => _ml.Transforms.VaeEncode(model),
+            "decode" => _ml.Transforms.VaeDecode(model, "Z", "Decoded"),
+            "reconstruct" => _ml.Transforms.VaeReconstruct(model),
+            _ => _ml.Transforms.VaeAnomalyScore(model),
         };
         var input = kind == "decode" ? LatentView : Inputs;
         string[] columns = kind switch { "encode" => ["Mu", "LogVar"], "decode" => ["Decoded"], "reconstruct" => ["Reconstruction"], _ => ["Score"] };
@@ -95,13 +101,23 @@ public sealed class ScoringScenarios
     /// A VaeOnnx transform over the rows; returns seconds of one pass (cursor set-up included) and the steady-state managed
     /// bytes per row (allocated while moving through rows, after the cursor and its block buffers exist).
     /// </summary>
-    public (double Seconds, double BytesPerRow) Chain(string kind)
+    public (double Seconds, double BytesPerRow) Chain(string kind, VaeModel? model = null)
     {
-        using var chain = PrepareChain(kind);
+        using var chain = PrepareChain(kind, model);
         chain.Score(Math.Min(RowCount, 2048)); // warm-up: sessions, buffers
         long loopBytes = 0;
         double seconds = BestOf(3, () => loopBytes = chain.Score());
         return (seconds, loopBytes / (double)RowCount);
+    }
+
+    /// <summary>
+    /// The posterior means of the first <paramref name="rows"/> rows through the VaeEncode chain of <paramref name="model"/>
+    /// (row-major): a configuration is only worth timing if it computes the same values.
+    /// </summary>
+    public float[] EncodeMeans(VaeModel model, int rows)
+    {
+        using var chain = PrepareChain("encode", model);
+        return chain.Values("Mu", rows);
     }
 
     /// <summary>Reading the input rows alone (the data source's own cost, included in every chain figure): seconds and managed bytes per row.</summary>

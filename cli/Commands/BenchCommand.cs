@@ -14,22 +14,35 @@ public static class BenchCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "Model folder to score.", DefaultValueFactory = _ => Path.Combine("models", "fashion-mnist-mlp") };
-        var rows = new Option<int>("--rows") { Description = "Rows per scoring measurement.", DefaultValueFactory = _ => 20480 };
-        var threads = new Option<int>("--threads") { Description = "Threads for training and the GEMM peak.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var rows = new Option<int>("--rows") { Description = "Rows per scoring measurement.", DefaultValueFactory = _ => 20480 }.AtLeast(1);
+        var threads = new Option<int>("--threads") { Description = "Threads for training and the GEMM peak.", DefaultValueFactory = _ => Environment.ProcessorCount }.AtLeast(1);
         var skipTraining = new Option<bool>("--no-training") { Description = "Measure scoring only." };
+        var sweep = new Option<bool>("--sweep") { Description = "Instead of the standard measurements, measure the encoder chain over a grid of session options." };
+        var sweepBlocks = new Option<string>("--sweep-blocks") { Description = "Sweep: block sizes (rows per ONNX Runtime call).", DefaultValueFactory = _ => "64,256,1024,4096" }
+            .Parsed(text => SessionSweep.ParseSizes("--sweep-blocks", text, 1));
+        var sweepThreads = new Option<string>("--sweep-threads") { Description = "Sweep: ONNX Runtime intra-op threads (0 = its default, one per core).", DefaultValueFactory = _ => "1,2" }
+            .Parsed(text => SessionSweep.ParseSizes("--sweep-threads", text, 0));
+        var sweepLevels = new Option<string>("--sweep-levels") { Description = "Sweep: graph optimisation levels (disable, basic, extended, layout, all).", DefaultValueFactory = _ => "disable,basic,extended,all" }
+            .Parsed(text => SessionSweep.ParseLevels("--sweep-levels", text));
+        var sweepSpinning = new Option<string>("--sweep-spinning") { Description = "Sweep: intra-op thread spinning (on, off or on,off).", DefaultValueFactory = _ => "on" }
+            .Parsed(text => SessionSweep.ParseSwitches("--sweep-spinning", text));
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures and ratios." };
         var command = new Command("bench", """
             Measure rows/s of raw batched ONNX Runtime, ML.NET's stock ApplyOnnxModel and the VaeOnnx chain (encoder, decoder,
             reconstruct, anomaly score), single-row latency of PredictionEngine vs a direct batch-1 call, and training
             throughput against the FP32 GEMM peak measured in the same run. Ratios: chain_vs_raw, chain_vs_stock, train_vs_peak.
-            Example:
+            With --sweep: the VaeEncode chain and raw ONNX Runtime with the same session options, for every combination of
+            block size, intra-op threads, graph optimisation level and spinning; rows/s, chain_vs_raw, and the ratio to the
+            default options (block 1024, ONNX Runtime's threads, level all, spinning on) measured in the same run.
+            Examples:
               vae bench --json
+              vae bench --no-training --rows 4096
+              vae bench --sweep --sweep-spinning on,off --json
             """)
-        { model, rows, threads, skipTraining, json };
+        { model, rows, threads, skipTraining, sweep, sweepBlocks, sweepThreads, sweepLevels, sweepSpinning, json };
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
             int n = parse.GetValue(rows);
-            if (n < 1024) throw new CommandUsageException("--rows must be at least 1024.");
             var log = parse.GetValue(json) ? parse.InvocationConfiguration.Error : parse.InvocationConfiguration.Output;
             var vae = VaeModel.Load(parse.GetValue(model)!);
             float[]? images = null;
@@ -42,6 +55,17 @@ public static class BenchCommand
             }
             var scenarios = new ScoringScenarios(vae, n, images);
             var figures = new Dictionary<string, object?> { ["rows"] = n, ["model"] = vae.EncoderPath, ["machine_cores"] = Environment.ProcessorCount };
+            if (parse.GetValue(sweep))
+            {
+                var grid = SessionSweep.Grid(
+                    SessionSweep.ParseSizes("--sweep-blocks", parse.GetValue(sweepBlocks)!, 1),
+                    SessionSweep.ParseSizes("--sweep-threads", parse.GetValue(sweepThreads)!, 0),
+                    SessionSweep.ParseLevels("--sweep-levels", parse.GetValue(sweepLevels)!),
+                    SessionSweep.ParseSwitches("--sweep-spinning", parse.GetValue(sweepSpinning)!));
+                RunSweep(scenarios, grid, figures, log);
+                if (parse.GetValue(json)) CommandRunner.WriteJson(parse.InvocationConfiguration.Output, figures);
+                return 0;
+            }
             foreach (var latent in new[] { false, true })
             {
                 var (seconds, bytes) = scenarios.SourceOnly(latent);
@@ -59,7 +83,9 @@ public static class BenchCommand
             }
             foreach (var (name, decoder) in new[] { ("encode", false), ("decode", true) })
             {
-                double raw = n / scenarios.RawBatched(decoder), stock = n / scenarios.StockApplyOnnx(decoder);
+                var (rawSeconds, rawRows) = scenarios.RawBatched(decoder);
+                double raw = rawRows / rawSeconds, stock = n / scenarios.StockApplyOnnx(decoder);
+                figures[$"{name}_raw_rows_per_pass"] = rawRows;
                 double chain = (double)figures[$"{name}_chain_rows_per_s"]!;
                 figures[$"{name}_raw_rows_per_s"] = raw;
                 figures[$"{name}_stock_rows_per_s"] = stock;
@@ -93,6 +119,39 @@ public static class BenchCommand
             return 0;
         }));
         return command;
+    }
+
+    private static void RunSweep(ScoringScenarios scenarios, IReadOnlyList<SessionSweepPoint> grid, Dictionary<string, object?> figures, TextWriter log)
+    {
+        int checkRows = Math.Min(scenarios.RowCount, 256);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"sweep: VaeEncode chain vs raw ONNX Runtime (one Run per block), {scenarios.RowCount} rows, {grid.Count} configurations, the first is the default"));
+        log.WriteLine($"{"block",6} {"threads",7} {"level",-8} {"spin",4} {"chain rows/s",13} {"raw rows/s",12} {"chain/raw",9} {"vs default",10} {"max |diff|",10}");
+        float[]? reference = null;
+        SessionSweepResult? baseline = null;
+        var results = new List<Dictionary<string, object?>>();
+        foreach (var point in grid)
+        {
+            var result = SessionSweep.Measure(scenarios, point, reference, checkRows, out var means);
+            reference ??= means;
+            baseline ??= result;
+            double vsDefault = result.ChainRowsPerSecond / baseline.ChainRowsPerSecond;
+            results.Add(new Dictionary<string, object?>
+            {
+                ["block_size"] = point.BlockSize, ["intra_op_threads"] = point.IntraOpThreads, ["optimization_level"] = point.LevelName,
+                ["allow_spinning"] = point.AllowSpinning, ["default"] = point == SessionSweepPoint.Default,
+                ["chain_rows_per_s"] = result.ChainRowsPerSecond, ["raw_rows_per_s"] = result.RawRowsPerSecond,
+                ["chain_vs_raw"] = result.ChainVsRaw, ["vs_default"] = vsDefault, ["max_abs_diff"] = result.MaxAbsDiff,
+            });
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{point.BlockSize,6} {(point.IntraOpThreads == 0 ? "default" : point.IntraOpThreads.ToString(CultureInfo.InvariantCulture)),7} {point.LevelName,-8} {(point.AllowSpinning ? "on" : "off"),4} {result.ChainRowsPerSecond,13:N0} {result.RawRowsPerSecond,12:N0} {result.ChainVsRaw,9:F2} {vsDefault,10:F2} {result.MaxAbsDiff,10:G3}"));
+        }
+        var best = results.MaxBy(r => (double)r["chain_rows_per_s"]!)!;
+        figures["sweep_check_rows"] = checkRows;
+        figures["sweep"] = results;
+        figures["sweep_best"] = best;
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"fastest: block {best["block_size"]}, threads {best["intra_op_threads"]}, level {best["optimization_level"]}, spinning {((bool)best["allow_spinning"]! ? "on" : "off")}: {(double)best["vs_default"]!:F2}x the default"));
     }
 
     private static VaeDataset SyntheticImages(int rows, int seed)

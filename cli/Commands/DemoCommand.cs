@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using VaeOnnx.Cli.Console;
@@ -27,15 +25,16 @@ public static class DemoCommand
     {
         var output = new Option<string>("--out") { Description = "Report folder.", DefaultValueFactory = _ => "demo-out" };
         var data = new Option<string?>("--data") { Description = "MNIST-family IDX folder (default: Debian's Fashion-MNIST, else the sample shipped in samples/fashion-mnist)." };
-        var epochs = new Option<int?>("--epochs") { Description = "Training epochs (default 10 on the full data set, 30 on the shipped sample)." };
-        var maxTrain = new Option<int?>("--max-train-rows") { Description = "Use only the first N training rows." };
-        var threads = new Option<int>("--threads") { Description = "LibTorch threads (0 = all cores).", DefaultValueFactory = _ => 0 };
+        var epochs = new Option<int?>("--epochs") { Description = "Training epochs (default 10 on the full data set, 30 on the shipped sample)." }.AtLeast(1);
+        var maxTrain = new Option<int?>("--max-train-rows") { Description = "Use only the first N training rows." }.AtLeast(1);
+        var threads = new Option<int>("--threads") { Description = "LibTorch threads (0 = all cores).", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var json = new Option<bool>("--json") { Description = "Print the report's figures as one JSON object." };
         var command = new Command("demo", """
             Train a VAE, export it to ONNX, verify parity, load it through ML.NET and write a report folder:
             samples.png, reconstructions.png, interpolation.png, latent.png, loss.png, report.md, and the model pair.
-            Example:
+            Examples:
               dotnet run --project cli -c Release -- demo --out demo-out
+              vae demo --data samples/fashion-mnist --epochs 5 --out demo-quick --json
             """)
         { output, data, epochs, maxTrain, threads, json };
         command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Run(parse, () =>
@@ -64,7 +63,7 @@ public static class DemoCommand
         var options = new TrainingOptions { Epochs = epochs ?? (trainingData.Train.Rows >= 20000 ? 10 : 30), Threads = threads, Seed = 1 };
         var checkpoint = Path.Combine(outFolder, "checkpoint");
         if (Directory.Exists(checkpoint)) Directory.Delete(checkpoint, recursive: true);
-        log.WriteLine($"training {architecture.InputDim}-400-{architecture.LatentDim} MLP, Bernoulli decoder, {options.Epochs} epochs on {trainingData.Train.Rows} images");
+        log.WriteLine($"training {DemoReport.DescribeModel(architecture)}; {DemoReport.DescribeTraining(options)}; on {trainingData.Train.Rows} images");
         var result = TrainingProgressView.Run(!json && TrainingProgressView.CanDrawLive, log,
             progress => new VaeTrainer(options, progress).Train(architecture, trainingData, checkpoint, cancellation: cancellation));
         if (result.StopReason == "interrupted")
@@ -91,7 +90,7 @@ public static class DemoCommand
         var test = trainingData.Test;
         var pictures = new Dictionary<string, byte[]>();
 
-        var prior = vae.SamplePrior(ml, 64, seed: 1, "Z");
+        var prior = vae.SamplePrior(ml, DemoReport.PriorDraws, seed: 1, "Z");
         var samples = Column(ml.Transforms.VaeDecode(vae, "Z", "Image").Fit(prior).Transform(prior), "Image");
         pictures["samples.png"] = ImageGrid.RenderPng(samples.Chunk(8).Select(r => (IReadOnlyList<float[]>)r.ToList()).ToList(), h, w);
 
@@ -129,35 +128,10 @@ public static class DemoCommand
             ["parity_max_abs_diff"] = Math.Max(export.EncoderMaxAbsDiff, export.DecoderMaxAbsDiff), ["train_seconds"] = trainSeconds,
             ["total_seconds"] = clock.Elapsed.TotalSeconds, ["pair_id"] = vae.PairId,
         };
-        AtomicFileWriter.WriteText(Path.Combine(outFolder, "report.md"), Report(figures, result.Checkpoint.Metrics, evaluation));
+        AtomicFileWriter.WriteText(Path.Combine(outFolder, "report.md"), DemoReport.Write(figures, architecture, options, result.Checkpoint.Metrics, evaluation));
         if (json) CommandRunner.WriteJson(parse.InvocationConfiguration.Output, figures);
         log.WriteLine(FormattableString.Invariant($"report: {Path.Combine(outFolder, "report.md")} ({clock.Elapsed.TotalSeconds:F0} s in all)"));
         return 0;
-    }
-
-    private static string Report(Dictionary<string, object?> f, IReadOnlyList<EpochMetrics> metrics, EvaluationSummary e)
-    {
-        var c = CultureInfo.InvariantCulture;
-        var text = new StringBuilder();
-        text.AppendLine("# VaeOnnx demo report").AppendLine();
-        text.AppendLine(c, $"Data: `{f["data"]}`{((bool)f["shipped_sample"]! ? " (the Fashion-MNIST sample shipped with VaeOnnx)" : "")}, {f["train_rows"]} training and {f["test_rows"]} test images.");
-        text.AppendLine(c, $"Model: MLP 784-400-(20,20) / 20-400-784, ReLU, Bernoulli decoder; Adam 1e-3, batch 128, {f["epochs"]} epochs, seed 1.").AppendLine();
-        text.AppendLine("| figure | value |").AppendLine("|---|---|");
-        text.AppendLine(c, $"| test negative ELBO (nats/image) | {e.TestNegElbo:F2} (reconstruction {e.TestRecon:F2} + KL {e.TestKl:F2}) |");
-        text.AppendLine(c, $"| importance-weighted log p(x), K={e.IwSamples}, first {e.IwRows} test images | {e.IwLogPx:F2} |");
-        text.AppendLine(c, $"| active latent units (of 20) | {e.ActiveUnits} |");
-        text.AppendLine(c, $"| training throughput, last epoch (samples/s) | {e.SamplesPerSecond:F0} |");
-        text.AppendLine(c, $"| ONNX Runtime vs TorchSharp, max abs difference | {(double)f["parity_max_abs_diff"]!:G3} |");
-        text.AppendLine(c, $"| time: training / whole demo (s) | {(double)f["train_seconds"]!:F0} / {(double)f["total_seconds"]!:F0} |").AppendLine();
-        text.AppendLine("| epoch | train -ELBO | test -ELBO |").AppendLine("|---|---|---|");
-        foreach (var m in metrics) text.AppendLine(c, $"| {m.Epoch} | {m.TrainNegElbo:F2} | {m.TestNegElbo:F2} |");
-        text.AppendLine();
-        text.AppendLine("The pictures were made through the ML.NET chain (`VaeEncode`, `VaeDecode`, `VaeReconstruct`) on the exported ONNX pair in `model/`.").AppendLine();
-        foreach (var (name, caption) in new[] { ("samples.png", "64 draws from the prior, decoded"), ("reconstructions.png", "test images (top) and their reconstructions"),
-                     ("interpolation.png", "decoded straight-line walks between the latent means of two test images, one walk per row"),
-                     ("latent.png", "latent means of test images, first two principal components, coloured by class"), ("loss.png", "negative ELBO per epoch") })
-            text.AppendLine(c, $"**{caption}**").AppendLine().AppendLine(c, $"![{caption}]({name})").AppendLine();
-        return text.ToString();
     }
 
     private static string? FindShippedSample()

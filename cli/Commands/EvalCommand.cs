@@ -14,22 +14,21 @@ public static class EvalCommand
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint folder written by vae train.", Required = true };
         var data = new Option<string?>("--data") { Description = "Data the checkpoint was trained on (default: the source recorded in the checkpoint)." };
-        var iwSamples = new Option<int>("--iw-samples") { Description = "Importance samples K (0 = skip the estimate).", DefaultValueFactory = _ => 1000 };
-        var iwRows = new Option<int>("--iw-rows") { Description = "Test rows the estimate averages over.", DefaultValueFactory = _ => 1000 };
-        var threads = new Option<int>("--threads") { Description = "LibTorch threads (0 = all cores).", DefaultValueFactory = _ => 0 };
+        var iwSamples = new Option<int>("--iw-samples") { Description = "Importance samples K (0 = skip the estimate).", DefaultValueFactory = _ => 1000 }.AtLeast(0);
+        var iwRows = new Option<int>("--iw-rows") { Description = "Test rows the estimate averages over.", DefaultValueFactory = _ => 1000 }.AtLeast(1);
+        var threads = new Option<int>("--threads") { Description = "LibTorch threads (0 = all cores).", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures." };
         var command = new Command("eval", """
             Evaluate a checkpoint on its test split: negative ELBO (nats/sample), reconstruction and KL parts,
             active latent units, and the importance-weighted estimate of log p(x).
-            Example:
+            Examples:
               vae eval --checkpoint runs/fmnist --iw-samples 1000 --json
+              vae eval --checkpoint runs/table --data moved/table.csv --iw-samples 0
             """)
         { checkpoint, data, iwSamples, iwRows, threads, json };
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
             var folder = parse.GetValue(checkpoint)!;
-            if (parse.GetValue(iwSamples) < 0) throw new CommandUsageException("--iw-samples must be 0 or more.");
-            if (parse.GetValue(iwRows) < 1) throw new CommandUsageException("--iw-rows must be at least 1.");
             if (parse.GetValue(threads) > 0) TorchSharp.torch.set_num_threads(parse.GetValue(threads));
             var (info, model) = VaeCheckpoint.Load(folder);
             using (model)

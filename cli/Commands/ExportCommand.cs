@@ -15,20 +15,20 @@ public static class ExportCommand
         var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint folder written by vae train.", Required = true };
         var output = new Option<string>("--out") { Description = "Model folder to write.", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace an existing model folder." };
-        var parityRows = new Option<int>("--parity-rows") { Description = "Test rows used for the ONNX Runtime parity check (0 = synthetic rows).", DefaultValueFactory = _ => 256 };
+        var parityRows = new Option<int>("--parity-rows") { Description = "Test rows used for the ONNX Runtime parity check (0 = synthetic rows).", DefaultValueFactory = _ => 256 }.AtLeast(0);
         var json = new Option<bool>("--json") { Description = "Print one JSON object describing the export." };
         var command = new Command("export", """
             Export a checkpoint as two ONNX graphs (encoder x -> mu, logvar; decoder z -> x_hat) plus model.json.
             Both graphs are run in ONNX Runtime and compared with the trained model (max abs difference <= 1e-5).
-            Example:
+            Examples:
               vae export --checkpoint runs/fashion-mnist --out models/my-model
+              vae export --checkpoint runs/fashion-mnist --out models/my-model --force --json
             """)
         { checkpoint, output, force, parityRows, json };
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
             var folder = parse.GetValue(checkpoint)!;
             int rows = parse.GetValue(parityRows);
-            if (rows < 0) throw new CommandUsageException("--parity-rows must be 0 or more.");
             float[]? parity = null;
             if (rows > 0)
             {

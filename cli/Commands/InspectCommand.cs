@@ -15,8 +15,9 @@ public static class InspectCommand
         var command = new Command("inspect", """
             Show what ONNX graphs declare: IR version, opsets, producer, inputs and outputs with dims, parameter count,
             file size and metadata. Works on graphs from other tools too.
-            Example:
+            Examples:
               vae inspect --model models/fashion-mnist-mlp
+              vae inspect --model other-tool/encoder.onnx --json
             """)
         { model, json };
         command.SetAction(parse => CommandRunner.Run(parse, () =>

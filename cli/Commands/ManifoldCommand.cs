@@ -16,11 +16,11 @@ public static class ManifoldCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "Model folder of an image model with latent_dim 2.", Required = true };
-        var steps = new Option<int>("--steps") { Description = "Images per side of the grid.", DefaultValueFactory = _ => 20 };
+        var steps = new Option<int>("--steps") { Description = "Images per side of the grid.", DefaultValueFactory = _ => 20 }.Between(2, 100);
         var png = new Option<string>("--png") { Description = "PNG file to write.", DefaultValueFactory = _ => "manifold.png" };
         var command = new Command("manifold", """
             Decode a grid over the 2-D latent plane (z1, z2 at the normal quantiles of 0.05..0.95) into one picture.
-            Example:
+            Examples:
               vae train --latent 2 --out runs/fmnist-2d && vae export --checkpoint runs/fmnist-2d --out models/fmnist-2d
               vae manifold --model models/fmnist-2d --steps 20 --png manifold.png
             """)
@@ -28,7 +28,6 @@ public static class ManifoldCommand
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
             int n = parse.GetValue(steps);
-            if (n < 2 || n > 100) throw new CommandUsageException("--steps must be from 2 to 100.");
             var vae = VaeModel.Load(parse.GetValue(model)!);
             if (vae.LatentDim != 2) throw new CommandUsageException($"--model: the manifold needs latent_dim 2; this model has {vae.LatentDim} (train with --latent 2).");
             if (vae.InputShape.Length != 3) throw new CommandUsageException($"--model: the manifold needs an image model; this one takes rows of shape {string.Join("x", vae.InputShape)}.");

@@ -12,13 +12,21 @@ public static class ScoringCommands
 {
     private static readonly Option<string> Model = new("--model") { Description = "Model folder (encoder.onnx, decoder.onnx).", Required = true };
     private static readonly Option<string> Output = new("--output") { Description = "CSV file to write.", Required = true };
-    private static readonly Option<string?> Likelihood = new("--likelihood") { Description = "bernoulli or gaussian, for pairs without VaeOnnx metadata." };
+    private static readonly Option<string?> Likelihood = CreateLikelihood();
+
+    private static Option<string?> CreateLikelihood()
+    {
+        var option = new Option<string?>("--likelihood") { Description = "bernoulli or gaussian, for pairs without VaeOnnx metadata." };
+        option.AcceptOnlyFromAmong("bernoulli", "gaussian");
+        return option;
+    }
 
     /// <summary>The five commands.</summary>
     public static IEnumerable<Command> Create()
     {
-        yield return Rows("encode", "Encode rows into the posterior mean and log-variance: columns mu_0.., logvar_0...",
-            "vae encode --model models/fashion-mnist-mlp --input t10k-images-idx3-ubyte.gz --output codes.csv",
+        yield return Rows("encode", "Encode rows into the posterior mean and log-variance: columns mu_0.., logvar_0... A CSV input is read by the model's feature names when it has them.",
+            ["vae encode --model models/fashion-mnist-mlp --input t10k-images-idx3-ubyte.gz --output codes.csv",
+             "vae encode --model models/sensors --input readings.csv --output codes.csv"],
             (ml, m) => ml.Transforms.VaeEncode(m), (m, view) =>
             {
                 var mu = Column(view, "Mu");
@@ -26,15 +34,18 @@ public static class ScoringCommands
                 return [.. CsvResultWriter.Block("mu", mu, m.LatentDim), .. CsvResultWriter.Block("logvar", logvar, m.LatentDim)];
             }, latentInput: false);
         yield return Rows("decode", "Decode latent rows (CSV with L columns) into x_hat_0.. (probabilities or means, raw units).",
-            "vae decode --model models/fashion-mnist-mlp --input codes.csv --output images.csv",
+            ["vae decode --model models/fashion-mnist-mlp --input codes.csv --output images.csv",
+             "vae decode --model foreign-pair --likelihood bernoulli --input z.csv --output x.csv"],
             (ml, m) => ml.Transforms.VaeDecode(m, "Features", "Decoded"), (m, view) => [.. CsvResultWriter.Block("x_hat", Column(view, "Decoded"), m.InputDim)],
             latentInput: true);
         yield return Rows("reconstruct", "Reconstruct rows: decode of the posterior mean, columns x_hat_0...",
-            "vae reconstruct --model models/fashion-mnist-mlp --input t10k-images-idx3-ubyte.gz --output recon.csv",
+            ["vae reconstruct --model models/fashion-mnist-mlp --input t10k-images-idx3-ubyte.gz --output recon.csv",
+             "vae reconstruct --model models/sensors --input readings.csv --output recon.csv"],
             (ml, m) => ml.Transforms.VaeReconstruct(m), (m, view) => [.. CsvResultWriter.Block("x_hat", Column(view, "Reconstruction"), m.InputDim)],
             latentInput: false);
         yield return Rows("score", "Anomaly score per row: score (negative ELBO with z = mu; higher is more unusual), recon, kl, sqerr.",
-            "vae score --model models/fashion-mnist-mlp --input t10k-images-idx3-ubyte.gz --output scores.csv",
+            ["vae score --model models/fashion-mnist-mlp --input t10k-images-idx3-ubyte.gz --output scores.csv",
+             "vae score --model models/sensors --input readings.csv --output scores.csv"],
             (ml, m) => ml.Transforms.VaeAnomalyScore(m), (m, view) =>
             {
                 var parts = new[] { "Score", "Score_recon", "Score_kl", "Score_sqerr" }.Select(c => view.GetColumn<float>(c).ToArray()).ToArray();
@@ -43,11 +54,11 @@ public static class ScoringCommands
         yield return Sample();
     }
 
-    private static Command Rows(string name, string description, string example, Func<MLContext, VaeModel, IEstimator<ITransformer>> pipeline,
+    private static Command Rows(string name, string description, string[] examples, Func<MLContext, VaeModel, IEstimator<ITransformer>> pipeline,
         Func<VaeModel, IDataView, List<(string, Func<int, float>)>> columns, bool latentInput)
     {
         var input = new Option<string>("--input") { Description = latentInput ? "CSV with L numeric columns." : "IDX image file or CSV with the model's features.", Required = true };
-        var command = new Command(name, $"{description}\nExample:\n  {example}") { Model, input, Output, Likelihood };
+        var command = new Command(name, $"{description}\nExamples:\n  {string.Join("\n  ", examples)}") { Model, input, Output, Likelihood };
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
             var model = ModelInput.LoadModel(parse.GetValue(Model)!, parse.GetValue(Likelihood));
@@ -66,19 +77,19 @@ public static class ScoringCommands
 
     private static Command Sample()
     {
-        var count = new Option<int>("--count") { Description = "Number of draws from the prior.", DefaultValueFactory = _ => 64 };
+        var count = new Option<int>("--count") { Description = "Number of draws from the prior.", DefaultValueFactory = _ => 64 }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "Seed of the draws.", DefaultValueFactory = _ => 1 };
         var output = new Option<string?>("--output") { Description = "CSV file for z_0.. and x_hat_0.. per draw." };
         var png = new Option<string?>("--png") { Description = "PNG image grid of the decoded draws (image models)." };
         var command = new Command("sample", """
             Draw z from the prior N(0, I) and decode it. Writes z_0.. and x_hat_0.. per draw (CSV) and/or an image grid (PNG).
-            Example:
+            Examples:
               vae sample --model models/fashion-mnist-mlp --count 64 --seed 1 --png samples.png
+              vae sample --model models/fashion-mnist-mlp --count 1000 --output draws.csv
             """)
         { Model, count, seed, output, png, Likelihood };
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
-            if (parse.GetValue(count) < 1) throw new CommandUsageException("--count must be at least 1.");
             if (parse.GetValue(output) is null && parse.GetValue(png) is null) throw new CommandUsageException("give --output FILE.csv, --png FILE.png, or both.");
             var model = ModelInput.LoadModel(parse.GetValue(Model)!, parse.GetValue(Likelihood));
             var ml = new MLContext(1);

@@ -4,8 +4,9 @@ using VaeOnnx.Training.Data;
 namespace VaeOnnx.Cli.Scoring;
 
 /// <summary>
-/// Rows to score, read from an IDX image file (gzipped or raw) or a CSV file with a header row. A CSV must have exactly
-/// the model's number of numeric columns, unless the model records feature names, which then select and order columns.
+/// Rows to score, read from an IDX image file (gzipped or raw) or a CSV file with a header row. When the model records
+/// feature names, they select and order the CSV's columns (every one must be there, other columns are ignored); only a
+/// model without feature names reads a CSV by position, which must then have exactly the model's number of columns.
 /// </summary>
 public static class ModelInput
 {
@@ -21,9 +22,9 @@ public static class ModelInput
         VaeDataset data;
         if (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
         {
-            var header = File.ReadLines(path).FirstOrDefault() ?? "";
-            bool named = featureNames is not null && featureNames.All(n => header.Split(',').Select(h => h.Trim().Trim('"')).Contains(n));
-            data = CsvTableReader.Read(path, new CsvReadOptions { FeatureColumns = named ? featureNames : null }).Data;
+            // Named models always select by name: the reader names a missing column and parses quoted headers, where a
+            // positional fallback would silently score a misnamed column as the feature in its place.
+            data = CsvTableReader.Read(path, new CsvReadOptions { FeatureColumns = featureNames }).Data;
         }
         else
         {

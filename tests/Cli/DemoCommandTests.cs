@@ -32,8 +32,16 @@ public sealed class DemoCommandTests
             for (int y = 0; y < bitmap.Height; y += 3) for (int x = 0; x < bitmap.Width; x += 3) colours.Add(bitmap.GetPixel(x, y));
             Assert.IsTrue(colours.Count > 20, $"{name} is not blank ({colours.Count} colours)");
         }
+        using (var latent = SKBitmap.Decode(Path.Combine(folder, "latent.png")))
+        {
+            // The test images of the sample hold all ten Fashion-MNIST classes: ten legend entries, in class order.
+            LegendProbe.AssertLegend(latent, Enumerable.Range(0, 10).ToArray(), [], "latent.png");
+        }
         var report = File.ReadAllText(Path.Combine(folder, "report.md"));
         StringAssert.Contains(report, "test negative ELBO");
+        StringAssert.Contains(report, "Model: MLP 784-400-(20,20) / 20-400-784, ReLU, Bernoulli decoder; Adam 0.001 (0.9 / 0.999 / 1e-8), batch 128, 2 epochs, seed 1.");
+        StringAssert.Contains(report, "2000 training and");
+        StringAssert.Contains(report, "| 2 | ");
         StringAssert.Contains(report, "![");
         Assert.IsFalse(report.Contains("NaN") || report.Contains("∞"), report);
         CollectionAssert.IsSubsetOf(new[] { "encoder.onnx", "decoder.onnx", "model.json" },

@@ -49,6 +49,25 @@ public sealed class PictureTests
     }
 
     [TestMethod]
+    public void LatentPlotHasALegendEntryPerClassInItsColour()
+    {
+        // Classes 0, 2 and 5 only: the legend lists those three, top to bottom, each marker in its class colour.
+        var random = new Random(8);
+        int rows = 240;
+        var means = Enumerable.Range(0, rows * 4).Select(_ => (float)random.NextDouble()).ToArray();
+        var labels = Enumerable.Range(0, rows).Select(i => new[] { 0, 2, 5 }[i % 3]).ToArray();
+        using var latent = SKBitmap.Decode(Charts.LatentPng(means, rows, 4, labels, ["first class", "second class", "third class", "fourth class", "fifth class", "sixth class"]));
+        LegendProbe.AssertLegend(latent, [0, 2, 5], [1, 3, 4], "latent plot");
+        // The points themselves are inside the data area, in the same colours.
+        int right = LegendProbe.DataAreaRight(latent);
+        int inside = 0;
+        for (int y = 0; y < latent.Height; y++)
+            for (int x = 0; x < right; x++)
+                if (latent.GetPixel(x, y) == LegendProbe.ClassColour(5)) inside++;
+        Assert.IsTrue(inside > 80, $"class 5's 80 points are drawn ({inside} pixels)");
+    }
+
+    [TestMethod]
     public void ChartTextIsDrawnWithTheEmbeddedFont()
     {
         // SkiaSharp's self-contained build finds no system fonts: without the embedded font titles would be blank.
