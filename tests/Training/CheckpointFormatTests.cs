@@ -136,6 +136,57 @@ public sealed class CheckpointFormatTests
     }
 
     [TestMethod]
+    public void DamagedOptimizerStateIsRefusedBeforeTorchSharpReadsIt()
+    {
+        // A damaged shape in the Adam state used to crash the test host (a native fault while loading, on --resume).
+        var (source, _, _, _) = Trained.Value;
+        var info = VaeCheckpoint.ReadInfo(source);
+        var valid = File.ReadAllBytes(Path.Combine(source, info.OptimizerFile));
+        var (_, model) = VaeCheckpoint.Load(source);
+        using (model)
+        {
+            var folder = Edited(_ => { });
+            var path = Path.Combine(folder, info.OptimizerFile);
+            var random = new Random(5);
+            int rejected = 0, loaded = 0;
+            for (int i = 0; i < 1500; i++)
+            {
+                var damaged = valid.ToArray();
+                int at = random.Next(damaged.Length), length = random.Next(1, 5);
+                for (int k = 0; k < length && at + k < damaged.Length; k++) damaged[at + k] = (byte)random.Next(256);
+                if (i % 10 == 9) damaged = damaged[..random.Next(damaged.Length)];
+                File.WriteAllBytes(path, damaged);
+                using var optimizer = TorchSharp.torch.optim.Adam(model.parameters().Where(p => p.requires_grad), info.Training.LearningRate,
+                    info.Training.AdamBeta1, info.Training.AdamBeta2, info.Training.AdamEps);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                try
+                {
+                    VaeCheckpoint.LoadOptimizer(folder, info, optimizer);
+                    loaded++;
+                }
+                catch (CheckpointFormatException e)
+                {
+                    StringAssert.Contains(e.Message, path);
+                    rejected++;
+                }
+                long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                Assert.IsTrue(allocated < 64L * valid.Length + 200_000, $"case {i}: allocated {allocated:N0} bytes for a {damaged.Length}-byte file");
+            }
+            Assert.IsTrue(rejected > 300 && loaded > 300, $"{rejected} rejected, {loaded} loaded (damage to the moments and step counts only)");
+
+            // The shape of the first exp_avg: after "Adam", the two counts, one group's options (50 bytes) and a step count.
+            var shape = valid.ToArray();
+            int first = 1 + 4 + 1 + 1 + 50 + 8;
+            Assert.AreEqual(6, shape[first], "float32 element type of exp_avg");
+            shape[first + 2] = 0x7F;
+            File.WriteAllBytes(path, shape);
+            using var adam = TorchSharp.torch.optim.Adam(model.parameters().Where(p => p.requires_grad), info.Training.LearningRate);
+            var e2 = Assert.Throws<CheckpointFormatException>(() => VaeCheckpoint.LoadOptimizer(folder, info, adam));
+            StringAssert.Contains(e2.Message, $"byte {first + 2}, in the header of exp_avg of parameter 1");
+        }
+    }
+
+    [TestMethod]
     public void ParameterCountIsComputedWithoutBuildingTheModel()
     {
         VaeArchitecture[] cases =

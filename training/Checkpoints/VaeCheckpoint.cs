@@ -208,7 +208,7 @@ public static class VaeCheckpoint
         // no longer than the model saves) and its names, types and shapes compared with what this model saves.
         var saved = new MemoryStream();
         model.save(saved);
-        var layout = new WeightsFileLayout(saved.ToArray());
+        var layout = TorchSharpFileLayout.ForModule(saved.ToArray());
         var what = $"the {architecture.Kind} model that {infoPath} describes";
         long actual = new FileInfo(path).Length;
         if (actual != layout.Length)
@@ -233,14 +233,36 @@ public static class VaeCheckpoint
         }
     }
 
-    /// <summary>Loads the optimiser state a checkpoint names.</summary>
+    /// <summary>
+    /// Loads the optimiser state a checkpoint names into <paramref name="optimizer"/>, a fresh Adam over the parameters of the
+    /// checkpoint's model built with the checkpoint's training options.
+    /// </summary>
     public static void LoadOptimizer(string folder, CheckpointInfo info, TorchSharp.Modules.OptimizerHelper optimizer)
     {
         var path = Path.Combine(folder, info.OptimizerFile);
         if (!File.Exists(path)) throw new CheckpointFormatException(path, "optimizer file named by checkpoint.json is missing");
+        // As for weights: TorchSharp reads shapes and lengths from the file and trusts them (a damaged shape crashes the
+        // process), so the file must have the structure the fresh optimizer saves before TorchSharp sees it.
+        var saved = new MemoryStream();
+        using (var writer = new BinaryWriter(saved, System.Text.Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(writer);
+        var layout = TorchSharpFileLayout.ForAdam(saved.ToArray());
+        var what = $"the Adam state of the model and training options that {Path.Combine(folder, InfoFileName)} describes";
+        long actual = new FileInfo(path).Length;
+        if (actual != layout.Length)
+            throw new CheckpointFormatException(path, $"{actual:N0} bytes, but {what} saves {layout.Length:N0}: the file is damaged or belongs to another checkpoint");
+        byte[] bytes;
         try
         {
-            using var reader = new BinaryReader(File.OpenRead(path));
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointFormatException(path, $"cannot read the optimizer state: {e.Message}", e);
+        }
+        layout.CheckSameStructure(path, bytes, what);
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
             optimizer.load_state_dict(reader);
         }
         catch (Exception e) when (e is not CheckpointFormatException)
