@@ -291,7 +291,9 @@ namespace VaeOnnx.Build
                 }
                 return true;
             }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            // InvalidDataException is how the ELF reader reports a malformed file (its message starts with the path); without
+            // it here MSBuild would report MSB4018 with a stack trace instead of a build error naming the file.
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is InvalidDataException)
             {
                 Log.LogError($"VaeOnnx: could not check or patch libLibTorchSharp.so for {Version}: {e.Message}");
                 return false;

@@ -60,6 +60,30 @@ public sealed class TorchSharpNativeLibraryTests
         using var scope = NewDisposeScope();
         var product = ones(2, 3).matmul(ones(3, 2));
         CollectionAssert.AreEqual(new float[] { 3, 3, 3, 3 }, product.data<float>().ToArray());
+
+        // Computing is not enough: the library the process mapped must be the (patched) output copy. Were the loader to
+        // pick up the NuGet cache copy, TorchSharp would work here only because this machine happens to tolerate it.
+        var mapped = File.ReadLines("/proc/self/maps")
+            .Select(line => line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length == 6 && Path.GetFileName(fields[5].Trim()) == "libLibTorchSharp.so")
+            .Select(fields => fields[5].Trim())
+            .Distinct()
+            .ToArray();
+        Assert.AreEqual(1, mapped.Length, "exactly one libLibTorchSharp.so mapped: " + string.Join(", ", mapped));
+        Assert.AreEqual(RealPath(OutputCopy), mapped[0], "the mapped library is the output copy");
+        Assert.AreNotEqual(RealPath(CacheCopy), mapped[0]);
+    }
+
+    /// <summary>The path with every symbolic link resolved, as the kernel writes it in /proc/self/maps.</summary>
+    private static string RealPath(string path)
+    {
+        var resolved = "/";
+        foreach (var part in Path.GetFullPath(path).Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = Path.Combine(resolved, part);
+            resolved = new FileInfo(next).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? next;
+        }
+        return resolved;
     }
 
     [TestMethod]

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using VaeOnnx.Training.Data;
 
 namespace VaeOnnx.Tests.Data;
@@ -65,11 +66,53 @@ public sealed class IdxReaderTests
     {
         var huge = IdxFiles.Bytes(8, [int.MaxValue, 60000, 60000], new byte[16]);
         var before = GC.GetAllocatedBytesForCurrentThread();
-        AssertRejected(WriteBad("huge", huge), "more than 2147483647 values");
-        AssertRejected(WriteBad("huge.gz", IdxFiles.Gzip(huge)), "more than 2147483647 values");
+        Assert.AreEqual(2147483591L, IdxReader.MaxPayloadBytes, "Array.MaxLength, the largest byte[] .NET allocates");
+        AssertRejected(WriteBad("huge", huge), "more than 2147483591 values");
+        AssertRejected(WriteBad("huge.gz", IdxFiles.Gzip(huge)), "more than 2147483591 values");
         var mismatch = IdxFiles.Bytes(8, [100000, 28, 28], new byte[16]);
         AssertRejected(WriteBad("mismatch.gz", IdxFiles.Gzip(mismatch)), "uncompressed");
         Assert.IsTrue(GC.GetAllocatedBytesForCurrentThread() - before < 4_000_000, "no allocation sized from the header");
+    }
+
+    [TestMethod]
+    public void ForgedGzipTrailerCannotMakeTheReaderAllocateTheClaimedSize()
+    {
+        // 2,000 x 1,000 x 1,000 images need 2,000,000,016 bytes; the trailer is forged to claim exactly that, but the deflate
+        // stream holds only the 16-byte header and 8 pixels.
+        var forged = IdxFiles.Gzip(IdxFiles.Bytes(8, [2000, 1000, 1000], new byte[8]));
+        BinaryPrimitives.WriteUInt32LittleEndian(forged.AsSpan(forged.Length - 4), 2_000_000_016u);
+        Assert.IsTrue(forged.Length < 48, $"{forged.Length} bytes");
+        var path = WriteBad("forged-idx3-ubyte.gz", forged);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        StringAssert.Contains(e.Message, path);
+        StringAssert.Contains(e.Message, "need 2000000016 bytes uncompressed (the gzip trailer claims 2000000016)");
+        StringAssert.Contains(e.Message, $"{forged.Length} compressed bytes hold at most {forged.Length * 1032}");
+        Assert.IsTrue(allocated < 1_000_000, $"allocated {allocated:N0} bytes for a {forged.Length}-byte file");
+
+        // Within deflate's bound but still a lie: 20 x 28 x 28 = 15,696 declared bytes from a file of about 30 bytes whose
+        // data stops after 8 pixels; the gzip reader finds the trailer's lie when the stream ends.
+        var shortOne = IdxFiles.Gzip(IdxFiles.Bytes(8, [20, 28, 28], new byte[8]));
+        BinaryPrimitives.WriteUInt32LittleEndian(shortOne.AsSpan(shortOne.Length - 4), 16u + 20 * 28 * 28);
+        Assert.IsTrue(shortOne.Length * 1032L > 16 + 20 * 28 * 28, $"{shortOne.Length} bytes");
+        before = GC.GetAllocatedBytesForCurrentThread();
+        AssertRejected(WriteBad("short-idx3-ubyte.gz", shortOne), "the gzip stream is corrupt");
+        Assert.IsTrue(GC.GetAllocatedBytesForCurrentThread() - before < 1_000_000);
+    }
+
+    [TestMethod]
+    public void LargeGzipPayloadsAreReadAcrossGrowingBlocks()
+    {
+        // 3 MiB of pixels: read in blocks of 1, 2 and then 3 MiB (capped at the declared size) and returned whole.
+        int n = 3 * 1024, h = 32, w = 32;
+        var pixels = Enumerable.Range(0, n * h * w).Select(i => (byte)(i * 7 % 251)).ToArray();
+        var path = Path.Combine(RepoPaths.NewTempFolder("idxbig"), "big-idx3-ubyte.gz");
+        File.WriteAllBytes(path, IdxFiles.Gzip(IdxFiles.Bytes(8, [n, h, w], pixels)));
+        var idx = IdxReader.Read(path);
+        CollectionAssert.AreEqual(new[] { n, h, w }, idx.Dimensions);
+        Assert.AreEqual(pixels.Length, idx.Values.Length);
+        Assert.IsTrue(pixels.AsSpan().SequenceEqual(idx.Values));
     }
 
     [TestMethod]

@@ -33,6 +33,11 @@ public sealed record CheckpointInfo
     [JsonPropertyName("metrics")] public IReadOnlyList<EpochMetrics> Metrics { get; init; } = [];
     /// <summary>Epoch with the best validation negative ELBO, when early stopping is on.</summary>
     [JsonPropertyName("best_epoch")] public int? BestEpoch { get; init; }
+    /// <summary>
+    /// File name of the weights of <see cref="BestEpoch"/> in the checkpoint folder, kept on disk so that early stopping
+    /// restores them even when the run was interrupted and resumed after that epoch.
+    /// </summary>
+    [JsonPropertyName("best_weights_file")] public string? BestWeightsFile { get; init; }
     /// <summary>Why training ended, when it has: "completed", "early_stopping", "interrupted".</summary>
     [JsonPropertyName("stop_reason")] public string? StopReason { get; init; }
     /// <summary>File name of the module weights (TorchSharp format) in the checkpoint folder.</summary>

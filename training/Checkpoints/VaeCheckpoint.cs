@@ -41,11 +41,39 @@ public static class VaeCheckpoint
         foreach (var stale in Directory.EnumerateFiles(folder, "*.bin"))
         {
             var name = Path.GetFileName(stale);
-            if (name != info.WeightsFile && name != info.OptimizerFile && (name.StartsWith("weights-") || name.StartsWith("optimizer-")))
+            if (name != info.WeightsFile && name != info.OptimizerFile && name != info.BestWeightsFile
+                && (name.StartsWith("weights-") || name.StartsWith("optimizer-") || name.StartsWith(BestWeightsPrefix)))
                 File.Delete(stale);
         }
         return info;
     }
+
+    /// <summary>
+    /// Writes the model's weights (atomically) as the best-validation weights of <paramref name="epoch"/> and returns the
+    /// file name to record in <see cref="CheckpointInfo.BestWeightsFile"/>. The name carries the epoch, so until the next
+    /// <see cref="Save"/> records it, <c>checkpoint.json</c> keeps naming the previous best file, which stays on disk.
+    /// </summary>
+    public static string SaveBestWeights(string folder, VariationalAutoencoder model, int epoch)
+    {
+        Directory.CreateDirectory(folder);
+        var name = $"{BestWeightsPrefix}e{epoch:D4}.bin";
+        var weights = new MemoryStream();
+        model.save(weights);
+        var bytes = weights.ToArray();
+        AtomicFileWriter.Write(Path.Combine(folder, name), s => s.Write(bytes));
+        return name;
+    }
+
+    /// <summary>Loads the best-validation weights a checkpoint names into a model of its architecture.</summary>
+    public static void LoadBestWeights(string folder, CheckpointInfo info, VariationalAutoencoder model)
+    {
+        var infoPath = Path.Combine(folder, InfoFileName);
+        if (info.BestWeightsFile is null)
+            throw new CheckpointFormatException(infoPath, $"field 'best_weights_file' is missing, so the weights of best epoch {info.BestEpoch} cannot be restored; expected the name of the best-validation weights file");
+        LoadWeightsFile(Path.Combine(folder, info.BestWeightsFile), infoPath, info.Architecture, model, "best-validation weights file named by checkpoint.json");
+    }
+
+    private const string BestWeightsPrefix = "best-";
 
     /// <summary>Records evaluation figures in <c>checkpoint.json</c> (atomically; the weights are not touched).</summary>
     public static CheckpointInfo WriteEvaluation(string folder, EvaluationSummary evaluation)
@@ -71,8 +99,26 @@ public static class VaeCheckpoint
             throw new CheckpointFormatException(path, $"not valid checkpoint JSON at {e.Path ?? "$"} (line {e.LineNumber + 1}): {e.Message}", e);
         }
         if (info is null) throw new CheckpointFormatException(path, "empty JSON; expected a checkpoint object");
+        CheckFields(path, info);
+        return info;
+    }
+
+    /// <summary>
+    /// Every field the code relies on, checked once here: JSON <c>null</c> passes the serializer's <c>required</c>, and a
+    /// null found later surfaces as a NullReferenceException that names neither the file nor the field.
+    /// </summary>
+    private static void CheckFields(string path, CheckpointInfo info)
+    {
+        void Require([System.Diagnostics.CodeAnalysis.DoesNotReturnIf(false)] bool ok, string field, string expected)
+        {
+            if (!ok) throw new CheckpointFormatException(path, $"field '{field}' is missing, null or invalid; expected {expected}");
+        }
         if (info.FormatVersion != CheckpointInfo.CurrentFormatVersion)
             throw new CheckpointFormatException(path, $"field 'format_version' is {info.FormatVersion}; expected {CheckpointInfo.CurrentFormatVersion}");
+        Require(info.Architecture is not null, "architecture", "an object with kind, input_shape, hidden, latent_dim and likelihood");
+        Require(info.Training is not null, "training", "an object with the training options");
+        Require(info.Scaling is not null, "scaling", "an object with kind, offset and scale");
+        Require(info.Dataset is not null, "dataset", "an object describing the training data");
         try
         {
             info.Architecture.Validate(path);
@@ -82,69 +128,141 @@ public static class VaeCheckpoint
         {
             throw new CheckpointFormatException(path, e.Message, e);
         }
-        if (info.Scaling is null) throw new CheckpointFormatException(path, "field 'scaling' is missing");
+        int features = info.Architecture.InputDim;
         try
         {
-            info.Scaling.Validate(info.Architecture.InputDim);
+            info.Scaling.Validate(features);
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException)
         {
             throw new CheckpointFormatException(path, $"field 'scaling': {e.Message}", e);
         }
+
+        var d = info.Dataset;
+        Require(d.Name is not null, "dataset.name", "the data set's name");
+        Require(d.Source is not null, "dataset.source", "the path of the training data");
+        Require(d.Format is "idx" or "csv", "dataset.format", "\"idx\" or \"csv\"");
+        Require(d.TrainRows >= 0 && d.ValidationRows >= 0 && d.TestRows >= 0, "dataset.train_rows/validation_rows/test_rows", "row counts >= 0");
+        Require(d.FeatureNames is null || (d.FeatureNames.Count == features && d.FeatureNames.All(n => n is not null)),
+            "dataset.feature_names", $"null or {features} names, one per feature of the model");
+        Require(d.ImageShape is null || (d.ImageShape.Length == 3 && d.ImageShape.All(v => v > 0) && d.ImageShape.Aggregate(1L, (a, b) => a * b) == features),
+            "dataset.image_shape", $"null or [C,H,W] with C*H*W = {features}");
+        Require(d.ClassNames is null || d.ClassNames.All(n => n is not null), "dataset.class_names", "null or a list of names");
+
         if (info.Epoch < 0 || info.Step < 0) throw new CheckpointFormatException(path, $"fields 'epoch'/'step' are {info.Epoch}/{info.Step}; expected >= 0");
-        foreach (var (field, file) in new[] { ("weights_file", info.WeightsFile), ("optimizer_file", info.OptimizerFile) })
-            if (string.IsNullOrEmpty(file) || file != Path.GetFileName(file))
+        Require(info.Metrics is not null && info.Metrics.All(m => m is not null), "metrics", "a list with one object per completed epoch");
+        if (info.Metrics!.Count != info.Epoch)
+            throw new CheckpointFormatException(path, $"field 'metrics' has {info.Metrics.Count} entries but 'epoch' is {info.Epoch}; expected one entry per completed epoch");
+        if (info.BestEpoch is int best && (best < 1 || best > info.Epoch))
+            throw new CheckpointFormatException(path, $"field 'best_epoch' is {best}; expected a completed epoch, 1 to {info.Epoch}");
+        Require(info.StopReason is null or "completed" or "early_stopping" or "interrupted", "stop_reason", "null, completed, early_stopping or interrupted");
+        Require(info.CreatedUtc is not null, "created_utc", "the time the checkpoint was written");
+        var files = new List<(string Field, string? File)> { ("weights_file", info.WeightsFile), ("optimizer_file", info.OptimizerFile) };
+        if (info.BestWeightsFile is not null) files.Add(("best_weights_file", info.BestWeightsFile));
+        foreach (var (field, file) in files)
+            if (string.IsNullOrEmpty(file) || file != Path.GetFileName(file) || file is "." or "..")
                 throw new CheckpointFormatException(path, $"field '{field}' is '{file}'; expected a file name inside the checkpoint folder");
-        return info;
     }
 
     /// <summary>Rebuilds the model of a checkpoint and loads its weights.</summary>
     public static (CheckpointInfo Info, VariationalAutoencoder Model) Load(string folder)
     {
         var info = ReadInfo(folder);
+        var weights = Path.Combine(folder, info.WeightsFile);
+        CheckFitsWeightsFile(weights, Path.Combine(folder, InfoFileName), info.Architecture, WeightsRole);
         var model = new VariationalAutoencoder(info.Architecture);
-        LoadWeights(folder, info, model);
-        return (info, model);
+        try
+        {
+            LoadWeights(folder, info, model);
+            return (info, model);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Loads the weights a checkpoint names into a model of its architecture.</summary>
-    public static void LoadWeights(string folder, CheckpointInfo info, VariationalAutoencoder model)
+    public static void LoadWeights(string folder, CheckpointInfo info, VariationalAutoencoder model) =>
+        LoadWeightsFile(Path.Combine(folder, info.WeightsFile), Path.Combine(folder, InfoFileName), info.Architecture, model, WeightsRole);
+
+    private const string WeightsRole = "weights file named by checkpoint.json";
+
+    /// <summary>
+    /// Refuses an architecture whose parameters cannot be in the weights file, before TorchSharp builds (and allocates) it:
+    /// checkpoint.json has no bounds of its own, and a damaged "hidden" could ask for terabytes.
+    /// </summary>
+    private static void CheckFitsWeightsFile(string weightsPath, string infoPath, VaeArchitecture architecture, string role)
     {
-        var path = Path.Combine(folder, info.WeightsFile);
-        var infoPath = Path.Combine(folder, InfoFileName);
-        if (!File.Exists(path)) throw new CheckpointFormatException(path, "weights file named by checkpoint.json is missing");
-        // TorchSharp allocates what a weights file declares before it reads it. A model of this architecture always saves
-        // to the same number of bytes, so a file of another length is refused before TorchSharp sees it.
-        long expected = SavedLength(model), actual = new FileInfo(path).Length;
-        if (actual != expected)
-            throw new CheckpointFormatException(path, $"{actual:N0} bytes, but the {info.Architecture.Kind} model that {infoPath} describes saves {expected:N0}: the file is damaged or belongs to another architecture");
+        if (!File.Exists(weightsPath)) throw new CheckpointFormatException(weightsPath, $"{role} is missing");
+        long parameters = architecture.ParameterCount(), length = new FileInfo(weightsPath).Length;
+        if (parameters > length / sizeof(float))
+            throw new CheckpointFormatException(infoPath, $"field 'architecture' describes a {architecture.Kind} model of {(parameters == long.MaxValue ? "more than 2^63" : parameters.ToString("N0"))} float parameters, but its weights file {weightsPath} holds {length:N0} bytes (at most {length / sizeof(float):N0} floats): the checkpoint is damaged");
+    }
+
+    private static void LoadWeightsFile(string path, string infoPath, VaeArchitecture architecture, VariationalAutoencoder model, string role)
+    {
+        CheckFitsWeightsFile(path, infoPath, architecture, role);
+        // TorchSharp allocates whatever lengths a weights file declares before reading it, so the file is read here (it is
+        // no longer than the model saves) and its names, types and shapes compared with what this model saves.
+        var saved = new MemoryStream();
+        model.save(saved);
+        var layout = TorchSharpFileLayout.ForModule(saved.ToArray());
+        var what = $"the {architecture.Kind} model that {infoPath} describes";
+        long actual = new FileInfo(path).Length;
+        if (actual != layout.Length)
+            throw new CheckpointFormatException(path, $"{actual:N0} bytes, but {what} saves {layout.Length:N0}: the file is damaged or belongs to another architecture");
+        byte[] bytes;
         try
         {
-            using var stream = File.OpenRead(path);
-            model.load(stream, strict: true);
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointFormatException(path, $"cannot read the {role}: {e.Message}", e);
+        }
+        layout.CheckSameStructure(path, bytes, what);
+        try
+        {
+            model.load(new MemoryStream(bytes, writable: false), strict: true);
         }
         catch (Exception e) when (e is not CheckpointFormatException)
         {
-            throw new CheckpointFormatException(path, $"cannot load the weights into the {info.Architecture.Kind} model with hidden [{string.Join(",", info.Architecture.Hidden)}] and latent {info.Architecture.LatentDim} that {infoPath} describes: {e.Message}", e);
+            throw new CheckpointFormatException(path, $"cannot load the weights into the {architecture.Kind} model with hidden [{string.Join(",", architecture.Hidden)}] and latent {architecture.LatentDim} that {infoPath} describes: {e.Message}", e);
         }
     }
 
-    /// <summary>The exact size of <paramref name="model"/>'s weights in TorchSharp's format (names, shapes and float data).</summary>
-    private static long SavedLength(VariationalAutoencoder model)
-    {
-        var counter = new MemoryStream();
-        model.save(counter);
-        return counter.ToArray().LongLength;
-    }
-
-    /// <summary>Loads the optimiser state a checkpoint names.</summary>
+    /// <summary>
+    /// Loads the optimiser state a checkpoint names into <paramref name="optimizer"/>, a fresh Adam over the parameters of the
+    /// checkpoint's model built with the checkpoint's training options.
+    /// </summary>
     public static void LoadOptimizer(string folder, CheckpointInfo info, TorchSharp.Modules.OptimizerHelper optimizer)
     {
         var path = Path.Combine(folder, info.OptimizerFile);
         if (!File.Exists(path)) throw new CheckpointFormatException(path, "optimizer file named by checkpoint.json is missing");
+        // As for weights: TorchSharp reads shapes and lengths from the file and trusts them (a damaged shape crashes the
+        // process), so the file must have the structure the fresh optimizer saves before TorchSharp sees it.
+        var saved = new MemoryStream();
+        using (var writer = new BinaryWriter(saved, System.Text.Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(writer);
+        var layout = TorchSharpFileLayout.ForAdam(saved.ToArray());
+        var what = $"the Adam state of the model and training options that {Path.Combine(folder, InfoFileName)} describes";
+        long actual = new FileInfo(path).Length;
+        if (actual != layout.Length)
+            throw new CheckpointFormatException(path, $"{actual:N0} bytes, but {what} saves {layout.Length:N0}: the file is damaged or belongs to another checkpoint");
+        byte[] bytes;
         try
         {
-            using var reader = new BinaryReader(File.OpenRead(path));
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointFormatException(path, $"cannot read the optimizer state: {e.Message}", e);
+        }
+        layout.CheckSameStructure(path, bytes, what);
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
             optimizer.load_state_dict(reader);
         }
         catch (Exception e) when (e is not CheckpointFormatException)

@@ -77,17 +77,29 @@ public sealed record FeatureScaling
         return new FeatureScaling { Kind = kind, Offset = offset, Scale = scale };
     }
 
+    /// <summary>
+    /// True when scaled values are clipped to [0,1] for a decoder of <paramref name="likelihood"/>: min-max scaling for a
+    /// Bernoulli decoder. The range is fitted on the training split, so validation, test and scored rows can fall outside it,
+    /// and binary cross-entropy on logits with a target outside [0,1] is unbounded below. The exported encoder applies the
+    /// same clip after its scaling nodes.
+    /// </summary>
+    public bool ClipsToUnitInterval(string likelihood) => Kind == "minmax" && likelihood == "bernoulli";
+
     /// <summary>A new data set with every row scaled.</summary>
-    public VaeDataset Apply(VaeDataset data)
+    public VaeDataset Apply(VaeDataset data) => Apply(data, clipToUnitInterval: false);
+
+    /// <summary>A new data set with every row scaled and, when <paramref name="clipToUnitInterval"/> is set, clipped to [0,1].</summary>
+    public VaeDataset Apply(VaeDataset data, bool clipToUnitInterval)
     {
         Validate(data.FeatureCount);
-        if (IsIdentity) return data;
+        if (IsIdentity && !clipToUnitInterval) return data;
         int d = data.FeatureCount;
         var values = new float[data.Features.Length];
         for (int i = 0; i < values.Length; i++)
         {
             int j = i % d;
-            values[i] = (data.Features[i] - Offset[j]) * Scale[j];
+            float v = (data.Features[i] - Offset[j]) * Scale[j];
+            values[i] = clipToUnitInterval ? Math.Clamp(v, 0f, 1f) : v;
         }
         return new VaeDataset(data.Source, values, data.Rows, d, data.Labels, data.ImageShape, data.FeatureNames);
     }

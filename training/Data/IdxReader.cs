@@ -6,14 +6,22 @@ namespace VaeOnnx.Training.Data;
 /// <summary>
 /// Reads IDX files (the MNIST family: MNIST, Fashion-MNIST, EMNIST), raw or gzipped. Only unsigned-byte data (type 0x08),
 /// the type these data sets use, is accepted. Sizes from the header are checked against the file before anything is
-/// allocated: the exact length for raw files, the gzip size trailer and then the stream's actual end for gzipped ones.
+/// allocated: the exact length for raw files; for gzipped ones the size trailer, what the compressed length can hold at
+/// deflate's largest ratio, and then the stream's actual end. The trailer is only a claim (anyone can write any four bytes
+/// there), so a gzipped payload is also read in growing blocks: memory follows the bytes that really decompress.
 /// </summary>
 public static class IdxReader
 {
     private const byte UnsignedByte = 0x08;
 
-    /// <summary>The largest payload accepted (2 GiB - 1), the size of a .NET byte array.</summary>
-    public const long MaxPayloadBytes = int.MaxValue;
+    /// <summary>The largest payload accepted: the largest .NET byte array.</summary>
+    public static long MaxPayloadBytes => Array.MaxLength;
+
+    /// <summary>Deflate's largest expansion: a compressed byte never stands for more than 1032 bytes of output.</summary>
+    public const long MaxDeflateRatio = 1032;
+
+    /// <summary>First block of a gzipped payload; later blocks double it up to the declared size.</summary>
+    private const int FirstGzipBlock = 1 << 20;
 
     /// <summary>Reads an IDX file of unsigned bytes.</summary>
     public static IdxFile Read(string path)
@@ -23,11 +31,12 @@ public static class IdxReader
         if (file.Length == 0) throw new DataFormatException(path, "empty file; expected an IDX header (magic 00 00 08 N)");
         bool gzipped = file.Length >= 2 && file.ReadByte() == 0x1f && file.ReadByte() == 0x8b;
         file.Position = 0;
-        long? expectedLength = gzipped ? GzipDeclaredLength(file, path) : file.Length;
+        long compressedLength = file.Length;
+        long expectedLength = gzipped ? GzipDeclaredLength(file, path) : file.Length;
         using Stream stream = gzipped ? new GZipStream(file, CompressionMode.Decompress) : file;
         try
         {
-            return ReadIdx(stream, path, expectedLength, gzipped);
+            return ReadIdx(stream, path, expectedLength, gzipped ? compressedLength : null);
         }
         catch (InvalidDataException e)
         {
@@ -68,8 +77,9 @@ public static class IdxReader
         return idx.Values.Select(v => (int)v).ToArray();
     }
 
-    private static IdxFile ReadIdx(Stream stream, string path, long? expectedLength, bool gzipped)
+    private static IdxFile ReadIdx(Stream stream, string path, long expectedLength, long? compressedLength)
     {
+        bool gzipped = compressedLength is not null;
         Span<byte> magic = stackalloc byte[4];
         if (ReadFully(stream, magic) < 4) throw new DataFormatException(path, "truncated: shorter than the 4-byte IDX magic number");
         if (magic[0] != 0 || magic[1] != 0)
@@ -91,21 +101,48 @@ public static class IdxReader
             if (count > MaxPayloadBytes) throw new DataFormatException(path, $"header declares more than {MaxPayloadBytes} values ([{string.Join(",", header.Chunk(4).Select(c => BinaryPrimitives.ReadUInt32BigEndian(c)))}]); the file is corrupt or not supported");
         }
         long total = 4 + header.Length + count;
-        if (expectedLength is long length)
+        if (compressedLength is long compressed)
         {
-            // For gzip the trailer holds the length modulo 2^32; compare on that basis.
-            long declared = gzipped ? total & 0xFFFFFFFFL : total;
-            if (declared != length)
-                throw new DataFormatException(path, $"header dimensions [{string.Join(",", dims)}] need {total} bytes{(gzipped ? " uncompressed" : "")} but the file holds {length}; expected sizes that match the data");
+            // The trailer holds the length modulo 2^32; compare on that basis.
+            if ((total & 0xFFFFFFFFL) != expectedLength)
+                throw new DataFormatException(path, $"header dimensions [{string.Join(",", dims)}] need {total} bytes uncompressed but the gzip trailer claims {expectedLength}; expected sizes that match the data");
+            long most = compressed * MaxDeflateRatio;
+            if (total > most)
+                throw new DataFormatException(path, $"header dimensions [{string.Join(",", dims)}] need {total} bytes uncompressed (the gzip trailer claims {expectedLength}), but {compressed} compressed bytes hold at most {most} (deflate's 1032:1 limit); the file is corrupt");
         }
-        var values = new byte[count];
-        int read = ReadFully(stream, values);
-        if (read < count) throw new DataFormatException(path, $"truncated: {read} of {count} values present; expected {count}");
+        else if (total != expectedLength)
+        {
+            throw new DataFormatException(path, $"header dimensions [{string.Join(",", dims)}] need {total} bytes but the file holds {expectedLength}; expected sizes that match the data");
+        }
+        var values = gzipped ? ReadGrowing(stream, (int)count, path) : ReadExact(stream, (int)count, path);
         if (stream.ReadByte() != -1) throw new DataFormatException(path, $"data continues after the {count} values the header declares; expected the file to end");
         return new IdxFile(path, dims, values);
     }
 
-    private static long? GzipDeclaredLength(FileStream file, string path)
+    private static byte[] ReadExact(Stream stream, int count, string path)
+    {
+        var values = new byte[count];
+        int read = ReadFully(stream, values);
+        if (read < count) throw new DataFormatException(path, $"truncated: {read} of {count} values present; expected {count}");
+        return values;
+    }
+
+    /// <summary>Reads <paramref name="count"/> bytes into a buffer that doubles only as bytes arrive.</summary>
+    private static byte[] ReadGrowing(Stream stream, int count, string path)
+    {
+        var values = new byte[Math.Min(count, FirstGzipBlock)];
+        int read = 0;
+        while (true)
+        {
+            read += ReadFully(stream, values.AsSpan(read));
+            if (read < values.Length || read == count) break;
+            Array.Resize(ref values, (int)Math.Min(count, 2L * values.Length));
+        }
+        if (read < count) throw new DataFormatException(path, $"truncated: {read} of {count} values present; expected {count}");
+        return values;
+    }
+
+    private static long GzipDeclaredLength(FileStream file, string path)
     {
         if (file.Length < 18) throw new DataFormatException(path, "truncated gzip file (shorter than a gzip header and trailer)");
         Span<byte> trailer = stackalloc byte[4];

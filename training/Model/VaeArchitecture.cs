@@ -49,6 +49,9 @@ public sealed record VaeArchitecture
         void Fail(string field, string problem) => throw new ArgumentException($"{origin}: architecture field '{field}' {problem}.");
         if (Kind is not ("mlp" or "conv")) Fail("kind", $"is '{Kind}'; expected 'mlp' or 'conv'");
         if (InputShape is null || InputShape.Length == 0 || InputShape.Any(d => d <= 0)) Fail("input_shape", "must be positive dims like [784] or [1,28,28]");
+        // InputDim is an int product: a shape whose product overflows would silently wrap.
+        if (InputShape!.Aggregate(1L, (a, b) => Math.Min(a * b, long.MaxValue / int.MaxValue)) > int.MaxValue)
+            Fail("input_shape", $"is [{string.Join(",", InputShape!)}]; expected at most {int.MaxValue} features in all");
         if (Hidden is null || Hidden.Length == 0 || Hidden.Any(h => h <= 0)) Fail("hidden", "must list at least one positive layer size");
         if (LatentDim <= 0) Fail("latent_dim", $"is {LatentDim}; expected a positive number");
         if (Activation is not ("relu" or "leakyrelu" or "tanh" or "sigmoid")) Fail("activation", $"is '{Activation}'; expected relu, leakyrelu, tanh or sigmoid");
@@ -60,6 +63,42 @@ public sealed record VaeArchitecture
                 Fail("input_shape", $"is [{string.Join(",", InputShape)}]; a conv model needs [C,H,W] with H and W divisible by 4");
             if (ConvChannels is null || ConvChannels.Length != 2 || ConvChannels.Any(c => c <= 0))
                 Fail("conv_channels", "must be two positive channel counts");
+        }
+    }
+
+    /// <summary>
+    /// Number of float parameters the modules of this architecture hold (weights, biases and the decoder log-variance),
+    /// computed without building them, so that a checkpoint can be checked against its weights file before TorchSharp
+    /// allocates anything. <see cref="long.MaxValue"/> when the count overflows. Call <see cref="Validate"/> first.
+    /// </summary>
+    public long ParameterCount()
+    {
+        try
+        {
+            checked
+            {
+                long inputDim = InputShape.Aggregate(1L, (a, b) => a * b), latent = LatentDim, total = 0, width = inputDim;
+                long c = InputShape[0], c1 = 0, c2 = 0;
+                if (Kind == "conv")
+                {
+                    c1 = ConvChannels[0];
+                    c2 = ConvChannels[1];
+                    total += c1 * c * 16 + c1 + c2 * c1 * 16 + c2; // conv1, conv2 (4x4 kernels)
+                    width = c2 * (InputShape[1] / 4) * (InputShape[2] / 4);
+                }
+                long previous = width;
+                foreach (long h in Hidden) { total += previous * h + h; previous = h; }
+                total += 2 * (previous * latent + latent); // mu and logvar heads
+                previous = latent;
+                foreach (long h in Enumerable.Reverse(Hidden)) { total += previous * h + h; previous = h; }
+                total += previous * width + width; // fc_out
+                if (Kind == "conv") total += c2 * c1 * 16 + c1 + c1 * c * 16 + c; // deconv1, deconv2
+                return total + inputDim; // decoder_logvar
+            }
+        }
+        catch (OverflowException)
+        {
+            return long.MaxValue;
         }
     }
 

@@ -16,7 +16,10 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeForward>
     /// <summary>p(x|z) parameters.</summary>
     public readonly VaeDecoder decoder;
 
-    /// <summary>Per-feature log-variance of a Gaussian decoder ([D]); zeros and frozen when the variance is fixed; unused for Bernoulli.</summary>
+    /// <summary>
+    /// Per-feature log-variance of a Gaussian decoder ([D]); zeros and frozen when the variance is fixed; unused for Bernoulli.
+    /// The likelihood uses it floored at <see cref="Objective.ElboLoss.MinDecoderLogVar"/>.
+    /// </summary>
     public readonly Parameter decoder_logvar;
 
     /// <summary>The architecture the modules were built from.</summary>

@@ -13,6 +13,17 @@ public static class ElboLoss
 {
     private static readonly double Log2Pi = Math.Log(2 * Math.PI);
 
+    /// <summary>
+    /// Floor of a Gaussian decoder's per-feature log-variance, log(1e-4) (a standard deviation of 0.01 in the scaled space).
+    /// Without it a feature the decoder reproduces exactly (a constant column maps to 0 after scaling) drives its learned
+    /// log-variance towards minus infinity and the likelihood without bound. The loss, the evaluator and the exported
+    /// metadata all use <see cref="EffectiveDecoderLogVar"/>, so they agree on the variance.
+    /// </summary>
+    public static readonly double MinDecoderLogVar = Math.Log(1e-4);
+
+    /// <summary>The log-variance a Gaussian decoder actually uses: the parameter clamped below at <see cref="MinDecoderLogVar"/>.</summary>
+    public static Tensor EffectiveDecoderLogVar(Tensor decoderLogVar) => decoderLogVar.clamp_min(MinDecoderLogVar);
+
     /// <summary>KL(N(mu, exp(logvar)) || N(0, I)) = -1/2 * sum(1 + logvar - mu^2 - exp(logvar)), per sample [N].</summary>
     public static Tensor KlToStandardNormal(Tensor mu, Tensor logvar)
     {
@@ -31,7 +42,7 @@ public static class ElboLoss
     /// <param name="likelihood">"bernoulli" (decoded are logits) or "gaussian" (decoded is the mean).</param>
     /// <param name="decoded">Decoder output [N, D].</param>
     /// <param name="x">Targets [N, D] in the model's (scaled) space.</param>
-    /// <param name="decoderLogVar">Per-feature log-variance [D] of a Gaussian decoder; ignored for Bernoulli.</param>
+    /// <param name="decoderLogVar">Per-feature log-variance [D] of a Gaussian decoder, floored at <see cref="MinDecoderLogVar"/>; ignored for Bernoulli.</param>
     public static Tensor ReconstructionNll(string likelihood, Tensor decoded, Tensor x, Tensor decoderLogVar)
     {
         using var scope = NewDisposeScope();
@@ -43,7 +54,8 @@ public static class ElboLoss
         else
         {
             var sq = (x - decoded).square();
-            nll = 0.5 * (sq * (-decoderLogVar).exp() + decoderLogVar + Log2Pi).sum(1);
+            var logVar = EffectiveDecoderLogVar(decoderLogVar);
+            nll = 0.5 * (sq * (-logVar).exp() + logVar + Log2Pi).sum(1);
         }
         return nll.MoveToOuterDisposeScope();
     }

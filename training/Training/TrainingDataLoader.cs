@@ -6,7 +6,8 @@ namespace VaeOnnx.Training.Training;
 /// <summary>
 /// Turns a data source (an MNIST-family IDX folder or a CSV file) into scaled train/validation/test splits.
 /// Scaling follows the decoder: Bernoulli needs values in [0,1] (images already are; CSV columns are min-max scaled),
-/// Gaussian works on standardised features. It is fitted on the training split only.
+/// Gaussian works on standardised features. It is fitted on the training split only; min-max scaled values are clipped to
+/// [0,1] in every split, since validation and test rows can fall outside the training range.
 /// </summary>
 public static class TrainingDataLoader
 {
@@ -20,8 +21,10 @@ public static class TrainingDataLoader
             (train, validation) = DatasetSplitter.Split(train, source.ValidationFraction, source.Seed ^ 0x5A17, "validation");
         string kind = likelihood == "gaussian" ? "standardize" : description.Format == "idx" ? "none" : "minmax";
         var scaling = FeatureScaling.Fit(train, kind);
+        bool clip = scaling.ClipsToUnitInterval(likelihood);
         description = description with { TrainRows = train.Rows, ValidationRows = validation?.Rows ?? 0, TestRows = test.Rows };
-        return new TrainingData(scaling.Apply(train), validation is null ? null : scaling.Apply(validation), scaling.Apply(test), scaling, description);
+        return new TrainingData(scaling.Apply(train, clip), validation is null ? null : scaling.Apply(validation, clip), scaling.Apply(test, clip),
+            scaling, description);
     }
 
     /// <summary>The test split of the data a checkpoint was trained on, scaled with the checkpoint's own scaling.</summary>
@@ -38,7 +41,7 @@ public static class TrainingDataLoader
         var (_, test, _) = ReadSplits(source);
         if (test.FeatureCount != info.Architecture.InputDim)
             throw new DataFormatException(test.Source, $"rows have {test.FeatureCount} features; the checkpoint's model expects {info.Architecture.InputDim}");
-        return info.Scaling.Apply(test);
+        return info.Scaling.Apply(test, info.Scaling.ClipsToUnitInterval(info.Architecture.Likelihood));
     }
 
     private static (VaeDataset Train, VaeDataset Test, DatasetDescription Description) ReadSplits(DataSourceOptions source)
