@@ -41,8 +41,8 @@ public static class TrainResume
     };
 
     /// <summary>
-    /// The checkpoint's data split, read from <paramref name="path"/> (where the data is now) and scaled with the checkpoint's
-    /// own scaling, so that the resumed run sees exactly the rows the first run did.
+    /// The checkpoint's data split, read from <paramref name="path"/> (where the data is now) with the checkpoint's data
+    /// options, so that the resumed run sees exactly the rows the first run did.
     /// </summary>
     public static TrainingData LoadData(CheckpointInfo info, string path)
     {
@@ -56,22 +56,8 @@ public static class TrainResume
         var data = TrainingDataLoader.Load(source, info.Architecture.Likelihood);
         if (data.Train.FeatureCount != info.Architecture.InputDim)
             throw new DataFormatException(path, $"rows have {data.Train.FeatureCount} features; the checkpoint's model takes {info.Architecture.InputDim}");
-        if (SameScaling(data.Scaling, info.Scaling)) return data;
-        // The data changed since the checkpoint was written (the refitted scaling differs): use the checkpoint's scaling,
-        // which the weights were trained with, on the raw rows.
-        VaeDataset Rescale(VaeDataset scaled)
-        {
-            var raw = (float[])scaled.Features.Clone();
-            data.Scaling.Invert(raw);
-            return info.Scaling.Apply(new VaeDataset(scaled.Source, raw, scaled.Rows, scaled.FeatureCount, scaled.Labels, scaled.ImageShape, scaled.FeatureNames));
-        }
-        return data with
-        {
-            Train = Rescale(data.Train), Validation = data.Validation is null ? null : Rescale(data.Validation), Test = Rescale(data.Test),
-            Scaling = info.Scaling,
-        };
+        // Scaling refitted on the same rows gives the checkpoint's scaling bit for bit; anything else is other data,
+        // which the trainer refuses with the field that differs.
+        return data;
     }
-
-    private static bool SameScaling(FeatureScaling a, FeatureScaling b) =>
-        a.Kind == b.Kind && a.Offset.AsSpan().SequenceEqual(b.Offset) && a.Scale.AsSpan().SequenceEqual(b.Scale);
 }

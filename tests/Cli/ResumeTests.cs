@@ -27,6 +27,26 @@ public sealed class ResumeTests
          "--threads", "1", "--iw-samples", "0", "--out", folder, "--json"];
 
     [TestMethod]
+    public void ResumeRefusesDataThatChangedInPlace()
+    {
+        var root = RepoPaths.NewTempFolder("cli-resume-changed");
+        var csv = Path.Combine(root, "sensors.csv");
+        File.Copy(Csv.Value, csv);
+        var folder = Path.Combine(root, "run");
+        string[] first = ["train", "--data", csv, "--label-column", "kind", "--likelihood", "gaussian", "--hidden", "8", "--latent", "2",
+            "--epochs", "1", "--threads", "1", "--iw-samples", "0", "--out", folder];
+        Assert.AreEqual(0, CliRun.Invoke(first).ExitCode);
+        // Same path, same row count, other values: the refitted scaling differs, so these are not the checkpoint's rows.
+        var lines = File.ReadAllLines(csv);
+        File.WriteAllLines(csv, [lines[0], .. lines.Skip(1).Select(l => "1" + l)]);
+        var run = CliRun.Invoke("train", "--out", folder, "--resume", "--epochs", "2", "--threads", "1", "--iw-samples", "0");
+        Assert.AreEqual(1, run.ExitCode, run.ToString());
+        StringAssert.Contains(run.ToString(), "scaling.offset[0]");
+        StringAssert.Contains(run.ToString(), "checkpoint.json");
+        Assert.AreEqual(1, VaeCheckpoint.ReadInfo(folder).Epoch, "the checkpoint is left as it was");
+    }
+
+    [TestMethod]
     public void ResumeWithoutOptionsMatchesAnUninterruptedGaussianRun()
     {
         var root = RepoPaths.NewTempFolder("cli-resume");
