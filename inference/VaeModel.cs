@@ -6,6 +6,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using VaeOnnx.Inference.Contract;
+using VaeOnnx.Inference.Onnx;
 
 namespace VaeOnnx.Inference;
 
@@ -73,9 +74,12 @@ public sealed class VaeModel
     {
         if (likelihood is not (null or "bernoulli" or "gaussian")) throw new ArgumentException($"likelihood '{likelihood}'; expected bernoulli or gaussian.");
         var model = new VaeModel(Path.GetFullPath(encoderPath), Path.GetFullPath(decoderPath), options ?? new VaeSessionOptions());
-        var encoder = Describe(model.EncoderPath, model.Options);
-        var decoder = Describe(model.DecoderPath, model.Options);
+        using var encoder = Describe(model.EncoderPath);
+        using var decoder = Describe(model.DecoderPath);
         model.Bind(encoder, decoder, likelihood);
+        // Some damage (an operator that changes a shape, a wrong reshape) shows only when a graph runs: find it here, not in the first scored row.
+        Probe(encoder, model.EncoderInput, model.InputDim, [(model.EncoderMu, model.LatentDim), (model.EncoderLogVar, model.LatentDim)]);
+        Probe(decoder, model.DecoderInput, model.LatentDim, [(model.DecoderOutput, model.InputDim)]);
         return model;
     }
 
@@ -122,27 +126,69 @@ public sealed class VaeModel
         public float[] Z { get; set; } = [];
     }
 
-    private sealed record GraphInfo(string Path, IReadOnlyList<(string Name, int[] Dims)> Inputs, IReadOnlyList<(string Name, int[] Dims)> Outputs,
-        IReadOnlyDictionary<string, string> Metadata);
+    private sealed record GraphInfo(string Path, InferenceSession Session, IReadOnlyList<(string Name, long[] Dims)> Inputs,
+        IReadOnlyList<(string Name, long[] Dims)> Outputs, IReadOnlyDictionary<string, string> Metadata) : IDisposable
+    {
+        public void Dispose() => Session.Dispose();
+    }
 
-    private static GraphInfo Describe(string path, VaeSessionOptions options)
+    private static GraphInfo Describe(string path)
     {
         if (!File.Exists(path)) throw new VaeModelLoadException($"{path}: file not found");
         try
         {
-            // Only metadata is needed here: a basic session on one thread is enough and never touches a GPU.
+            // ONNX Runtime decides whether the graph loads and names its inputs and outputs in order; shapes and metadata
+            // come from the file itself (see OnnxGraphSignature). A basic session on one thread never touches a GPU.
             using var sessionOptions = new SessionOptions { IntraOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
-            using var session = new InferenceSession(path, sessionOptions);
-            var inputs = session.InputMetadata.Select(kv => (kv.Key, kv.Value.Dimensions)).ToArray();
-            var outputs = session.OutputMetadata.Select(kv => (kv.Key, kv.Value.Dimensions)).ToArray();
-            foreach (var (name, meta) in session.InputMetadata.Concat(session.OutputMetadata))
-                if (meta.ElementDataType != TensorElementType.Float)
-                    throw new VaeModelLoadException($"{path}: value '{name}' has element type {meta.ElementDataType}; expected float32");
-            return new GraphInfo(path, inputs, outputs, session.ModelMetadata.CustomMetadataMap);
+            var session = new InferenceSession(path, sessionOptions);
+            try
+            {
+                var signature = OnnxGraphSignature.Read(path);
+                foreach (var (name, meta) in session.InputMetadata.Concat(session.OutputMetadata))
+                    if (meta.ElementDataType != TensorElementType.Float)
+                        throw new VaeModelLoadException($"{path}: value '{name}' has element type {meta.ElementDataType}; expected float32");
+                var inputs = session.InputMetadata.Keys.Select(name => (name, signature.Dims(name))).ToArray();
+                var outputs = session.OutputMetadata.Keys.Select(name => (name, signature.Dims(name))).ToArray();
+                return new GraphInfo(path, session, inputs, outputs, signature.Metadata);
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
         }
         catch (OnnxRuntimeException e)
         {
             throw new VaeModelLoadException($"{path}: ONNX Runtime cannot load the file ({e.Message.Split('\n')[0]}); expected an ONNX model", e);
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw new VaeModelLoadException($"{path}: ONNX Runtime reports a {e.Message}; expected the graph's own inputs and outputs", e);
+        }
+    }
+
+    private static void Probe(GraphInfo graph, string input, int inputDim, (string Name, int Dim)[] outputs)
+    {
+        // Two rows, so that a graph which only works for a batch of one is found too.
+        const int rows = 2;
+        var values = new float[rows * inputDim];
+        Array.Fill(values, 0.5f);
+        string Declared(int dim) => $"[N,{dim}]";
+        try
+        {
+            using var x = OrtValue.CreateTensorValueFromMemory(values, [rows, inputDim]);
+            using var runOptions = new RunOptions();
+            using var results = graph.Session.Run(runOptions, [input], [x], outputs.Select(o => o.Name).ToArray());
+            for (int i = 0; i < outputs.Length; i++)
+            {
+                var shape = results[i].GetTensorTypeAndShape().Shape;
+                if (!shape.SequenceEqual([rows, outputs[i].Dim]))
+                    throw new VaeModelLoadException($"{graph.Path}: output '{outputs[i].Name}' has shape [{string.Join(",", shape)}] when the graph runs on {rows} rows; it declares {Declared(outputs[i].Dim)}");
+            }
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new VaeModelLoadException($"{graph.Path}: ONNX Runtime cannot run the graph on {rows} rows ({e.Message.Split('\n')[0]}); expected it to map [N,{inputDim}] to {string.Join(" and ", outputs.Select(o => $"{o.Name} {Declared(o.Dim)}"))}", e);
         }
     }
 
@@ -169,7 +215,8 @@ public sealed class VaeModel
             throw new VaeModelLoadException($"{decoder.Path}: outputs {decoderOut} features but {encoder.Path} takes {InputDim}; the two files are not a pair");
 
         Metadata = encoder.Metadata;
-        HasMetadata = encoder.Metadata.ContainsKey(VaeMetadataKeys.FormatVersion);
+        static bool Stamped(GraphInfo g) => g.Metadata.Keys.Any(k => k.StartsWith(VaeMetadataKeys.Prefix, StringComparison.Ordinal));
+        HasMetadata = Stamped(encoder) || Stamped(decoder);
         InputShape = [InputDim];
         Scaling = VaeScaling.Identity(InputDim);
         if (HasMetadata)
@@ -178,17 +225,22 @@ public sealed class VaeModel
             var d = decoder.Metadata;
             string Require(GraphInfo g, string key) => g.Metadata.TryGetValue(key, out var v) ? v
                 : throw new VaeModelLoadException($"{g.Path}: metadata '{key}' is missing; expected it in every VaeOnnx graph");
+            if (!Stamped(encoder)) throw new VaeModelLoadException($"{encoder.Path}: has no VaeOnnx metadata but {decoder.Path} does; the two files are not a pair");
+            if (!Stamped(decoder)) throw new VaeModelLoadException($"{decoder.Path}: has no VaeOnnx metadata but {encoder.Path} does; the two files are not a pair");
             if (Require(encoder, VaeMetadataKeys.FormatVersion) != VaeMetadataKeys.CurrentFormatVersion)
                 throw new VaeModelLoadException($"{encoder.Path}: metadata format version {e[VaeMetadataKeys.FormatVersion]}; this library reads {VaeMetadataKeys.CurrentFormatVersion}");
             if (Require(encoder, VaeMetadataKeys.Role) != "encoder") throw new VaeModelLoadException($"{encoder.Path}: metadata role is '{e[VaeMetadataKeys.Role]}'; expected encoder");
-            if (!d.ContainsKey(VaeMetadataKeys.FormatVersion)) throw new VaeModelLoadException($"{decoder.Path}: has no VaeOnnx metadata but {encoder.Path} does; the two files are not a pair");
+            if (Require(decoder, VaeMetadataKeys.FormatVersion) != VaeMetadataKeys.CurrentFormatVersion)
+                throw new VaeModelLoadException($"{decoder.Path}: metadata format version {d[VaeMetadataKeys.FormatVersion]}; this library reads {VaeMetadataKeys.CurrentFormatVersion}");
             if (Require(decoder, VaeMetadataKeys.Role) != "decoder") throw new VaeModelLoadException($"{decoder.Path}: metadata role is '{d[VaeMetadataKeys.Role]}'; expected decoder");
             PairId = Require(encoder, VaeMetadataKeys.PairId);
             if (Require(decoder, VaeMetadataKeys.PairId) != PairId)
                 throw new VaeModelLoadException($"{decoder.Path}: pair id {d[VaeMetadataKeys.PairId]} differs from {encoder.Path}'s {PairId}; the encoder and decoder come from different exports");
-            if (int.Parse(Require(encoder, VaeMetadataKeys.LatentDim), CultureInfo.InvariantCulture) != LatentDim)
+            if (!int.TryParse(Require(encoder, VaeMetadataKeys.LatentDim), NumberStyles.None, CultureInfo.InvariantCulture, out int latent) || latent != LatentDim)
                 throw new VaeModelLoadException($"{encoder.Path}: metadata latent_dim {e[VaeMetadataKeys.LatentDim]} disagrees with the graph's {LatentDim}");
             Likelihood = likelihood ?? Require(encoder, VaeMetadataKeys.Likelihood);
+            if (Likelihood is not ("bernoulli" or "gaussian"))
+                throw new VaeModelLoadException($"{encoder.Path}: metadata likelihood '{Likelihood}'; expected bernoulli or gaussian");
             if (e.TryGetValue(VaeMetadataKeys.InputShape, out var shape))
             {
                 var dims = shape.Split('x').Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1).ToArray();
@@ -238,12 +290,19 @@ public sealed class VaeModel
         return (0, 1);
     }
 
-    private static int FeatureDim(GraphInfo graph, (string Name, int[] Dims) value)
+    /// <summary>The largest feature or latent size a graph may declare: a block of rows is allocated from it.</summary>
+    public const int MaxFeatureDim = 1 << 24;
+
+    private static int FeatureDim(GraphInfo graph, (string Name, long[] Dims) value)
     {
-        // [N, K] with a symbolic or fixed batch: the feature size must be a fixed positive number.
-        if (value.Dims.Length != 2) throw Shape(graph, $"value '{value.Name}' has rank {value.Dims.Length} [{string.Join(",", value.Dims)}]; expected [N, size]");
-        if (value.Dims[1] <= 0) throw Shape(graph, $"value '{value.Name}' has no fixed size in dimension 1 [{string.Join(",", value.Dims)}]; expected [N, size]");
-        return value.Dims[1];
+        // [N, K]: a symbolic batch, since rows are scored in blocks of any size, and a fixed positive feature size.
+        string dims = $"[{string.Join(",", value.Dims.Select(d => d < 0 ? "N" : d.ToString(CultureInfo.InvariantCulture)))}]";
+        if (value.Dims.Length != 2) throw Shape(graph, $"value '{value.Name}' has rank {value.Dims.Length} {dims}; expected [N, size]");
+        if (value.Dims[0] >= 0)
+            throw Shape(graph, $"value '{value.Name}' has a fixed batch size {value.Dims[0]} {dims}; expected a symbolic batch dimension [N, size] (export with a dynamic batch axis)");
+        if (value.Dims[1] is <= 0 or > MaxFeatureDim)
+            throw Shape(graph, $"value '{value.Name}' has {(value.Dims[1] < 0 ? "no fixed size" : $"size {value.Dims[1]}")} in dimension 1 {dims}; expected [N, size] with size 1..{MaxFeatureDim}");
+        return (int)value.Dims[1];
     }
 
     private static VaeModelLoadException Shape(GraphInfo graph, string problem) => new($"{graph.Path}: {problem}");

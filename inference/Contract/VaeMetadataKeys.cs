@@ -6,6 +6,9 @@ namespace VaeOnnx.Inference.Contract;
 /// </summary>
 public static class VaeMetadataKeys
 {
+    /// <summary>Every key starts with this; a graph with any such key claims to be a VaeOnnx graph and must carry the full set.</summary>
+    public const string Prefix = "vaeonnx.";
+
     /// <summary>Version of this key set; consumers refuse a major version they do not know.</summary>
     public const string FormatVersion = "vaeonnx.format_version";
 

@@ -1,6 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Google.Protobuf;
 using VaeOnnx.Inference;
+using VaeOnnx.Inference.Onnx.Proto;
+using StringEntry = VaeOnnx.Inference.Onnx.Proto.StringStringEntryProto;
 
 namespace VaeOnnx.Tests.Inference;
 
@@ -84,6 +87,65 @@ public sealed class VaeModelLoadTests
         Expect(Folder(Enc(ModelPairs.Image), Dec(ModelPairs.Tabular)), "not a pair");
         Expect(Folder(Dec(ModelPairs.Image), Dec(ModelPairs.Image)), "1 outputs; an encoder has two outputs");
         Expect(Folder(Enc(ModelPairs.Tabular), Dec(ModelPairs.Foreign)), "not a pair");
+    }
+
+    [TestMethod]
+    public void MetadataKeyWithANulByteIsALoadErrorNamingTheFile()
+    {
+        // ONNX Runtime's C# metadata reader dereferences null for such a key (found by the hostile-input run).
+        var folder = Folder(Path.Combine(ModelPairs.Tabular, "encoder.onnx"), Path.Combine(ModelPairs.Tabular, "decoder.onnx"));
+        var decoder = Path.Combine(folder, "decoder.onnx");
+        var bytes = File.ReadAllBytes(decoder);
+        int at = bytes.AsSpan().IndexOf("vaeonnx.role"u8);
+        Assert.IsGreaterThanOrEqualTo(0, at);
+        bytes[at + 8] = 0;
+        File.WriteAllBytes(decoder, bytes);
+        var e = Assert.Throws<VaeModelLoadException>(() => VaeModel.Load(folder));
+        Assert.AreEqual($"{decoder}: metadata 'vaeonnx.role' is missing; expected it in every VaeOnnx graph", e.Message);
+    }
+
+    private static string Edited(string file, Action<ModelProto> edit)
+    {
+        var folder = Folder(Path.Combine(ModelPairs.Tabular, "encoder.onnx"), Path.Combine(ModelPairs.Tabular, "decoder.onnx"));
+        var path = Path.Combine(folder, file);
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+        edit(model);
+        File.WriteAllBytes(path, model.ToByteArray());
+        return folder;
+    }
+
+    [TestMethod]
+    public void DeclaredShapesAreReadAsTheFileStatesThem()
+    {
+        // ONNX Runtime's C# API would report 2^32 + 5 as 5, the decoder's true latent size.
+        var huge = Edited("decoder.onnx", m => m.Graph.Input[0].Type.TensorType.Shape.Dim[0].DimValue = (1L << 32) + 5);
+        var e = Assert.Throws<VaeModelLoadException>(() => VaeModel.Load(huge));
+        StringAssert.Contains(e.Message, Path.Combine(huge, "decoder.onnx"));
+        StringAssert.Contains(e.Message, "fixed batch size 4294967301");
+        StringAssert.Contains(e.Message, "expected a symbolic batch dimension");
+
+        var fixedBatch = Edited("encoder.onnx", m => m.Graph.Input[0].Type.TensorType.Shape.Dim[0].DimValue = 1);
+        StringAssert.Contains(Assert.Throws<VaeModelLoadException>(() => VaeModel.Load(fixedBatch)).Message, "fixed batch size 1 [1,5]");
+
+        var wide = Edited("encoder.onnx", m => m.Graph.Output[0].Type.TensorType.Shape.Dim[1].DimValue = (1L << 32) + 2);
+        StringAssert.Contains(Assert.Throws<VaeModelLoadException>(() => VaeModel.Load(wide)).Message, $"size 4294967298 in dimension 1 [N,4294967298]; expected [N, size] with size 1..{VaeModel.MaxFeatureDim}");
+    }
+
+    [TestMethod]
+    public void DamagedMetadataValuesNameTheKey()
+    {
+        void Expect(string file, Action<ModelProto> edit, string text)
+        {
+            var folder = Edited(file, edit);
+            var e = Assert.Throws<VaeModelLoadException>(() => VaeModel.Load(folder));
+            StringAssert.Contains(e.Message, Path.Combine(folder, file));
+            StringAssert.Contains(e.Message, text);
+        }
+        StringEntry Entry(ModelProto m, string key) => m.MetadataProps.Single(p => p.Key == key);
+
+        Expect("encoder.onnx", m => Entry(m, "vaeonnx.latent_dim").Value = "1x1x1", "metadata latent_dim 1x1x1 disagrees with the graph's");
+        Expect("encoder.onnx", m => Entry(m, "vaeonnx.likelihood").Value = "poisson", "metadata likelihood 'poisson'; expected bernoulli or gaussian");
+        Expect("decoder.onnx", m => m.MetadataProps.Add(Entry(m, "vaeonnx.role").Clone()), "holds the key 'vaeonnx.role' twice");
     }
 
     [TestMethod]
