@@ -86,8 +86,9 @@ public static class VaeOnnxExporter
             try
             {
                 Directory.CreateDirectory(staging);
-                File.WriteAllBytes(Path.Combine(staging, ModelCard.EncoderFileName), encoderModel.ToByteArray());
-                File.WriteAllBytes(Path.Combine(staging, ModelCard.DecoderFileName), decoderModel.ToByteArray());
+                // Flushed to disk (AtomicFileWriter) before the folder is swapped in: after a power cut the new folder must not name empty blocks.
+                AtomicFileWriter.Write(Path.Combine(staging, ModelCard.EncoderFileName), encoderModel.WriteTo);
+                AtomicFileWriter.Write(Path.Combine(staging, ModelCard.DecoderFileName), decoderModel.WriteTo);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -39,6 +39,11 @@ public sealed class VaeModel
     public int InputDim { get; private set; }
     /// <summary>Latent dimension L.</summary>
     public int LatentDim { get; private set; }
+    /// <summary>
+    /// Most rows one ONNX Runtime call may take: unlimited for graphs with a symbolic batch dimension, 1 for graphs
+    /// exported with a fixed batch of one (<c>torch.onnx.export</c> without <c>dynamic_axes</c>), which are scored row by row.
+    /// </summary>
+    public int MaxBatchRows { get; private set; } = int.MaxValue;
     /// <summary>Shape of one sample, e.g. [1,28,28] or [D].</summary>
     public int[] InputShape { get; private set; } = [];
     /// <summary>"bernoulli", "gaussian", or null when unknown (a pair without metadata loaded without a likelihood).</summary>
@@ -78,8 +83,9 @@ public sealed class VaeModel
         using var decoder = Describe(model.DecoderPath);
         model.Bind(encoder, decoder, likelihood);
         // Some damage (an operator that changes a shape, a wrong reshape) shows only when a graph runs: find it here, not in the first scored row.
-        Probe(encoder, model.EncoderInput, model.InputDim, [(model.EncoderMu, model.LatentDim), (model.EncoderLogVar, model.LatentDim)]);
-        Probe(decoder, model.DecoderInput, model.LatentDim, [(model.DecoderOutput, model.InputDim)]);
+        int probeRows = Math.Min(2, model.MaxBatchRows);
+        Probe(encoder, probeRows, model.EncoderInput, model.InputDim, [(model.EncoderMu, model.LatentDim), (model.EncoderLogVar, model.LatentDim)]);
+        Probe(decoder, probeRows, model.DecoderInput, model.LatentDim, [(model.DecoderOutput, model.InputDim)]);
         return model;
     }
 
@@ -167,10 +173,9 @@ public sealed class VaeModel
         }
     }
 
-    private static void Probe(GraphInfo graph, string input, int inputDim, (string Name, int Dim)[] outputs)
+    private static void Probe(GraphInfo graph, int rows, string input, int inputDim, (string Name, int Dim)[] outputs)
     {
-        // Two rows, so that a graph which only works for a batch of one is found too.
-        const int rows = 2;
+        // Two rows where the batch is symbolic, so that a graph which only works for a batch of one is found too.
         var values = new float[rows * inputDim];
         Array.Fill(values, 0.5f);
         string Declared(int dim) => $"[N,{dim}]";
@@ -213,6 +218,11 @@ public sealed class VaeModel
         int decoderOut = FeatureDim(decoder, decoder.Outputs[0]);
         if (decoderOut != InputDim)
             throw new VaeModelLoadException($"{decoder.Path}: outputs {decoderOut} features but {encoder.Path} takes {InputDim}; the two files are not a pair");
+        bool fixedBatch = false;
+        foreach (var graph in new[] { encoder, decoder })
+            foreach (var value in graph.Inputs.Concat(graph.Outputs))
+                fixedBatch |= FixedBatchOfOne(graph, value);
+        MaxBatchRows = fixedBatch ? 1 : int.MaxValue;
 
         Metadata = encoder.Metadata;
         static bool Stamped(GraphInfo g) => g.Metadata.Keys.Any(k => k.StartsWith(VaeMetadataKeys.Prefix, StringComparison.Ordinal));
@@ -293,17 +303,23 @@ public sealed class VaeModel
     /// <summary>The largest feature or latent size a graph may declare: a block of rows is allocated from it.</summary>
     public const int MaxFeatureDim = 1 << 24;
 
+    private static string DimsText(long[] dims) => $"[{string.Join(",", dims.Select(d => d < 0 ? "N" : d.ToString(CultureInfo.InvariantCulture)))}]";
+
     private static int FeatureDim(GraphInfo graph, (string Name, long[] Dims) value)
     {
-        // [N, K]: a symbolic batch, since rows are scored in blocks of any size, and a fixed positive feature size.
-        string dims = $"[{string.Join(",", value.Dims.Select(d => d < 0 ? "N" : d.ToString(CultureInfo.InvariantCulture)))}]";
-        if (value.Dims.Length != 2) throw Shape(graph, $"value '{value.Name}' has rank {value.Dims.Length} {dims}; expected [N, size]");
-        if (value.Dims[0] >= 0)
-            throw Shape(graph, $"value '{value.Name}' has a fixed batch size {value.Dims[0]} {dims}; expected a symbolic batch dimension [N, size] (export with a dynamic batch axis)");
+        // [N, K] with a fixed positive feature size K (the batch dimension is checked by FixedBatchOfOne).
+        if (value.Dims.Length != 2) throw Shape(graph, $"value '{value.Name}' has rank {value.Dims.Length} {DimsText(value.Dims)}; expected [N, size]");
         if (value.Dims[1] is <= 0 or > MaxFeatureDim)
-            throw Shape(graph, $"value '{value.Name}' has {(value.Dims[1] < 0 ? "no fixed size" : $"size {value.Dims[1]}")} in dimension 1 {dims}; expected [N, size] with size 1..{MaxFeatureDim}");
+            throw Shape(graph, $"value '{value.Name}' has {(value.Dims[1] < 0 ? "no fixed size" : $"size {value.Dims[1]}")} in dimension 1 {DimsText(value.Dims)}; expected [N, size] with size 1..{MaxFeatureDim}");
         return (int)value.Dims[1];
     }
+
+    private static bool FixedBatchOfOne(GraphInfo graph, (string Name, long[] Dims) value) => value.Dims[0] switch
+    {
+        < 0 => false,
+        1 => true,
+        _ => throw Shape(graph, $"value '{value.Name}' has a fixed batch size {value.Dims[0]} {DimsText(value.Dims)}; expected a symbolic batch dimension [N, size] (or a batch of 1, scored row by row)"),
+    };
 
     private static VaeModelLoadException Shape(GraphInfo graph, string problem) => new($"{graph.Path}: {problem}");
 }

@@ -63,9 +63,9 @@ public abstract class VaeEstimatorBase<TTransformer> : IEstimator<TTransformer> 
         return BuildInner().GetOutputSchema(inputSchema);
     }
 
-    /// <summary>Block scoring for a fitted transformer, or null when the options ask for row-by-row scoring.</summary>
+    /// <summary>Block scoring for a fitted transformer, or null when the options or a fixed batch of one in the graphs ask for row-by-row scoring.</summary>
     protected Blocks.VaeBlockScoring? Blocks(Blocks.VaeBlockKind kind, string inputColumn, params (string Name, Blocks.VaeBlockOutput Value)[] outputs) =>
-        Model.Options.BlockSize <= 1 ? null
+        Math.Min(Model.Options.BlockSize, Model.MaxBatchRows) <= 1 ? null
             : new Blocks.VaeBlockScoring(new Blocks.VaeBlockRunner(Model, kind), inputColumn, outputs, Model.Options.BlockSize);
 
     /// <summary>ONNX scoring of one graph file, with the pair's execution options.</summary>

@@ -124,11 +124,43 @@ public sealed class VaeModelLoadTests
         StringAssert.Contains(e.Message, "fixed batch size 4294967301");
         StringAssert.Contains(e.Message, "expected a symbolic batch dimension");
 
-        var fixedBatch = Edited("encoder.onnx", m => m.Graph.Input[0].Type.TensorType.Shape.Dim[0].DimValue = 1);
-        StringAssert.Contains(Assert.Throws<VaeModelLoadException>(() => VaeModel.Load(fixedBatch)).Message, "fixed batch size 1 [1,5]");
+        var fixedBatch = Edited("encoder.onnx", m => m.Graph.Input[0].Type.TensorType.Shape.Dim[0].DimValue = 7);
+        StringAssert.Contains(Assert.Throws<VaeModelLoadException>(() => VaeModel.Load(fixedBatch)).Message, "fixed batch size 7 [7,5]; expected a symbolic batch dimension");
 
         var wide = Edited("encoder.onnx", m => m.Graph.Output[0].Type.TensorType.Shape.Dim[1].DimValue = (1L << 32) + 2);
         StringAssert.Contains(Assert.Throws<VaeModelLoadException>(() => VaeModel.Load(wide)).Message, $"size 4294967298 in dimension 1 [N,4294967298]; expected [N, size] with size 1..{VaeModel.MaxFeatureDim}");
+    }
+
+    [TestMethod]
+    public void PairWithAFixedBatchOfOneIsScoredRowByRowWithTheSameNumbers()
+    {
+        // torch.onnx.export without dynamic_axes writes [1, D]: such pairs load and score one row per ONNX Runtime call.
+        static void BatchOfOne(ModelProto m)
+        {
+            foreach (var value in m.Graph.Input.Concat(m.Graph.Output)) value.Type.TensorType.Shape.Dim[0].DimValue = 1;
+        }
+        var folder = Edited("encoder.onnx", BatchOfOne);
+        var decoder = Path.Combine(folder, "decoder.onnx");
+        var decoderModel = ModelProto.Parser.ParseFrom(File.ReadAllBytes(decoder));
+        BatchOfOne(decoderModel);
+        File.WriteAllBytes(decoder, decoderModel.ToByteArray());
+
+        var batchOfOne = VaeModel.Load(folder);
+        var symbolic = VaeModel.Load(ModelPairs.Tabular);
+        Assert.AreEqual(1, batchOfOne.MaxBatchRows);
+        Assert.AreEqual(int.MaxValue, symbolic.MaxBatchRows);
+        var ml = new MLContext(1);
+        var random = new Random(5);
+        var rows = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, 5).Select(_ => (float)(random.NextDouble() * 40)).ToArray()).ToArray();
+        var data = FeatureRow.View(ml, rows, 5);
+        float[] Scores(VaeModel model) => ml.Transforms.VaeAnomalyScore(model).Fit(data).Transform(data).GetColumn<float>("Score").ToArray();
+        float[][] Reconstructions(VaeModel model) => ml.Transforms.VaeReconstruct(model).Fit(data).Transform(data)
+            .GetColumn<VBuffer<float>>("Reconstruction").Select(v => v.DenseValues().ToArray()).ToArray();
+        var (expected, actual) = (Scores(symbolic), Scores(batchOfOne));
+        for (int i = 0; i < rows.Length; i++) Assert.AreEqual(expected[i], actual[i], 1e-4f * Math.Max(1, Math.Abs(expected[i])), $"row {i}");
+        var (expectedX, actualX) = (Reconstructions(symbolic), Reconstructions(batchOfOne));
+        for (int i = 0; i < rows.Length; i++)
+            for (int j = 0; j < 5; j++) Assert.AreEqual(expectedX[i][j], actualX[i][j], 1e-5f * Math.Max(1, Math.Abs(expectedX[i][j])), $"row {i}, feature {j}");
     }
 
     [TestMethod]
