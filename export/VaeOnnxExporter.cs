@@ -331,10 +331,21 @@ public static class VaeOnnxExporter
 
     private static string TrainingCommand(CheckpointInfo info)
     {
+        // Every setting that changes the trained weights, so that the command reproduces this pair on the same data.
         var a = info.Architecture;
         var t = info.Training;
+        var d = info.Dataset;
         var c = CultureInfo.InvariantCulture;
-        return string.Create(c, $"vae train --data {info.Dataset.Source} --arch {a.Kind} --hidden {string.Join(",", a.Hidden)} --latent {a.LatentDim} --activation {a.Activation} --likelihood {a.Likelihood} --beta {t.Beta} --warmup {t.WarmupEpochs} --epochs {t.Epochs} --batch {t.BatchSize} --lr {t.LearningRate} --seed {t.Seed}")
-            + (info.Dataset.LabelColumn is { } label ? $" --label-column {label}" : "");
+        var command = new System.Text.StringBuilder(string.Create(c,
+            $"vae train --data {d.Source} --arch {a.Kind} --hidden {string.Join(",", a.Hidden)} --latent {a.LatentDim} --activation {a.Activation} --likelihood {a.Likelihood}"));
+        if (a.Likelihood == "gaussian") command.Append(c, $" --gaussian-variance {a.GaussianVariance}");
+        command.Append(c, $" --beta {t.Beta} --warmup {t.WarmupEpochs} --epochs {t.Epochs} --batch {t.BatchSize} --lr {t.LearningRate} --seed {t.Seed}");
+        if (t.Threads > 0) command.Append(c, $" --threads {t.Threads}");
+        if (t.EarlyStoppingPatience > 0) command.Append(c, $" --patience {t.EarlyStoppingPatience}");
+        if (d.ValidationFraction > 0) command.Append(c, $" --validation {d.ValidationFraction}");
+        if (d.LabelColumn is { } label) command.Append(c, $" --label-column {label}");
+        if (d.MaxTrainRows is { } maxTrain) command.Append(c, $" --max-train-rows {maxTrain}");
+        if (d.MaxTestRows is { } maxTest) command.Append(c, $" --max-test-rows {maxTest}");
+        return command.ToString();
     }
 }

@@ -46,6 +46,32 @@ public sealed class TrainAndEvalCommandTests
     }
 
     [TestMethod]
+    public void TheTrainingCommandInModelJsonReproducesTheWeights()
+    {
+        var root = RepoPaths.NewTempFolder("cli-reproduce");
+        var first = Path.Combine(root, "first");
+        var train = CliRun.Invoke("train", "--data", ShippedSampleTests.Folder, "--epochs", "4", "--hidden", "24", "--latent", "3",
+            "--activation", "tanh", "--beta", "0.5", "--warmup", "1", "--batch", "32", "--lr", "0.002", "--seed", "9", "--threads", "1",
+            "--patience", "2", "--validation", "0.2", "--max-train-rows", "400", "--max-test-rows", "80", "--iw-samples", "0", "--out", first);
+        Assert.AreEqual(0, train.ExitCode, train.ToString());
+        var model = Path.Combine(root, "model");
+        Assert.AreEqual(0, CliRun.Invoke("export", "--checkpoint", first, "--out", model).ExitCode);
+        var card = JsonSerializer.Deserialize<VaeOnnx.Inference.Contract.ModelCard>(File.ReadAllText(Path.Combine(model, "model.json")))!;
+
+        var command = card.TrainingCommand!.Split(' ');
+        Assert.AreEqual("vae", command[0]);
+        var second = Path.Combine(root, "second");
+        var again = CliRun.Invoke([.. command[1..], "--iw-samples", "0", "--out", second]);
+        Assert.AreEqual(0, again.ExitCode, again.ToString());
+        var (a, b) = (VaeCheckpoint.ReadInfo(first), VaeCheckpoint.ReadInfo(second));
+        Assert.AreEqual(JsonSerializer.Serialize(a.Training), JsonSerializer.Serialize(b.Training), card.TrainingCommand);
+        Assert.AreEqual(JsonSerializer.Serialize(a.Architecture), JsonSerializer.Serialize(b.Architecture), card.TrainingCommand);
+        Assert.AreEqual(JsonSerializer.Serialize(a.Dataset), JsonSerializer.Serialize(b.Dataset), card.TrainingCommand);
+        CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(first, a.WeightsFile)), File.ReadAllBytes(Path.Combine(second, b.WeightsFile)),
+            "one thread on CPU: the same command gives bit-identical weights");
+    }
+
+    [TestMethod]
     public void CsvDataTrainsAGaussianModel()
     {
         var path = Path.Combine(RepoPaths.NewTempFolder("cli-csv"), "sensors.csv");
