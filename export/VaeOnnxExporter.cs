@@ -337,15 +337,19 @@ public static class VaeOnnxExporter
         var d = info.Dataset;
         var c = CultureInfo.InvariantCulture;
         var command = new System.Text.StringBuilder(string.Create(c,
-            $"vae train --data {d.Source} --arch {a.Kind} --hidden {string.Join(",", a.Hidden)} --latent {a.LatentDim} --activation {a.Activation} --likelihood {a.Likelihood}"));
+            $"vae train --data {ShellWord(d.Source)} --arch {a.Kind} --hidden {string.Join(",", a.Hidden)} --latent {a.LatentDim} --activation {a.Activation} --likelihood {a.Likelihood}"));
         if (a.Likelihood == "gaussian") command.Append(c, $" --gaussian-variance {a.GaussianVariance}");
         command.Append(c, $" --beta {t.Beta} --warmup {t.WarmupEpochs} --epochs {t.Epochs} --batch {t.BatchSize} --lr {t.LearningRate} --seed {t.Seed}");
         if (t.Threads > 0) command.Append(c, $" --threads {t.Threads}");
         if (t.EarlyStoppingPatience > 0) command.Append(c, $" --patience {t.EarlyStoppingPatience}");
         if (d.ValidationFraction > 0) command.Append(c, $" --validation {d.ValidationFraction}");
-        if (d.LabelColumn is { } label) command.Append(c, $" --label-column {label}");
+        if (d.LabelColumn is { } label) command.Append(c, $" --label-column {ShellWord(label)}");
         if (d.MaxTrainRows is { } maxTrain) command.Append(c, $" --max-train-rows {maxTrain}");
         if (d.MaxTestRows is { } maxTest) command.Append(c, $" --max-test-rows {maxTest}");
         return command.ToString();
     }
+
+    /// <summary>A path or column name as one word of a POSIX shell command line (single-quoted when it needs to be).</summary>
+    private static string ShellWord(string value) =>
+        value.Length > 0 && value.All(ch => char.IsAsciiLetterOrDigit(ch) || "/._-+,:=@".Contains(ch)) ? value : "'" + value.Replace("'", "'\\''") + "'";
 }

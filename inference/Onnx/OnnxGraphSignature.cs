@@ -39,6 +39,11 @@ internal sealed class OnnxGraphSignature
         {
             throw new VaeModelLoadException($"{path}: not a valid ONNX file ({e.Message}); expected an ONNX ModelProto", e);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // ONNX Runtime read the file a moment ago: it was replaced or removed since (a model folder being swapped).
+            throw new VaeModelLoadException($"{path}: cannot read the file ({e.Message})", e);
+        }
         var declared = new Dictionary<string, long[]>(StringComparer.Ordinal);
         if (model.Graph is { } graph)
             foreach (var value in graph.Input.Concat(graph.Output))

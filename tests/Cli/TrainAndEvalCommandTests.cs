@@ -74,7 +74,9 @@ public sealed class TrainAndEvalCommandTests
     [TestMethod]
     public void CsvDataTrainsAGaussianModel()
     {
-        var path = Path.Combine(RepoPaths.NewTempFolder("cli-csv"), "sensors.csv");
+        // A folder with a space and a quote: the training command in model.json must quote the path as one shell word.
+        var path = Path.Combine(RepoPaths.NewTempFolder("cli-csv"), "plant's data", "sensors.csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var random = new Random(11);
         using (var writer = new StreamWriter(path))
         {
@@ -95,5 +97,12 @@ public sealed class TrainAndEvalCommandTests
         CollectionAssert.AreEqual(new[] { "hot", "cold" }.Order().ToArray(), info.Dataset.ClassNames!.Order().ToArray());
         Assert.AreEqual(120, info.Dataset.TestRows);
         Assert.IsTrue(info.Metrics[^1].TestNegElbo < info.Metrics[0].TestNegElbo, "Gaussian ELBO improves");
+
+        var model = Path.Combine(Path.GetDirectoryName(path)!, "model");
+        Assert.AreEqual(0, CliRun.Invoke("export", "--checkpoint", folder, "--out", model).ExitCode);
+        var card = JsonSerializer.Deserialize<VaeOnnx.Inference.Contract.ModelCard>(File.ReadAllText(Path.Combine(model, "model.json")))!;
+        StringAssert.StartsWith(card.TrainingCommand, $"vae train --data '{path.Replace("'", "'\\''")}' --arch mlp");
+        StringAssert.Contains(card.TrainingCommand, "--likelihood gaussian --gaussian-variance learned");
+        StringAssert.EndsWith(card.TrainingCommand, "--label-column kind");
     }
 }
