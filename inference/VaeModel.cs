@@ -169,7 +169,7 @@ public sealed class VaeModel
         }
         catch (KeyNotFoundException e)
         {
-            throw new VaeModelLoadException($"{path}: ONNX Runtime reports a {e.Message}; expected the graph's own inputs and outputs", e);
+            throw new VaeModelLoadException($"{path}: ONNX Runtime names a value the file does not declare ({e.Message}); expected the graph's own inputs and outputs", e);
         }
     }
 
@@ -178,7 +178,7 @@ public sealed class VaeModel
         // Two rows where the batch is symbolic, so that a graph which only works for a batch of one is found too.
         var values = new float[rows * inputDim];
         Array.Fill(values, 0.5f);
-        string Declared(int dim) => $"[N,{dim}]";
+        string Declared(int dim) => $"[{(rows == 1 ? "1" : "N")},{dim}]";
         try
         {
             using var x = OrtValue.CreateTensorValueFromMemory(values, [rows, inputDim]);

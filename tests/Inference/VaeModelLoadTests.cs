@@ -104,13 +104,18 @@ public sealed class VaeModelLoadTests
         Assert.AreEqual($"{decoder}: metadata 'vaeonnx.role' is missing; expected it in every VaeOnnx graph", e.Message);
     }
 
-    private static string Edited(string file, Action<ModelProto> edit)
+    private static string Edited(string file, Action<ModelProto> edit) => Edited([file], edit);
+
+    private static string Edited(string[] files, Action<ModelProto> edit)
     {
         var folder = Folder(Path.Combine(ModelPairs.Tabular, "encoder.onnx"), Path.Combine(ModelPairs.Tabular, "decoder.onnx"));
-        var path = Path.Combine(folder, file);
-        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
-        edit(model);
-        File.WriteAllBytes(path, model.ToByteArray());
+        foreach (var file in files)
+        {
+            var path = Path.Combine(folder, file);
+            var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+            edit(model);
+            File.WriteAllBytes(path, model.ToByteArray());
+        }
         return folder;
     }
 
@@ -135,15 +140,10 @@ public sealed class VaeModelLoadTests
     public void PairWithAFixedBatchOfOneIsScoredRowByRowWithTheSameNumbers()
     {
         // torch.onnx.export without dynamic_axes writes [1, D]: such pairs load and score one row per ONNX Runtime call.
-        static void BatchOfOne(ModelProto m)
+        var folder = Edited(["encoder.onnx", "decoder.onnx"], m =>
         {
             foreach (var value in m.Graph.Input.Concat(m.Graph.Output)) value.Type.TensorType.Shape.Dim[0].DimValue = 1;
-        }
-        var folder = Edited("encoder.onnx", BatchOfOne);
-        var decoder = Path.Combine(folder, "decoder.onnx");
-        var decoderModel = ModelProto.Parser.ParseFrom(File.ReadAllBytes(decoder));
-        BatchOfOne(decoderModel);
-        File.WriteAllBytes(decoder, decoderModel.ToByteArray());
+        });
 
         var batchOfOne = VaeModel.Load(folder);
         var symbolic = VaeModel.Load(ModelPairs.Tabular);
