@@ -1,5 +1,5 @@
 using VaeOnnx.Training.Checkpoints;
-using VaeOnnx.Training.Data;
+using VaeOnnx.Contract;
 
 namespace VaeOnnx.Export;
 

@@ -1,4 +1,4 @@
-using VaeOnnx.Inference.Contract;
+using VaeOnnx.Contract;
 
 namespace VaeOnnx.Export;
 

@@ -1,6 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using VaeOnnx.Inference.Onnx;
+using VaeOnnx.Contract.Onnx;
 using static TorchSharp.torch;
 
 namespace VaeOnnx.Export;
@@ -10,7 +10,7 @@ namespace VaeOnnx.Export;
 /// layout), ReLU/LeakyReLU/Tanh/Sigmoid, Conv2d -> Conv, ConvTranspose2d -> ConvTranspose, Flatten -> Flatten,
 /// Unflatten -> Reshape; Sequential is walked in order. Anything else fails the export with the module's name and type.
 /// </summary>
-public static class ModuleGraphMapper
+internal static class ModuleGraphMapper
 {
     /// <summary>Appends <paramref name="module"/> applied to <paramref name="input"/>; returns the name of its output value.</summary>
     public static string Append(OnnxGraphBuilder graph, nn.Module module, string name, string input)
@@ -64,7 +64,7 @@ public static class ModuleGraphMapper
         var inputs = conv.bias is null
             ? new[] { input, weight }
             : new[] { input, weight, graph.AddInitializer($"{name}.bias", Values(conv.bias), conv.bias.shape[0]) };
-        var attributes = new List<VaeOnnx.Inference.Onnx.Proto.AttributeProto>
+        var attributes = new List<VaeOnnx.Contract.Onnx.Proto.AttributeProto>
         {
             OnnxGraphBuilder.Attribute("kernel_shape", conv.kernel_size),
             OnnxGraphBuilder.Attribute("strides", conv.stride),

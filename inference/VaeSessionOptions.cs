@@ -23,7 +23,7 @@ public sealed record VaeSessionOptions
 
     /// <summary>
     /// Rows per ONNX Runtime call when a transformer maps a whole data view (encode, decode, reconstruct, anomaly score);
-    /// 1 scores row by row through ML.NET's own ONNX transformer. Chosen by measurement (docs/benchmarks.md).
+    /// 1 scores row by row (one call per row through the same engine). Chosen by measurement (docs/benchmarks.md).
     /// </summary>
     public int BlockSize { get; init; } = 1024;
 
@@ -41,7 +41,7 @@ public sealed record VaeSessionOptions
     public Action<string>? Log { get; init; }
 
     /// <summary>Builds ONNX Runtime session options; <paramref name="usesGpu"/> tells whether CUDA was attached.</summary>
-    public SessionOptions CreateSessionOptions(out bool usesGpu)
+    internal SessionOptions CreateSessionOptions(out bool usesGpu)
     {
         // Warnings about graphs go to our caller as exceptions or not at all: ONNX Runtime printing them would break one-line errors.
         var options = new SessionOptions { GraphOptimizationLevel = OptimizationLevel, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
@@ -71,10 +71,10 @@ public sealed record VaeSessionOptions
     }
 
     /// <summary>
-    /// The CUDA device for ML.NET's ONNX scoring, or null for the CPU: null when the CPU was asked for, and when CUDA was
-    /// asked for but the installed ONNX Runtime has no CUDA provider and fallback is allowed (one warning is logged).
+    /// The CUDA device, or null for the CPU: null when the CPU was asked for, and when CUDA was asked for but the installed
+    /// ONNX Runtime has no CUDA provider and fallback is allowed (one warning is logged).
     /// </summary>
-    public int? ResolveGpuDevice()
+    internal int? ResolveGpuDevice()
     {
         if (Provider == VaeExecutionProvider.Cpu) return null;
         if (OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider")) return DeviceId;
@@ -88,7 +88,7 @@ public sealed record VaeSessionOptions
     private int _warned;
 
     /// <summary>Sends a warning to <see cref="Log"/> or standard error.</summary>
-    public void Warn(string message)
+    internal void Warn(string message)
     {
         if (Log is not null) Log(message);
         else Console.Error.WriteLine($"warning: {message}");

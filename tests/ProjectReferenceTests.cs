@@ -1,24 +1,68 @@
+using System.Reflection;
 using System.Xml.Linq;
 
 namespace VaeOnnx.Tests;
 
-/// <summary>The dependency rule of the design: a production app that pulls in the inference library never gets TorchSharp.</summary>
+/// <summary>
+/// The dependency graph of the design, in the project files and in the built assemblies: the contract references neither
+/// ML.NET nor TorchSharp; training and export build on it; export does not know inference; and a production app that pulls
+/// in the inference library gets the contract, ML.NET and ONNX Runtime only, never TorchSharp.
+/// </summary>
 [TestClass]
 public sealed class ProjectReferenceTests
 {
-    [TestMethod]
-    public void InferenceProjectReferencesNeitherTorchSharpNorExport()
+    private static (string[] Packages, string[] Projects) References(string folder, string project)
     {
-        var project = Path.Combine(RepoPaths.Root, "inference", "VaeOnnx.Inference.csproj");
-        var doc = XDocument.Load(project);
-        var packages = doc.Descendants("PackageReference").Select(e => (string?)e.Attribute("Include") ?? "").ToArray();
-        var projects = doc.Descendants("ProjectReference").Select(e => (string?)e.Attribute("Include") ?? "").ToArray();
+        var doc = XDocument.Load(Path.Combine(RepoPaths.Root, folder, project));
+        string[] Of(string element) => doc.Descendants(element).Select(e => (string?)e.Attribute("Include") ?? "").ToArray();
+        return (Of("PackageReference"), Of("ProjectReference").Select(p => Path.GetFileNameWithoutExtension(p.Replace('\\', '/'))).ToArray());
+    }
 
-        CollectionAssert.Contains(packages, "Microsoft.ML.OnnxTransformer");
-        Assert.IsFalse(packages.Any(p => p.Contains("Torch", StringComparison.OrdinalIgnoreCase)), string.Join(",", packages));
-        Assert.AreEqual(0, projects.Length, "inference must not reference other projects: " + string.Join(",", projects));
-        // The built assembly must not reference TorchSharp either (through a transitive path nobody noticed).
-        var referenced = typeof(VaeOnnx.Inference.Contract.VaeMetadataKeys).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToArray();
-        Assert.IsFalse(referenced.Any(n => n!.StartsWith("TorchSharp", StringComparison.Ordinal)), string.Join(",", referenced));
+    private static string[] AssemblyReferences(Assembly assembly) => assembly.GetReferencedAssemblies().Select(a => a.Name!).ToArray();
+
+    [TestMethod]
+    public void ContractReferencesNeitherMlNetNorTorchSharpNorAnotherStage()
+    {
+        var (packages, projects) = References("contract", "VaeOnnx.Contract.csproj");
+        CollectionAssert.AreEquivalent(new[] { "Google.Protobuf", "Grpc.Tools" }, packages);
+        Assert.AreEqual(0, projects.Length, string.Join(",", projects));
+        var referenced = AssemblyReferences(typeof(PairMetadata).Assembly);
+        Assert.IsFalse(referenced.Any(n => n.StartsWith("Microsoft.ML", StringComparison.Ordinal) || n.StartsWith("TorchSharp", StringComparison.Ordinal) || n.StartsWith("VaeOnnx.", StringComparison.Ordinal)),
+            string.Join(",", referenced));
+    }
+
+    [TestMethod]
+    public void InferenceReferencesTheContractMlNetAndOnnxRuntimeOnly()
+    {
+        var (packages, projects) = References("inference", "VaeOnnx.Inference.csproj");
+        CollectionAssert.AreEquivalent(new[] { "Microsoft.ML", "Microsoft.ML.OnnxTransformer", "Microsoft.ML.OnnxRuntime" }, packages);
+        CollectionAssert.AreEqual(new[] { "VaeOnnx.Contract" }, projects);
+        // The built assembly must not reference TorchSharp or the other stages either (through a transitive path nobody noticed).
+        var referenced = AssemblyReferences(typeof(VaeOnnx.Inference.VaeModel).Assembly);
+        Assert.IsFalse(referenced.Any(n => n.StartsWith("TorchSharp", StringComparison.Ordinal)), string.Join(",", referenced));
+        Assert.IsFalse(referenced.Any(n => n is "VaeOnnx.Training" or "VaeOnnx.Export"), string.Join(",", referenced));
+        CollectionAssert.Contains(referenced, "VaeOnnx.Contract");
+    }
+
+    [TestMethod]
+    public void TrainingAndExportBuildOnTheContractAndExportDoesNotKnowInference()
+    {
+        var (_, training) = References("training", "VaeOnnx.Training.csproj");
+        CollectionAssert.AreEqual(new[] { "VaeOnnx.Contract" }, training);
+        var (exportPackages, export) = References("export", "VaeOnnx.Export.csproj");
+        CollectionAssert.AreEquivalent(new[] { "VaeOnnx.Contract", "VaeOnnx.Training" }, export);
+        Assert.IsFalse(exportPackages.Any(p => p.StartsWith("Microsoft.ML", StringComparison.Ordinal) && p != "Microsoft.ML.OnnxRuntime"), string.Join(",", exportPackages));
+        var referenced = AssemblyReferences(typeof(VaeOnnx.Export.VaeOnnxExporter).Assembly);
+        Assert.IsFalse(referenced.Contains("VaeOnnx.Inference"), string.Join(",", referenced));
+        Assert.IsFalse(AssemblyReferences(typeof(VaeOnnx.Training.Trainer.VaeTrainer).Assembly).Any(n => n.StartsWith("Microsoft.ML", StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
+    public void GeneratedOnnxClassesAreNotPublicApi()
+    {
+        var publicProto = typeof(PairMetadata).Assembly.GetExportedTypes().Where(t => t.Namespace?.EndsWith(".Proto", StringComparison.Ordinal) == true).ToArray();
+        Assert.AreEqual(0, publicProto.Length, string.Join(",", publicProto.Select(t => t.FullName)));
+        foreach (var assembly in new[] { typeof(VaeOnnx.Inference.VaeModel).Assembly, typeof(VaeOnnx.Export.VaeOnnxExporter).Assembly })
+            Assert.IsFalse(assembly.GetExportedTypes().Any(t => t.Name.Contains("Proto", StringComparison.Ordinal)), assembly.GetName().Name);
     }
 }

@@ -25,7 +25,7 @@ public sealed class RawBatchScorer : IDisposable
         _rows = scenarios.RowCount;
         _width = decoder ? model.LatentDim : model.InputDim;
         _source = decoder ? scenarios.Latents : scenarios.Rows;
-        _session = model.CreateSession(decoder ? model.DecoderPath : model.EncoderPath);
+        _session = model.CreateSession(decoder ? GraphRole.Decoder : GraphRole.Encoder);
         _input = new float[batch * _width];
         _inputValue = OrtValue.CreateTensorValueFromMemory(_input, [batch, _width]);
         _outputWidths = decoder ? [model.InputDim] : [model.LatentDim, model.LatentDim];

@@ -157,7 +157,7 @@ public sealed class ScoringScenarios
         var result = new BenchCode();
         var engineTimes = Time(calls, () => engine.Predict(row, ref result));
 
-        using var session = Model.CreateSession(Model.EncoderPath);
+        using var session = Model.CreateSession(GraphRole.Encoder);
         var buffer = _rows.AsSpan(0, Model.InputDim).ToArray();
         var mu = new float[Model.LatentDim];
         var logvar = new float[Model.LatentDim];

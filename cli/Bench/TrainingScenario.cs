@@ -3,7 +3,7 @@ using TorchSharp;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Data;
 using VaeOnnx.Training.Model;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 using static TorchSharp.torch;
 
 namespace VaeOnnx.Cli.Bench;
@@ -46,7 +46,7 @@ public static class TrainingScenario
         var folder = Path.Combine(Path.GetTempPath(), "vaeonnx-bench-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            var data = new TrainingData(train, null, test, FeatureScaling.None(train.FeatureCount), new DatasetDescription { Name = "bench", Source = train.Source });
+            var data = new TrainingData(train, null, test, FeatureScaling.Identity(train.FeatureCount), new DatasetDescription { Name = "bench", Source = train.Source });
             var result = new VaeTrainer(new TrainingOptions { Epochs = epochs, Threads = threads, Seed = 1 })
                 .Train(new VaeArchitecture { InputShape = [train.FeatureCount] }, data, folder);
             result.Model.Dispose();

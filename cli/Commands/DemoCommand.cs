@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using VaeOnnx.Cli.Console;
+using VaeOnnx.Contract.IO;
 using VaeOnnx.Cli.Pictures;
 using VaeOnnx.Export;
 using VaeOnnx.Inference;
@@ -10,7 +11,7 @@ using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Data;
 using VaeOnnx.Training.Evaluation;
 using VaeOnnx.Training.Model;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Cli.Commands;
 
@@ -57,7 +58,7 @@ public static class DemoCommand
             ? $"data: the Fashion-MNIST sample shipped in {source} (Debian's dataset-fashion-mnist is not installed)"
             : $"data: {source}");
 
-        var trainingData = TrainingDataLoader.Load(new DataSourceOptions { Path = source, MaxTrainRows = maxTrain, Seed = 1 }, "bernoulli");
+        var trainingData = TrainingDataLoader.Load(new DataSourceOptions { Path = source, MaxTrainRows = maxTrain, Seed = 1 }, Likelihood.Bernoulli);
         var shape = trainingData.Train.ImageShape ?? throw new DataFormatException(source, "the demo needs image data (IDX images)");
         var architecture = new VaeArchitecture { InputShape = shape, Hidden = [400], LatentDim = 20 };
         var options = new TrainingOptions { Epochs = epochs ?? (trainingData.Train.Rows >= 20000 ? 10 : 30), Threads = threads, Seed = 1 };
@@ -66,7 +67,7 @@ public static class DemoCommand
         log.WriteLine($"training {DemoReport.DescribeModel(architecture)}; {DemoReport.DescribeTraining(options)}; on {trainingData.Train.Rows} images");
         var result = TrainingProgressView.Run(!json && TrainingProgressView.CanDrawLive, log,
             progress => new VaeTrainer(options, progress).Train(architecture, trainingData, checkpoint, cancellation: cancellation));
-        if (result.StopReason == "interrupted")
+        if (result.StopReason == StopReason.Interrupted)
         {
             result.Model.Dispose();
             throw new OperationCanceledException();
@@ -81,7 +82,7 @@ public static class DemoCommand
         VaeCheckpoint.WriteEvaluation(checkpoint, evaluation);
 
         var modelFolder = Path.Combine(outFolder, "model");
-        var export = VaeOnnxExporter.ExportCheckpoint(checkpoint, modelFolder, force: true, parityRows: trainingData.Test.Take(256).Features);
+        var export = VaeOnnxExporter.ExportCheckpoint(checkpoint, modelFolder, TrainingCommandLine.Format(VaeCheckpoint.ReadInfo(checkpoint)), force: true, parityRows: trainingData.Test.Take(256).Features);
         log.WriteLine(FormattableString.Invariant($"exported {modelFolder}: parity with TorchSharp max |diff| {Math.Max(export.EncoderMaxAbsDiff, export.DecoderMaxAbsDiff):G3} on {export.ParityRows} test images"));
 
         var vae = VaeModel.Load(modelFolder);

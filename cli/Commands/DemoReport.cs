@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Model;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Cli.Commands;
 
@@ -20,12 +20,12 @@ public static class DemoReport
     {
         var encoder = string.Join("-", a.Hidden);
         var decoder = string.Join("-", a.Hidden.Reverse());
-        var body = a.Kind == "conv"
+        var body = a.Kind == ModelKind.Conv
             ? $"Conv {a.InputShape[0]}->{a.ConvChannels[0]}->{a.ConvChannels[1]} (4x4, stride 2) -{encoder}-({a.LatentDim},{a.LatentDim}) / " +
               $"{a.LatentDim}-{decoder}-{a.ConvChannels[1] * (a.InputShape[1] / 4) * (a.InputShape[2] / 4)} -> ConvT {a.ConvChannels[1]}->{a.ConvChannels[0]}->{a.InputShape[0]}"
             : $"MLP {a.InputDim}-{encoder}-({a.LatentDim},{a.LatentDim}) / {a.LatentDim}-{decoder}-{a.InputDim}";
-        var activation = a.Activation switch { "relu" => "ReLU", "leakyrelu" => "LeakyReLU", "tanh" => "Tanh", "sigmoid" => "Sigmoid", _ => a.Activation };
-        var decoderKind = a.IsBernoulli ? "Bernoulli decoder" : $"Gaussian decoder ({a.GaussianVariance} variance)";
+        var activation = a.Activation switch { Activation.Relu => "ReLU", Activation.LeakyRelu => "LeakyReLU", Activation.Tanh => "Tanh", _ => "Sigmoid" };
+        var decoderKind = a.IsBernoulli ? "Bernoulli decoder" : $"Gaussian decoder ({EnumText.Of(a.GaussianVariance)} variance)";
         return $"{body}, {activation}, {decoderKind}";
     }
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Evaluation;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Cli.Commands;
 
@@ -45,7 +45,7 @@ public static class EvalCommand
     }
 
     /// <summary>Prints the figures as one JSON object or as readable lines.</summary>
-    public static void Print(TextWriter output, EvaluationSummary s, bool json, string folder, string? stopReason)
+    public static void Print(TextWriter output, EvaluationSummary s, bool json, string folder, StopReason? stopReason)
     {
         if (json)
         {
@@ -54,7 +54,7 @@ public static class EvalCommand
                 ["test_neg_elbo"] = s.TestNegElbo, ["test_recon"] = s.TestRecon, ["test_kl"] = s.TestKl,
                 ["iw_log_px"] = s.IwLogPx, ["iw_samples"] = s.IwSamples, ["iw_rows"] = s.IwRows,
                 ["active_units"] = s.ActiveUnits, ["samples_per_s"] = s.SamplesPerSecond,
-                ["checkpoint"] = folder, ["stop_reason"] = stopReason,
+                ["checkpoint"] = folder, ["stop_reason"] = stopReason is { } reason ? EnumText.Of(reason) : null,
             });
             return;
         }

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using VaeOnnx.Export;
 using VaeOnnx.Training.Checkpoints;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Cli.Commands;
 
@@ -36,7 +36,7 @@ public static class ExportCommand
                 try
                 {
                     // Raw (unscaled) test rows: the graphs take raw features.
-                    var test = TrainingDataLoader.LoadTest(info with { Scaling = VaeOnnx.Training.Data.FeatureScaling.None(info.Architecture.InputDim) }, null);
+                    var test = TrainingDataLoader.LoadTest(info with { Scaling = FeatureScaling.Identity(info.Architecture.InputDim) }, null);
                     parity = test.Take(rows).Features;
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -44,7 +44,8 @@ public static class ExportCommand
                     parse.InvocationConfiguration.Error.WriteLine($"note: training data not readable ({e.Message}); parity check uses synthetic rows.");
                 }
             }
-            var result = VaeOnnxExporter.ExportCheckpoint(folder, parse.GetValue(output)!, parse.GetValue(force), parity);
+            var command = TrainingCommandLine.Format(VaeCheckpoint.ReadInfo(folder));
+            var result = VaeOnnxExporter.ExportCheckpoint(folder, parse.GetValue(output)!, command, parse.GetValue(force), parity);
             var stdout = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {

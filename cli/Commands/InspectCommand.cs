@@ -1,10 +1,14 @@
 using System.CommandLine;
-using VaeOnnx.Export;
-using VaeOnnx.Inference.Contract;
+using VaeOnnx.Contract.Onnx;
+using VaeOnnx.Inference;
 
 namespace VaeOnnx.Cli.Commands;
 
-/// <summary><c>vae inspect</c>: what a model folder or ONNX file declares (dims, names, opset, metadata, parameters, sizes).</summary>
+/// <summary>
+/// <c>vae inspect</c>: what a model folder or ONNX file declares (dims, names, opset, metadata, parameters, sizes) and, for a
+/// folder, whether it loads as a pair. The files are read with the contract's one ONNX reader and the verdict is
+/// <see cref="VaeModel.Load(string, VaeSessionOptions?, Likelihood?)"/>'s own, so inspect and the loader never disagree.
+/// </summary>
 public static class InspectCommand
 {
     /// <summary>Builds the command.</summary>
@@ -14,7 +18,8 @@ public static class InspectCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("inspect", """
             Show what ONNX graphs declare: IR version, opsets, producer, inputs and outputs with dims, parameter count,
-            file size and metadata. Works on graphs from other tools too.
+            file size and metadata. Works on graphs from other tools too. For a model folder it also says whether the
+            pair loads, and exits with 1 when it does not.
             Examples:
               vae inspect --model models/fashion-mnist-mlp
               vae inspect --model other-tool/encoder.onnx --json
@@ -23,35 +28,89 @@ public static class InspectCommand
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
             var path = parse.GetValue(model)!;
-            var files = Directory.Exists(path)
-                ? new[] { ModelCard.EncoderFileName, ModelCard.DecoderFileName }.Select(f => Path.Combine(path, f)).Where(File.Exists).ToArray()
-                : [path];
-            if (files.Length == 0) throw new FileNotFoundException($"{path}: no {ModelCard.EncoderFileName} or {ModelCard.DecoderFileName} in this folder", path);
-            var summaries = files.Select(OnnxModelReader.Read).ToArray();
             var stdout = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(json))
+            bool asJson = parse.GetValue(json);
+            if (!Directory.Exists(path))
             {
-                CommandRunner.WriteJson(stdout, summaries.ToDictionary(s => Path.GetFileName(s.Path), s => (object)new Dictionary<string, object?>
-                {
-                    ["path"] = s.Path, ["file_bytes"] = s.FileBytes, ["ir_version"] = s.IrVersion, ["opsets"] = s.Opsets,
-                    ["producer"] = $"{s.ProducerName} {s.ProducerVersion}".Trim(), ["model_version"] = s.ModelVersion,
-                    ["inputs"] = s.Inputs.Select(v => v.ToString()).ToArray(), ["outputs"] = s.Outputs.Select(v => v.ToString()).ToArray(),
-                    ["nodes"] = s.NodeCount, ["operators"] = s.Operators, ["parameters"] = s.ParameterCount, ["metadata"] = s.Metadata,
-                }));
+                var summary = OnnxFile.Read(path);
+                if (asJson) CommandRunner.WriteJson(stdout, new Dictionary<string, object?> { [Path.GetFileName(path)] = Json(summary) });
+                else Print(stdout, summary);
                 return 0;
             }
-            foreach (var s in summaries)
+            var files = new[] { ModelCard.EncoderFileName, ModelCard.DecoderFileName }.Select(f => Path.Combine(path, f)).ToArray();
+            var summaries = files.Select(Read).ToArray();
+            var verdict = Verdict(path);
+            if (asJson) WriteJson(stdout, files, summaries, verdict);
+            else
             {
-                stdout.WriteLine($"{s.Path} ({s.FileBytes:N0} bytes)");
-                stdout.WriteLine($"  ir_version {s.IrVersion}, opsets {string.Join(", ", s.Opsets.Select(o => $"{(o.Key == "" ? "ai.onnx" : o.Key)} {o.Value}"))}, producer {s.ProducerName} {s.ProducerVersion}");
-                stdout.WriteLine($"  inputs:  {string.Join("; ", s.Inputs)}");
-                stdout.WriteLine($"  outputs: {string.Join("; ", s.Outputs)}");
-                stdout.WriteLine($"  {s.NodeCount} nodes ({string.Join(", ", s.Operators.Select(o => $"{o.Key} x{o.Value}"))}), {s.ParameterCount:N0} parameters");
-                foreach (var (key, value) in s.Metadata.OrderBy(m => m.Key))
-                    stdout.WriteLine($"  {key} = {(value.Length > 120 ? value[..117] + "..." : value)}");
+                for (int i = 0; i < files.Length; i++)
+                    if (summaries[i].Summary is { } s) Print(stdout, s);
+                    else stdout.WriteLine($"{files[i]}: {summaries[i].Error}");
+                stdout.WriteLine(verdict.Model is { } m
+                    ? $"pair: loads (pair id {m.PairId}, {m.InputDim} features of shape {string.Join("x", m.InputShape)}, latent {m.LatentDim}, likelihood {(m.Likelihood is { } l ? EnumText.Of(l) : "unknown")}, {(m.HasMetadata ? "VaeOnnx metadata" : "no VaeOnnx metadata")})"
+                    : $"pair: does not load: {verdict.Error}");
             }
-            return 0;
+            return verdict.Model is null ? VaeCommandLine.Failure : 0;
         }));
         return command;
+    }
+
+    /// <summary>Whether the folder loads as a pair: the model, or the loader's message.</summary>
+    public static (VaeModel? Model, string? Error) Verdict(string folder)
+    {
+        try
+        {
+            return (VaeModel.Load(folder), null);
+        }
+        catch (VaeModelLoadException e)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    private static (OnnxFileSummary? Summary, string? Error) Read(string file)
+    {
+        try
+        {
+            return (OnnxFile.Read(file), null);
+        }
+        catch (ModelFileException e)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    private static void WriteJson(TextWriter stdout, string[] files, (OnnxFileSummary? Summary, string? Error)[] summaries, (VaeModel? Model, string? Error) verdict)
+    {
+        var result = new Dictionary<string, object?>();
+        for (int i = 0; i < files.Length; i++)
+            result[Path.GetFileName(files[i])] = summaries[i].Summary is { } s ? Json(s) : new Dictionary<string, object?> { ["path"] = files[i], ["error"] = summaries[i].Error };
+        result["pair"] = verdict.Model is { } m
+            ? new Dictionary<string, object?>
+            {
+                ["loads"] = true, ["pair_id"] = m.PairId, ["input_dim"] = m.InputDim, ["input_shape"] = m.InputShape, ["latent_dim"] = m.LatentDim,
+                ["likelihood"] = m.Likelihood is { } l ? EnumText.Of(l) : null, ["has_metadata"] = m.HasMetadata, ["max_batch_rows"] = m.MaxBatchRows == int.MaxValue ? null : m.MaxBatchRows,
+            }
+            : new Dictionary<string, object?> { ["loads"] = false, ["error"] = verdict.Error };
+        CommandRunner.WriteJson(stdout, result);
+    }
+
+    private static Dictionary<string, object?> Json(OnnxFileSummary s) => new()
+    {
+        ["path"] = s.Path, ["file_bytes"] = s.FileBytes, ["ir_version"] = s.IrVersion, ["opsets"] = s.Opsets,
+        ["producer"] = $"{s.ProducerName} {s.ProducerVersion}".Trim(), ["model_version"] = s.ModelVersion,
+        ["inputs"] = s.Inputs.Select(v => v.ToString()).ToArray(), ["outputs"] = s.Outputs.Select(v => v.ToString()).ToArray(),
+        ["nodes"] = s.NodeCount, ["operators"] = s.Operators, ["parameters"] = s.ParameterCount, ["metadata"] = s.Metadata,
+    };
+
+    private static void Print(TextWriter stdout, OnnxFileSummary s)
+    {
+        stdout.WriteLine($"{s.Path} ({s.FileBytes:N0} bytes)");
+        stdout.WriteLine($"  ir_version {s.IrVersion}, opsets {string.Join(", ", s.Opsets.Select(o => $"{(o.Key == "" ? "ai.onnx" : o.Key)} {o.Value}"))}, producer {s.ProducerName} {s.ProducerVersion}");
+        stdout.WriteLine($"  inputs:  {string.Join("; ", s.Inputs)}");
+        stdout.WriteLine($"  outputs: {string.Join("; ", s.Outputs)}");
+        stdout.WriteLine($"  {s.NodeCount} nodes ({string.Join(", ", s.Operators.Select(o => $"{o.Key} x{o.Value}"))}), {s.ParameterCount:N0} parameters");
+        foreach (var (key, value) in s.Metadata.OrderBy(m => m.Key))
+            stdout.WriteLine($"  {key} = {(value.Length > 120 ? value[..117] + "..." : value)}");
     }
 }

@@ -12,14 +12,7 @@ public static class ScoringCommands
 {
     private static readonly Option<string> Model = new("--model") { Description = "Model folder (encoder.onnx, decoder.onnx).", Required = true };
     private static readonly Option<string> Output = new("--output") { Description = "CSV file to write.", Required = true };
-    private static readonly Option<string?> Likelihood = CreateLikelihood();
-
-    private static Option<string?> CreateLikelihood()
-    {
-        var option = new Option<string?>("--likelihood") { Description = "bernoulli or gaussian, for pairs without VaeOnnx metadata." };
-        option.AcceptOnlyFromAmong("bernoulli", "gaussian");
-        return option;
-    }
+    private static readonly Option<Likelihood?> Likelihood = EnumOptions.Optional<Likelihood>("--likelihood", "bernoulli or gaussian, for pairs without VaeOnnx metadata.");
 
     /// <summary>The five commands.</summary>
     public static IEnumerable<Command> Create()
@@ -101,10 +94,10 @@ public static class ScoringCommands
                 CsvResultWriter.Write(csv, [.. CsvResultWriter.Block("z", z, model.LatentDim), .. CsvResultWriter.Block("x_hat", x, model.InputDim)], z.Length);
             if (parse.GetValue(png) is { } picture)
             {
-                if (model.InputShape.Length != 3) throw new CommandUsageException($"--png needs an image model; this one takes rows of shape {string.Join("x", model.InputShape)}.");
+                if (model.InputShape.Count != 3) throw new CommandUsageException($"--png needs an image model; this one takes rows of shape {string.Join("x", model.InputShape)}.");
                 int columns = (int)Math.Ceiling(Math.Sqrt(x.Length));
                 var grid = x.Chunk(columns).Select(r => (IReadOnlyList<float[]>)r.ToList()).ToList();
-                VaeOnnx.Training.Checkpoints.AtomicFileWriter.Write(picture, s => s.Write(ImageGrid.RenderPng(grid, model.InputShape[1], model.InputShape[2], scale: 2)));
+                VaeOnnx.Contract.IO.AtomicFileWriter.Write(picture, s => s.Write(ImageGrid.RenderPng(grid, model.InputShape[1], model.InputShape[2], scale: 2)));
             }
             parse.InvocationConfiguration.Error.WriteLine($"sample: {z.Length} draws (seed {parse.GetValue(seed)}, model pair {model.PairId})");
             return 0;

@@ -3,8 +3,7 @@ using System.Globalization;
 using VaeOnnx.Cli.Console;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Evaluation;
-using VaeOnnx.Training.Model;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Cli.Commands;
 
@@ -14,157 +13,123 @@ public static class TrainCommand
     /// <summary>Default data folder: Debian's dataset-fashion-mnist package.</summary>
     public const string DefaultDataFolder = "/usr/share/datasets/fashion-mnist";
 
+    /// <summary>What a run starts from: the data, the architecture and the optimisation settings.</summary>
+    private sealed record Setup(TrainingData Data, VaeArchitecture Architecture, TrainingOptions Options);
+
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "IDX folder (train-/t10k- images+labels) or CSV file.", DefaultValueFactory = _ => DefaultDataFolder };
-        var arch = new Option<string>("--arch") { Description = "mlp or conv.", DefaultValueFactory = _ => "mlp" };
-        arch.AcceptOnlyFromAmong("mlp", "conv");
-        var hidden = new Option<string>("--hidden") { Description = "Hidden layer sizes, comma separated (e.g. 400 or 512,256).", DefaultValueFactory = _ => "400" }.Parsed(ParseHidden);
-        var latent = new Option<int>("--latent") { Description = "Latent dimension.", DefaultValueFactory = _ => 20 }.AtLeast(1);
-        var activation = new Option<string>("--activation") { Description = "relu, leakyrelu, tanh or sigmoid.", DefaultValueFactory = _ => "relu" };
-        activation.AcceptOnlyFromAmong("relu", "leakyrelu", "tanh", "sigmoid");
-        var likelihood = new Option<string>("--likelihood") { Description = "bernoulli (data in [0,1]) or gaussian (real-valued).", DefaultValueFactory = _ => "bernoulli" };
-        likelihood.AcceptOnlyFromAmong("bernoulli", "gaussian");
-        var gaussianVariance = new Option<string>("--gaussian-variance") { Description = "learned or fixed per-feature variance of a Gaussian decoder.", DefaultValueFactory = _ => "learned" };
-        gaussianVariance.AcceptOnlyFromAmong("learned", "fixed");
-        var beta = new Option<double>("--beta") { Description = "KL weight (1 = ELBO).", DefaultValueFactory = _ => 1.0 }.NotNegative();
-        var warmup = new Option<double>("--warmup") { Description = "Epochs of linear KL warm-up from 0 to beta.", DefaultValueFactory = _ => 0.0 }.NotNegative();
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs (with --resume: the total to reach; default the checkpoint's).", DefaultValueFactory = _ => 10 }.AtLeast(1);
-        var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 128 }.AtLeast(1);
-        var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 }.Positive();
-        var seed = new Option<long>("--seed") { Description = "Seed of initialisation, shuffling, noise and splits.", DefaultValueFactory = _ => 1 };
-        var threads = new Option<int>("--threads") { Description = "LibTorch threads (0 = all cores).", DefaultValueFactory = _ => 0 }.AtLeast(0);
-        var patience = new Option<int>("--patience") { Description = "Early stopping: epochs without validation improvement (0 = off).", DefaultValueFactory = _ => 0 }.AtLeast(0);
-        var validation = new Option<double?>("--validation") { Description = "Fraction of training rows held out for validation (default 0, or 0.1 with --patience)." }.Fraction();
-        var label = new Option<string?>("--label-column") { Description = "CSV: label column set aside from the features." };
-        var maxTrain = new Option<int?>("--max-train-rows") { Description = "Use only the first N training rows (quick runs)." }.AtLeast(1);
-        var maxTest = new Option<int?>("--max-test-rows") { Description = "Use only the first N test rows (quick runs)." }.AtLeast(1);
-        var iwSamples = new Option<int>("--iw-samples") { Description = "Importance samples K of the final log p(x) estimate (0 = skip).", DefaultValueFactory = _ => 1000 }.AtLeast(0);
-        var iwRows = new Option<int>("--iw-rows") { Description = "Test rows the log p(x) estimate averages over.", DefaultValueFactory = _ => 1000 }.AtLeast(1);
-        var output = new Option<string>("--out") { Description = "Checkpoint folder.", DefaultValueFactory = _ => "runs/vae" };
-        var resume = new Option<bool>("--resume") { Description = "Continue the checkpoint in --out with its architecture, likelihood, optimiser settings, scaling and data split." };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object with the final figures on stdout." };
-
+        var o = new TrainCommandOptions();
         var command = new Command("train", """
             Train a variational autoencoder and write a checkpoint folder (weights, checkpoint.json, metrics.csv).
             Examples:
               vae train --epochs 10 --out runs/fmnist
               vae train --data table.csv --label-column class --likelihood gaussian --hidden 64,32 --latent 4 --out runs/table
               vae train --out runs/fmnist --resume --epochs 20
-            """)
-        {
-            data, arch, hidden, latent, activation, likelihood, gaussianVariance, beta, warmup, epochs, batch, lr, seed, threads,
-            patience, validation, label, maxTrain, maxTest, iwSamples, iwRows, output, resume, json,
-        };
-        command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Run(parse, () =>
-        {
-            var stdout = parse.InvocationConfiguration.Output;
-            var stderr = parse.InvocationConfiguration.Error;
-            bool asJson = parse.GetValue(json);
-            var folder = parse.GetValue(output)!;
-            TrainingData trainingData;
-            VaeArchitecture architecture;
-            TrainingOptions options;
-            bool resuming = parse.GetValue(resume);
-            if (resuming)
-            {
-                if (!VaeCheckpoint.Exists(folder))
-                    throw new CommandUsageException($"--resume: no checkpoint in {folder} ({VaeCheckpoint.InfoFileName} not found).");
-                var info = VaeCheckpoint.ReadInfo(folder);
-                var a = info.Architecture;
-                var t = info.Training;
-                var d = info.Dataset;
-                TrainResume.Refuse(parse, arch, a.Kind, folder);
-                TrainResume.Refuse(parse, hidden, TrainResume.Format(a.Hidden), folder, h => TrainResume.Format(ParseHidden(h!)));
-                TrainResume.Refuse(parse, latent, TrainResume.Format(a.LatentDim), folder);
-                TrainResume.Refuse(parse, activation, a.Activation, folder);
-                TrainResume.Refuse(parse, likelihood, a.Likelihood, folder);
-                TrainResume.Refuse(parse, gaussianVariance, a.GaussianVariance, folder);
-                TrainResume.Refuse(parse, beta, TrainResume.Format(t.Beta), folder);
-                TrainResume.Refuse(parse, warmup, TrainResume.Format(t.WarmupEpochs), folder);
-                TrainResume.Refuse(parse, batch, TrainResume.Format(t.BatchSize), folder);
-                TrainResume.Refuse(parse, lr, TrainResume.Format(t.LearningRate), folder);
-                TrainResume.Refuse(parse, seed, TrainResume.Format(t.Seed), folder);
-                TrainResume.Refuse(parse, patience, TrainResume.Format(t.EarlyStoppingPatience), folder);
-                TrainResume.Refuse(parse, validation, TrainResume.Format(d.ValidationFraction), folder);
-                TrainResume.Refuse<string?>(parse, label, d.LabelColumn, folder);
-                TrainResume.Refuse(parse, maxTrain, TrainResume.Format(d.MaxTrainRows), folder);
-                TrainResume.Refuse(parse, maxTest, TrainResume.Format(d.MaxTestRows), folder);
-                // --data may say where the data is now, but not point at other data while the checkpoint's source is still there.
-                var dataPath = parse.GetResult(data) is { Implicit: false } ? Path.GetFullPath(parse.GetValue(data)!) : d.Source;
-                if (dataPath != d.Source && (File.Exists(d.Source) || Directory.Exists(d.Source)))
-                    throw new CommandUsageException($"--data {dataPath} contradicts the checkpoint in {folder}, which was trained on {d.Source}; leave --data out when resuming.");
-                architecture = a;
-                options = t with
-                {
-                    Epochs = parse.GetResult(epochs) is { Implicit: false } ? parse.GetValue(epochs) : t.Epochs,
-                    Threads = parse.GetValue(threads),
-                };
-                trainingData = TrainResume.LoadData(info, dataPath);
-            }
-            else
-            {
-                int patienceValue = parse.GetValue(patience);
-                var source = new DataSourceOptions
-                {
-                    Path = parse.GetValue(data)!,
-                    LabelColumn = parse.GetValue(label),
-                    ValidationFraction = parse.GetValue(validation) ?? (patienceValue > 0 ? 0.1 : 0.0),
-                    MaxTrainRows = parse.GetValue(maxTrain),
-                    MaxTestRows = parse.GetValue(maxTest),
-                    Seed = parse.GetValue(seed),
-                };
-                if (patienceValue > 0 && source.ValidationFraction <= 0)
-                    throw new CommandUsageException("--patience needs a validation split: set --validation to a fraction above 0.");
-                trainingData = TrainingDataLoader.Load(source, parse.GetValue(likelihood)!);
-                architecture = new VaeArchitecture
-                {
-                    Kind = parse.GetValue(arch)!,
-                    InputShape = trainingData.Train.ImageShape ?? [trainingData.Train.FeatureCount],
-                    Hidden = ParseHidden(parse.GetValue(hidden)!),
-                    LatentDim = parse.GetValue(latent),
-                    Activation = parse.GetValue(activation)!,
-                    Likelihood = parse.GetValue(likelihood)!,
-                    GaussianVariance = parse.GetValue(gaussianVariance)!,
-                };
-                if (architecture.Kind == "conv" && trainingData.Train.ImageShape is null)
-                    throw new CommandUsageException($"--arch conv needs image data; {source.Path} has no image shape (use --arch mlp).");
-                options = new TrainingOptions
-                {
-                    Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
-                    Seed = parse.GetValue(seed), Threads = parse.GetValue(threads), Beta = parse.GetValue(beta),
-                    WarmupEpochs = parse.GetValue(warmup), EarlyStoppingPatience = patienceValue,
-                };
-                try
-                {
-                    architecture.Validate("options");
-                }
-                catch (ArgumentException e)
-                {
-                    // Option ranges are checked while parsing; what is left is the data not fitting the architecture (conv image sizes).
-                    throw new CommandUsageException($"--arch {architecture.Kind}: {e.Message}");
-                }
-            }
-
-            var lines = asJson ? stderr : stdout;
-            lines.WriteLine($"data: {trainingData.Dataset.Source} ({trainingData.Train.Rows} train, {trainingData.Validation?.Rows ?? 0} validation, {trainingData.Test.Rows} test rows, {trainingData.Train.FeatureCount} features)");
-            var result = TrainingProgressView.Run(!asJson && TrainingProgressView.CanDrawLive, lines,
-                progress => new VaeTrainer(options, progress).Train(architecture, trainingData, folder, resuming, cancellation));
-            using var model = result.Model;
-            if (result.StopReason == "interrupted")
-            {
-                stderr.WriteLine($"interrupted: checkpoint written to {folder} at epoch {result.Checkpoint.Epoch + 1}, step {result.Checkpoint.Step}; continue with: vae train --out {folder} --resume");
-                return VaeCommandLine.Interrupted;
-            }
-            var last = result.Checkpoint.Metrics.LastOrDefault();
-            var summary = VaeEvaluator.Summarize(model, trainingData.Test, parse.GetValue(iwSamples), parse.GetValue(iwRows),
-                VaeTrainer.EvalSeed(options.Seed), options.EvalBatchSize, last?.SamplesPerSecond ?? 0);
-            VaeCheckpoint.WriteEvaluation(folder, summary);
-            EvalCommand.Print(asJson ? stdout : lines, summary, asJson, folder, result.StopReason);
-            return 0;
-        })));
+            """);
+        foreach (var option in o.All) command.Options.Add(option);
+        command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Run(parse, () => Run(parse, o, cancellation))));
         return command;
+    }
+
+    private static int Run(ParseResult parse, TrainCommandOptions o, CancellationToken cancellation)
+    {
+        var stdout = parse.InvocationConfiguration.Output;
+        var stderr = parse.InvocationConfiguration.Error;
+        bool asJson = parse.GetValue(o.Json), resuming = parse.GetValue(o.Resume);
+        var folder = parse.GetValue(o.Output)!;
+        var setup = resuming ? ResumeSetup(parse, o, folder) : NewSetup(parse, o);
+        var data = setup.Data;
+        var lines = asJson ? stderr : stdout;
+        lines.WriteLine($"data: {data.Dataset.Source} ({data.Train.Rows} train, {data.Validation?.Rows ?? 0} validation, {data.Test.Rows} test rows, {data.Train.FeatureCount} features)");
+        var result = TrainingProgressView.Run(!asJson && TrainingProgressView.CanDrawLive, lines,
+            progress => new VaeTrainer(setup.Options, progress).Train(setup.Architecture, data, folder, resuming, cancellation));
+        using var model = result.Model;
+        if (result.StopReason == StopReason.Interrupted)
+        {
+            stderr.WriteLine($"interrupted: checkpoint written to {folder} at epoch {result.Checkpoint.Epoch + 1}, step {result.Checkpoint.Step}; continue with: vae train --out {folder} --resume");
+            return VaeCommandLine.Interrupted;
+        }
+        var last = result.Checkpoint.Metrics.LastOrDefault();
+        var summary = VaeEvaluator.Summarize(model, data.Test, parse.GetValue(o.IwSamples), parse.GetValue(o.IwRows),
+            VaeTrainer.EvalSeed(setup.Options.Seed), setup.Options.EvalBatchSize, last?.SamplesPerSecond ?? 0);
+        VaeCheckpoint.WriteEvaluation(folder, summary);
+        EvalCommand.Print(asJson ? stdout : lines, summary, asJson, folder, result.StopReason);
+        return 0;
+    }
+
+    /// <summary>The checkpoint's settings; an option that contradicts them is a usage error.</summary>
+    private static Setup ResumeSetup(ParseResult parse, TrainCommandOptions o, string folder)
+    {
+        if (!VaeCheckpoint.Exists(folder))
+            throw new CommandUsageException($"--resume: no checkpoint in {folder} ({VaeCheckpoint.InfoFileName} not found).");
+        var info = VaeCheckpoint.ReadInfo(folder);
+        var (a, t, d) = (info.Architecture, info.Training, info.Dataset);
+        string? F(object? value) => TrainResume.Format(value);
+        TrainResume.Refuse(parse, o.Arch, F(a.Kind), folder);
+        TrainResume.Refuse(parse, o.Hidden, F(a.Hidden), folder, h => F(ParseHidden(h!)));
+        TrainResume.Refuse(parse, o.Latent, F(a.LatentDim), folder);
+        TrainResume.Refuse(parse, o.Activation, F(a.Activation), folder);
+        TrainResume.Refuse(parse, o.Likelihood, F(a.Likelihood), folder);
+        TrainResume.Refuse(parse, o.GaussianVariance, F(a.GaussianVariance), folder);
+        TrainResume.Refuse(parse, o.Beta, F(t.Beta), folder);
+        TrainResume.Refuse(parse, o.Warmup, F(t.WarmupEpochs), folder);
+        TrainResume.Refuse(parse, o.Batch, F(t.BatchSize), folder);
+        TrainResume.Refuse(parse, o.Lr, F(t.LearningRate), folder);
+        TrainResume.Refuse(parse, o.Seed, F(t.Seed), folder);
+        TrainResume.Refuse(parse, o.Patience, F(t.EarlyStoppingPatience), folder);
+        TrainResume.Refuse(parse, o.Validation, F(d.ValidationFraction), folder);
+        TrainResume.Refuse<string?>(parse, o.Label, d.LabelColumn, folder);
+        TrainResume.Refuse(parse, o.MaxTrain, F(d.MaxTrainRows), folder);
+        TrainResume.Refuse(parse, o.MaxTest, F(d.MaxTestRows), folder);
+        // --data may say where the data is now, but not point at other data while the checkpoint's source is still there.
+        var dataPath = parse.GetResult(o.Data) is { Implicit: false } ? Path.GetFullPath(parse.GetValue(o.Data)!) : d.Source;
+        if (dataPath != d.Source && (File.Exists(d.Source) || Directory.Exists(d.Source)))
+            throw new CommandUsageException($"--data {dataPath} contradicts the checkpoint in {folder}, which was trained on {d.Source}; leave --data out when resuming.");
+        var options = t with
+        {
+            Epochs = parse.GetResult(o.Epochs) is { Implicit: false } ? parse.GetValue(o.Epochs) : t.Epochs,
+            Threads = parse.GetValue(o.Threads),
+        };
+        return new Setup(TrainResume.LoadData(info, dataPath), a, options);
+    }
+
+    private static Setup NewSetup(ParseResult parse, TrainCommandOptions o)
+    {
+        int patience = parse.GetValue(o.Patience);
+        var source = new DataSourceOptions
+        {
+            Path = parse.GetValue(o.Data)!, LabelColumn = parse.GetValue(o.Label),
+            ValidationFraction = parse.GetValue(o.Validation) ?? (patience > 0 ? 0.1 : 0.0),
+            MaxTrainRows = parse.GetValue(o.MaxTrain), MaxTestRows = parse.GetValue(o.MaxTest), Seed = parse.GetValue(o.Seed),
+        };
+        if (patience > 0 && source.ValidationFraction <= 0)
+            throw new CommandUsageException("--patience needs a validation split: set --validation to a fraction above 0.");
+        var data = TrainingDataLoader.Load(source, parse.GetValue(o.Likelihood));
+        var architecture = new VaeArchitecture
+        {
+            Kind = parse.GetValue(o.Arch), InputShape = data.Train.ImageShape ?? [data.Train.FeatureCount],
+            Hidden = ParseHidden(parse.GetValue(o.Hidden)!), LatentDim = parse.GetValue(o.Latent), Activation = parse.GetValue(o.Activation),
+            Likelihood = parse.GetValue(o.Likelihood), GaussianVariance = parse.GetValue(o.GaussianVariance),
+        };
+        if (architecture.Kind == ModelKind.Conv && data.Train.ImageShape is null)
+            throw new CommandUsageException($"--arch conv needs image data; {source.Path} has no image shape (use --arch mlp).");
+        try
+        {
+            architecture.Validate("options");
+        }
+        catch (ArgumentException e)
+        {
+            // Option ranges are checked while parsing; what is left is the data not fitting the architecture (conv image sizes).
+            throw new CommandUsageException($"--arch {EnumText.Of(architecture.Kind)}: {e.Message}");
+        }
+        var options = new TrainingOptions
+        {
+            Epochs = parse.GetValue(o.Epochs), BatchSize = parse.GetValue(o.Batch), LearningRate = parse.GetValue(o.Lr),
+            Seed = parse.GetValue(o.Seed), Threads = parse.GetValue(o.Threads), Beta = parse.GetValue(o.Beta),
+            WarmupEpochs = parse.GetValue(o.Warmup), EarlyStoppingPatience = patience,
+        };
+        return new Setup(data, architecture, options);
     }
 
     /// <summary>Parses "400" or "512,256" into layer sizes.</summary>

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Data;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Cli.Commands;
 
@@ -36,6 +36,7 @@ public static class TrainResume
     {
         null => null,
         int[] sizes => string.Join(",", sizes),
+        Enum e => EnumText.Of(e),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString(),
     };
@@ -49,7 +50,7 @@ public static class TrainResume
         var d = info.Dataset;
         var source = new DataSourceOptions
         {
-            Path = path, LabelColumn = d.LabelColumn, FeatureColumns = d.Format == "csv" ? d.FeatureNames : null,
+            Path = path, LabelColumn = d.LabelColumn, FeatureColumns = d.Format == DatasetFormat.Csv ? d.FeatureNames : null,
             ValidationFraction = d.ValidationFraction, TestFraction = d.TestFraction,
             MaxTrainRows = d.MaxTrainRows, MaxTestRows = d.MaxTestRows, Seed = d.SplitSeed,
         };

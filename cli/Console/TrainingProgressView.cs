@@ -1,6 +1,6 @@
 using System.Globalization;
 using Spectre.Console;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Cli.Console;
 

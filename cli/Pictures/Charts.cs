@@ -1,4 +1,4 @@
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Cli.Pictures;
 

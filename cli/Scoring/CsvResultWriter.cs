@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using VaeOnnx.Training.Checkpoints;
+using VaeOnnx.Contract.IO;
 
 namespace VaeOnnx.Cli.Scoring;
 

@@ -38,5 +38,5 @@ public static class ModelInput
     }
 
     /// <summary>Loads the model of <paramref name="folder"/> with the CLI's options.</summary>
-    public static VaeModel LoadModel(string folder, string? likelihood) => VaeModel.Load(folder, likelihood: likelihood);
+    public static VaeModel LoadModel(string folder, Likelihood? likelihood) => VaeModel.Load(folder, likelihood: likelihood);
 }

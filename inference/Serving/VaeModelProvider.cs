@@ -1,3 +1,5 @@
+using VaeOnnx.Contract;
+
 namespace VaeOnnx.Inference.Serving;
 
 /// <summary>
@@ -11,7 +13,7 @@ public sealed class VaeModelProvider : IDisposable
 {
     private readonly string _folder;
     private readonly VaeSessionOptions _options;
-    private readonly string? _likelihood;
+    private readonly Likelihood? _likelihood;
     private readonly Timer _timer;
     private readonly FileSystemWatcher? _watcher;
     private readonly object _reloadLock = new();
@@ -20,7 +22,7 @@ public sealed class VaeModelProvider : IDisposable
     private bool _disposed;
 
     /// <summary>Loads the pair in <paramref name="folder"/> (failing if it cannot) and starts watching for replacements.</summary>
-    public VaeModelProvider(string folder, VaeSessionOptions? options = null, TimeSpan? pollInterval = null, string? likelihood = null)
+    public VaeModelProvider(string folder, VaeSessionOptions? options = null, TimeSpan? pollInterval = null, Likelihood? likelihood = null)
     {
         _folder = Path.GetFullPath(folder);
         _options = options ?? new VaeSessionOptions();
@@ -116,8 +118,8 @@ public sealed class VaeModelProvider : IDisposable
             var info = new FileInfo(path);
             return info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1);
         }
-        var (t1, s1) = Of(Path.Combine(_folder, Contract.ModelCard.EncoderFileName));
-        var (t2, s2) = Of(Path.Combine(_folder, Contract.ModelCard.DecoderFileName));
+        var (t1, s1) = Of(Path.Combine(_folder, ModelCard.EncoderFileName));
+        var (t2, s2) = Of(Path.Combine(_folder, ModelCard.DecoderFileName));
         return (t1, s1, t2, s2);
     }
 

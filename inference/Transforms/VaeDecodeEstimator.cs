@@ -1,5 +1,6 @@
 using Microsoft.ML;
-using VaeOnnx.Inference.Blocks;
+using VaeOnnx.Inference.DataView;
+using VaeOnnx.Inference.Scoring;
 
 namespace VaeOnnx.Inference.Transforms;
 
@@ -13,17 +14,14 @@ public sealed class VaeDecodeEstimator : VaeEstimatorBase<VaeDecodeTransformer>
         (_z, _output) = (zColumn, outputColumn);
     }
 
-    /// <inheritdoc />
-    protected override IEnumerable<(string Column, int Size)> RequiredInputs => [(_z, Model.LatentDim)];
+    private protected override IReadOnlyList<(string Column, int Size)> RequiredInputs => [(_z, Model.LatentDim)];
 
-    /// <inheritdoc />
-    protected override IEstimator<ITransformer> BuildInner() =>
-        Copy(Model.DecoderInput, _z)
-            .Append(Onnx(Model.DecoderPath, [Model.DecoderInput], [Model.DecoderOutput]))
-            .Append(Copy(_output, Model.DecoderOutput))
-            .Append(Drop([Model.DecoderInput, Model.DecoderOutput], _z, _output));
+    private protected override IReadOnlyList<(string Name, int Width)> Outputs => [(_output, Model.InputDim)];
 
-    /// <inheritdoc />
-    protected override VaeDecodeTransformer Wrap(ITransformer inner) =>
-        new(inner, Model.PairId, Blocks(VaeBlockKind.Decode, _z, (_output, VaeBlockOutput.XHat)));
+    private protected override VaeDecodeTransformer Create(DataViewSchema inputSchema)
+    {
+        var plan = new ScoringPlan(new VaeScoringEngine(Model, ScoringStage.Decode), ScoringStage.Decode, _z,
+            [new(_output, ScoredValue.XHat, VectorOf(Model.InputDim))], BlockSize);
+        return new VaeDecodeTransformer(Model.PairId, plan, () => SavedChain.Decode(Catalog, Model, _z, _output), inputSchema);
+    }
 }

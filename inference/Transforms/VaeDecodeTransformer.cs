@@ -1,11 +1,13 @@
 using Microsoft.ML;
+using VaeOnnx.Inference.DataView;
 
 namespace VaeOnnx.Inference.Transforms;
 
 /// <summary>The fitted form of <see cref="VaeDecodeEstimator"/>.</summary>
 public sealed class VaeDecodeTransformer : VaeTransformerBase
 {
-    internal VaeDecodeTransformer(ITransformer inner, string pairId, Blocks.VaeBlockScoring? blocks = null) : base(inner, pairId, blocks)
+    internal VaeDecodeTransformer(string pairId, ScoringPlan plan, Func<IEstimator<ITransformer>> savedForm, DataViewSchema fitSchema)
+        : base(pairId, plan, savedForm, fitSchema)
     {
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.ML;
-using VaeOnnx.Inference.Blocks;
+using VaeOnnx.Inference.DataView;
+using VaeOnnx.Inference.Scoring;
 
 namespace VaeOnnx.Inference.Transforms;
 
@@ -13,18 +14,14 @@ public sealed class VaeEncodeEstimator : VaeEstimatorBase<VaeEncodeTransformer>
         (_input, _mu, _logVar) = (inputColumn, muColumn, logVarColumn);
     }
 
-    /// <inheritdoc />
-    protected override IEnumerable<(string Column, int Size)> RequiredInputs => [(_input, Model.InputDim)];
+    private protected override IReadOnlyList<(string Column, int Size)> RequiredInputs => [(_input, Model.InputDim)];
 
-    /// <inheritdoc />
-    protected override IEstimator<ITransformer> BuildInner() =>
-        Copy(Model.EncoderInput, _input)
-            .Append(Onnx(Model.EncoderPath, [Model.EncoderInput], [Model.EncoderMu, Model.EncoderLogVar]))
-            .Append(Copy(_mu, Model.EncoderMu))
-            .Append(Copy(_logVar, Model.EncoderLogVar))
-            .Append(Drop([Model.EncoderInput, Model.EncoderMu, Model.EncoderLogVar], _input, _mu, _logVar));
+    private protected override IReadOnlyList<(string Name, int Width)> Outputs => [(_mu, Model.LatentDim), (_logVar, Model.LatentDim)];
 
-    /// <inheritdoc />
-    protected override VaeEncodeTransformer Wrap(ITransformer inner) =>
-        new(inner, Model.PairId, Blocks(VaeBlockKind.Encode, _input, (_mu, VaeBlockOutput.Mu), (_logVar, VaeBlockOutput.LogVar)));
+    private protected override VaeEncodeTransformer Create(DataViewSchema inputSchema)
+    {
+        var plan = new ScoringPlan(new VaeScoringEngine(Model, ScoringStage.Encode), ScoringStage.Encode, _input,
+            [new(_mu, ScoredValue.Mu, VectorOf(Model.LatentDim)), new(_logVar, ScoredValue.LogVar, VectorOf(Model.LatentDim))], BlockSize);
+        return new VaeEncodeTransformer(Model.PairId, plan, () => SavedChain.Encode(Catalog, Model, _input, _mu, _logVar), inputSchema);
+    }
 }

@@ -1,39 +1,35 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using VaeOnnx.Inference.DataView;
 
 namespace VaeOnnx.Inference.Transforms;
 
 /// <summary>
 /// Base of the VaeOnnx estimators: checks that the input columns exist and are float vectors of the model's size
-/// (naming the column, the expected and the actual type), then fits the inner chain of ML.NET transformers.
+/// (naming the column, the expected and the actual type), then creates the transformer. <see cref="GetOutputSchema"/>
+/// opens nothing and writes nothing.
 /// </summary>
 /// <typeparam name="TTransformer">The transformer produced.</typeparam>
 public abstract class VaeEstimatorBase<TTransformer> : IEstimator<TTransformer> where TTransformer : class, ITransformer
 {
-    /// <summary>Creates the estimator.</summary>
-    protected VaeEstimatorBase(TransformsCatalog catalog, VaeModel model)
+    private protected VaeEstimatorBase(TransformsCatalog catalog, VaeModel model)
     {
         Catalog = catalog;
         Model = model;
     }
 
-    /// <summary>The catalog the inner ML.NET transforms are made from.</summary>
-    protected TransformsCatalog Catalog { get; }
+    private protected TransformsCatalog Catalog { get; }
 
-    /// <summary>The model pair.</summary>
-    protected VaeModel Model { get; }
+    private protected VaeModel Model { get; }
 
     /// <summary>Input columns and their required vector sizes.</summary>
-    protected abstract IEnumerable<(string Column, int Size)> RequiredInputs { get; }
+    private protected abstract IReadOnlyList<(string Column, int Size)> RequiredInputs { get; }
 
-    /// <summary>The stock ML.NET estimator chain that does the work.</summary>
-    protected abstract IEstimator<ITransformer> BuildInner();
+    /// <summary>Output columns: vectors of <c>Width</c> floats, or single floats where <c>Width</c> is 0.</summary>
+    private protected abstract IReadOnlyList<(string Name, int Width)> Outputs { get; }
 
-    /// <summary>The inner chain, for composing estimators (reconstruct = encode + decode).</summary>
-    internal IEstimator<ITransformer> BuildChain() => BuildInner();
-
-    /// <summary>Wraps the fitted inner chain.</summary>
-    protected abstract TTransformer Wrap(ITransformer inner);
+    /// <summary>Creates the transformer for rows of <paramref name="inputSchema"/> (already checked).</summary>
+    private protected abstract TTransformer Create(DataViewSchema inputSchema);
 
     /// <inheritdoc />
     public TTransformer Fit(IDataView input)
@@ -45,7 +41,7 @@ public abstract class VaeEstimatorBase<TTransformer> : IEstimator<TTransformer> 
             if (found.Type is not VectorDataViewType { ItemType: NumberDataViewType n } vector || n != NumberDataViewType.Single || vector.Size != size)
                 throw new ArgumentException($"input column '{column}' is {found.Type}; expected a vector of {size} floats (Vector<Single, {size}>)");
         }
-        return Wrap(BuildInner().Fit(input));
+        return Create(input.Schema);
     }
 
     /// <inheritdoc />
@@ -60,49 +56,12 @@ public abstract class VaeEstimatorBase<TTransformer> : IEstimator<TTransformer> 
             if (found.Kind != SchemaShape.Column.VectorKind.Vector || found.ItemType != NumberDataViewType.Single)
                 throw new ArgumentException($"input column '{column}' is {found.Kind} of {found.ItemType}; expected a vector of {size} floats");
         }
-        return BuildInner().GetOutputSchema(inputSchema);
+        return OutputShapes.Append(Catalog, inputSchema, Outputs);
     }
 
-    /// <summary>Block scoring for a fitted transformer, or null when the options or a fixed batch of one in the graphs ask for row-by-row scoring.</summary>
-    protected Blocks.VaeBlockScoring? Blocks(Blocks.VaeBlockKind kind, string inputColumn, params (string Name, Blocks.VaeBlockOutput Value)[] outputs) =>
-        Math.Min(Model.Options.BlockSize, Model.MaxBatchRows) <= 1 ? null
-            : new Blocks.VaeBlockScoring(new Blocks.VaeBlockRunner(Model, kind), inputColumn, outputs, Model.Options.BlockSize);
+    /// <summary>Rows per ONNX Runtime call: the options' block size, or one for graphs with a fixed batch of one.</summary>
+    private protected int BlockSize => Math.Max(1, Math.Min(Model.Options.BlockSize, Model.MaxBatchRows));
 
-    /// <summary>ONNX scoring of one graph file, with the pair's execution options.</summary>
-    protected IEstimator<ITransformer> Onnx(string modelFile, string[] inputs, string[] outputs)
-    {
-        var options = new Microsoft.ML.Transforms.Onnx.OnnxOptions
-        {
-            ModelFile = modelFile, InputColumns = inputs, OutputColumns = outputs,
-            GpuDeviceId = Model.Options.ResolveGpuDevice(), FallbackToCpu = Model.Options.AllowCpuFallback,
-            IntraOpNumThreads = Model.Options.IntraOpThreads > 0 ? Model.Options.IntraOpThreads : null,
-        };
-        return Catalog.ApplyOnnxModel(options);
-    }
-
-    /// <summary>Copies <paramref name="from"/> to <paramref name="to"/> unless they are the same column.</summary>
-    protected IEstimator<ITransformer> Copy(string to, string from) =>
-        to == from ? new EstimatorChain<ITransformer>() : Catalog.CopyColumns(to, from);
-
-    /// <summary>Drops the intermediate columns, keeping any that the caller asked for by name.</summary>
-    protected IEstimator<ITransformer> Drop(IEnumerable<string> temporary, params string[] keep)
-    {
-        var drop = temporary.Where(t => !keep.Contains(t)).Distinct().ToArray();
-        return drop.Length == 0 ? new EstimatorChain<ITransformer>() : Catalog.DropColumns(drop);
-    }
-
-    /// <summary>Writes a generated graph to a cache file (ONNX scoring in ML.NET reads graphs from files) and returns its path.</summary>
-    protected string CacheGraph(string name, byte[] bytes)
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "vaeonnx-graphs");
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, $"{name}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..16]}.onnx");
-        if (!File.Exists(path))
-        {
-            var temp = path + $".{Guid.NewGuid():N}.tmp";
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, path, overwrite: true);
-        }
-        return path;
-    }
+    /// <summary>The type ML.NET's own ONNX scoring declares for a [N, width] output, so fitted and reloaded chains agree.</summary>
+    private protected static DataViewType VectorOf(int width) => new VectorDataViewType(NumberDataViewType.Single, 1, width);
 }

@@ -9,7 +9,7 @@ namespace VaeOnnx.Inference.Transforms;
 /// several samples of one input, use several seeds. Saved by contract name; see <see cref="VaeModel.Register"/>.
 /// </summary>
 [CustomMappingFactoryAttribute(ContractName)]
-public sealed class VaeLatentSampleMapping : CustomMappingFactory<VaeLatentSampleInput, VaeLatentSampleOutput>
+internal sealed class VaeLatentSampleMapping : CustomMappingFactory<VaeLatentSampleInput, VaeLatentSampleOutput>
 {
     /// <summary>The contract name stored in saved models.</summary>
     public const string ContractName = "VaeOnnx.LatentSample";

@@ -1,13 +1,12 @@
 using Microsoft.ML;
-using VaeOnnx.Inference.Blocks;
-using VaeOnnx.Inference.Onnx;
+using VaeOnnx.Inference.DataView;
+using VaeOnnx.Inference.Scoring;
 
 namespace VaeOnnx.Inference.Transforms;
 
 /// <summary>Reconstructs inputs: decodes the posterior mean of each row (no sampling), giving x_hat [D] in raw units.</summary>
 public sealed class VaeReconstructEstimator : VaeEstimatorBase<VaeReconstructTransformer>
 {
-    private const string Mu = VaeScoringGraphs.Prefix + "mu", LogVar = VaeScoringGraphs.Prefix + "logvar";
     private readonly string _input, _output;
 
     internal VaeReconstructEstimator(TransformsCatalog catalog, VaeModel model, string inputColumn, string outputColumn) : base(catalog, model)
@@ -15,16 +14,14 @@ public sealed class VaeReconstructEstimator : VaeEstimatorBase<VaeReconstructTra
         (_input, _output) = (inputColumn, outputColumn);
     }
 
-    /// <inheritdoc />
-    protected override IEnumerable<(string Column, int Size)> RequiredInputs => [(_input, Model.InputDim)];
+    private protected override IReadOnlyList<(string Column, int Size)> RequiredInputs => [(_input, Model.InputDim)];
 
-    /// <inheritdoc />
-    protected override IEstimator<ITransformer> BuildInner() =>
-        new VaeEncodeEstimator(Catalog, Model, _input, Mu, LogVar).BuildChain()
-            .Append(new VaeDecodeEstimator(Catalog, Model, Mu, _output).BuildChain())
-            .Append(Drop([Mu, LogVar], _input, _output));
+    private protected override IReadOnlyList<(string Name, int Width)> Outputs => [(_output, Model.InputDim)];
 
-    /// <inheritdoc />
-    protected override VaeReconstructTransformer Wrap(ITransformer inner) =>
-        new(inner, Model.PairId, Blocks(VaeBlockKind.Reconstruct, _input, (_output, VaeBlockOutput.XHat)));
+    private protected override VaeReconstructTransformer Create(DataViewSchema inputSchema)
+    {
+        var plan = new ScoringPlan(new VaeScoringEngine(Model, ScoringStage.Reconstruct), ScoringStage.Reconstruct, _input,
+            [new(_output, ScoredValue.XHat, VectorOf(Model.InputDim))], BlockSize);
+        return new VaeReconstructTransformer(Model.PairId, plan, () => SavedChain.Reconstruct(Catalog, Model, _input, _output), inputSchema);
+    }
 }

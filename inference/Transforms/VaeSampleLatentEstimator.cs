@@ -1,5 +1,5 @@
 using Microsoft.ML;
-using VaeOnnx.Inference.Onnx;
+using VaeOnnx.Inference.DataView;
 
 namespace VaeOnnx.Inference.Transforms;
 
@@ -10,7 +10,6 @@ namespace VaeOnnx.Inference.Transforms;
 /// </summary>
 public sealed class VaeSampleLatentEstimator : VaeEstimatorBase<VaeSampleLatentTransformer>
 {
-    private const string Mu = VaeScoringGraphs.Prefix + "s_mu", LogVar = VaeScoringGraphs.Prefix + "s_logvar", Z = VaeScoringGraphs.Prefix + "s_z", Seed = VaeScoringGraphs.Prefix + "s_seed";
     private readonly string _mu, _logVar, _z;
     private readonly int _seed;
 
@@ -19,20 +18,11 @@ public sealed class VaeSampleLatentEstimator : VaeEstimatorBase<VaeSampleLatentT
         (_mu, _logVar, _z, _seed) = (muColumn, logVarColumn, zColumn, seed);
     }
 
-    /// <inheritdoc />
-    protected override IEnumerable<(string Column, int Size)> RequiredInputs => [(_mu, Model.LatentDim), (_logVar, Model.LatentDim)];
+    private protected override IReadOnlyList<(string Column, int Size)> RequiredInputs => [(_mu, Model.LatentDim), (_logVar, Model.LatentDim)];
 
-    /// <inheritdoc />
-    protected override IEstimator<ITransformer> BuildInner()
-    {
-        var graph = CacheGraph($"seed-L{Model.LatentDim}-{_seed}", VaeScoringGraphs.SeedSource(Model.LatentDim, _seed, Mu, Seed));
-        return Copy(Mu, _mu).Append(Copy(LogVar, _logVar))
-            .Append(Onnx(graph, [Mu], [Seed]))
-            .Append(Catalog.CustomMapping<VaeLatentSampleInput, VaeLatentSampleOutput>(VaeLatentSampleMapping.Map, VaeLatentSampleMapping.ContractName))
-            .Append(Copy(_z, Z))
-            .Append(Drop([Mu, LogVar, Z, Seed]));
-    }
+    private protected override IReadOnlyList<(string Name, int Width)> Outputs => [(_z, Model.LatentDim)];
 
-    /// <inheritdoc />
-    protected override VaeSampleLatentTransformer Wrap(ITransformer inner) => new(inner, Model.PairId);
+    // The draw is a managed function of the row, not a graph of the pair: it runs as its own saved form.
+    private protected override VaeSampleLatentTransformer Create(DataViewSchema inputSchema) =>
+        new(Model.PairId, SavedChain.SampleLatent(Catalog, Model, _mu, _logVar, _z, _seed).Fit(new EmptyDataView(inputSchema)));
 }

@@ -8,7 +8,7 @@ namespace VaeOnnx.Inference.Transforms;
 /// <c>mlContext.ComponentCatalog.RegisterAssembly(typeof(VaeModel).Assembly)</c> (or <see cref="VaeModel.Register"/>).
 /// </summary>
 [CustomMappingFactoryAttribute(ContractName)]
-public sealed class VaeScoreScalarMapping : CustomMappingFactory<VaeScoreVectors, VaeScoreScalars>
+internal sealed class VaeScoreScalarMapping : CustomMappingFactory<VaeScoreVectors, VaeScoreScalars>
 {
     /// <summary>The contract name stored in saved models.</summary>
     public const string ContractName = "VaeOnnx.AnomalyScoreScalars";

@@ -1,17 +1,16 @@
 using Microsoft.ML.Data;
-using VaeOnnx.Inference.Onnx;
 
 namespace VaeOnnx.Inference.Transforms;
 
 /// <summary>The anomaly-score graph's outputs as ML.NET reads them: one-element vectors (ONNX [N] with N = 1 per row).</summary>
-public sealed class VaeScoreVectors
+internal sealed class VaeScoreVectors
 {
     /// <summary>Negative ELBO with z = mu.</summary>
-    [ColumnName(VaeScoringGraphs.Prefix + "score"), VectorType(1)] public float[] Score { get; set; } = [];
+    [ColumnName(SavedChain.Prefix + "score"), VectorType(1)] public float[] Score { get; set; } = [];
     /// <summary>Reconstruction term.</summary>
-    [ColumnName(VaeScoringGraphs.Prefix + "recon"), VectorType(1)] public float[] Reconstruction { get; set; } = [];
+    [ColumnName(SavedChain.Prefix + "recon"), VectorType(1)] public float[] Reconstruction { get; set; } = [];
     /// <summary>KL term.</summary>
-    [ColumnName(VaeScoringGraphs.Prefix + "kl"), VectorType(1)] public float[] Kl { get; set; } = [];
+    [ColumnName(SavedChain.Prefix + "kl"), VectorType(1)] public float[] Kl { get; set; } = [];
     /// <summary>Squared reconstruction error.</summary>
-    [ColumnName(VaeScoringGraphs.Prefix + "sqerr"), VectorType(1)] public float[] SquaredError { get; set; } = [];
+    [ColumnName(SavedChain.Prefix + "sqerr"), VectorType(1)] public float[] SquaredError { get; set; } = [];
 }

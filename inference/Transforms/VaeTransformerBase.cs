@@ -1,56 +1,86 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using VaeOnnx.Inference.Blocks;
+using VaeOnnx.Inference.DataView;
 
 namespace VaeOnnx.Inference.Transforms;
 
 /// <summary>
-/// Base of the VaeOnnx transformers. Each maps rows through an inner chain of ML.NET's own transformers (ONNX scoring
-/// and column copies), which is what gets saved: ML.NET keeps the loading of custom transformer state internal, so
-/// delegating keeps <c>mlContext.Model.Save/Load</c> working with the ONNX bytes inside the zip. A loaded model therefore
-/// comes back as that inner chain; it maps rows the same way.
-/// Mapping a whole data view scores blocks of rows with one ONNX Runtime call each (see <see cref="VaeBlockScoringDataView"/>);
-/// single rows (<c>PredictionEngine</c>) run the same sessions on reused one-row buffers. Dispose the transformer to close its sessions.
+/// Base of the VaeOnnx transformers. The pair transformers score through the pair's scoring engine: a whole data view
+/// in blocks of rows with one ONNX Runtime call per graph per block, single rows (<c>PredictionEngine</c>) on reused
+/// one-row buffers. What is saved is the same computation as a chain of ML.NET's own transformers, built only when
+/// saving (see <see cref="SavedChain"/>); a model loaded from the zip comes back as that chain. Dispose the transformer
+/// to close its ONNX Runtime sessions.
 /// </summary>
 public abstract class VaeTransformerBase : ITransformer, IDisposable
 {
-    private readonly ITransformer _inner;
-    private readonly VaeBlockScoring? _blocks;
+    private readonly ScoringPlan? _plan;
+    private readonly ITransformer? _stock;
+    private readonly Func<IEstimator<ITransformer>>? _savedForm;
+    private readonly DataViewSchema? _fitSchema;
+    private int _disposed;
 
-    /// <summary>Wraps a fitted inner chain, with block scoring when <paramref name="blocks"/> is given.</summary>
-    protected VaeTransformerBase(ITransformer inner, string pairId, VaeBlockScoring? blocks)
+    /// <summary>A transformer that scores through <paramref name="plan"/> and is saved as <paramref name="savedForm"/> fitted on <paramref name="fitSchema"/>.</summary>
+    private protected VaeTransformerBase(string pairId, ScoringPlan plan, Func<IEstimator<ITransformer>> savedForm, DataViewSchema fitSchema)
     {
-        _inner = inner;
         PairId = pairId;
-        _blocks = blocks;
+        _plan = plan;
+        _savedForm = savedForm;
+        _fitSchema = fitSchema;
+    }
+
+    /// <summary>A transformer that scores, and is saved, as the fitted stock chain <paramref name="stock"/>.</summary>
+    private protected VaeTransformerBase(string pairId, ITransformer stock)
+    {
+        PairId = pairId;
+        _stock = stock;
     }
 
     /// <summary>The pair id of the model whose graphs this transformer runs, so every result can be traced to a model.</summary>
     public string PairId { get; }
 
     /// <inheritdoc />
-    public bool IsRowToRowMapper => _inner.IsRowToRowMapper;
+    public bool IsRowToRowMapper => _plan is not null || _stock!.IsRowToRowMapper;
 
     /// <inheritdoc />
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _inner.GetOutputSchema(inputSchema);
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        if (_plan is null) return _stock!.GetOutputSchema(inputSchema);
+        _plan.FindInput(inputSchema);
+        return _plan.OutputSchema(inputSchema);
+    }
 
     /// <inheritdoc />
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
-        _blocks is null ? _inner.GetRowToRowMapper(inputSchema) : new VaeRowMapper(inputSchema, _inner.GetOutputSchema(inputSchema), _blocks);
+        _plan is null ? _stock!.GetRowToRowMapper(inputSchema) : new ScoringRowMapper(inputSchema, _plan);
 
     /// <inheritdoc />
-    public IDataView Transform(IDataView input)
+    public IDataView Transform(IDataView input) => _plan is null ? _stock!.Transform(input) : new BlockScoringDataView(input, _plan);
+
+    /// <summary>Closes the ONNX Runtime sessions.</summary>
+    public void Dispose()
     {
-        if (_blocks is null) return _inner.Transform(input);
-        // Declare the types ML.NET's ONNX scoring would, so a reloaded (per-row) chain and this one have one schema.
-        var reference = _inner.GetOutputSchema(input.Schema);
-        var outputs = _blocks.Outputs.Select(o => (o.Name, o.Value, reference[o.Name].Type)).ToArray();
-        return new VaeBlockScoringDataView(input, _blocks.Runner, _blocks.InputColumn, outputs, _blocks.BlockSize);
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _plan?.Engine.Dispose();
+        (_stock as IDisposable)?.Dispose();
+        GC.SuppressFinalize(this);
     }
 
-    /// <summary>Closes the block scorer's ONNX Runtime sessions.</summary>
-    public void Dispose() => _blocks?.Runner.Dispose();
-
     /// <inheritdoc />
-    void ICanSaveModel.Save(ModelSaveContext ctx) => _inner.Save(ctx);
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        if (_stock is not null)
+        {
+            _stock.Save(ctx);
+            return;
+        }
+        var chain = _savedForm!().Fit(new EmptyDataView(_fitSchema!));
+        try
+        {
+            chain.Save(ctx);
+        }
+        finally
+        {
+            (chain as IDisposable)?.Dispose();
+        }
+    }
 }

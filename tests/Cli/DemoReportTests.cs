@@ -1,7 +1,7 @@
 using VaeOnnx.Cli.Commands;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Model;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Tests.Cli;
 
@@ -23,7 +23,7 @@ public sealed class DemoReportTests
     [TestMethod]
     public void TheReportDescribesTheArchitectureAndOptionsItIsGiven()
     {
-        var architecture = new VaeArchitecture { InputShape = [1, 28, 28], Hidden = [256, 64], LatentDim = 8, Activation = "tanh" };
+        var architecture = new VaeArchitecture { InputShape = [1, 28, 28], Hidden = [256, 64], LatentDim = 8, Activation = Activation.Tanh };
         var options = new TrainingOptions { Epochs = 3, BatchSize = 64, LearningRate = 5e-4, Seed = 7, Beta = 0.5, WarmupEpochs = 2 };
         var metrics = new[] { new EpochMetrics { Epoch = 1, TrainNegElbo = 300, TestNegElbo = 290 } };
         var report = DemoReport.Write(Figures(), architecture, options, metrics, Evaluation);
@@ -51,9 +51,9 @@ public sealed class DemoReportTests
     public void OtherArchitecturesAreDescribedFromTheirFields()
     {
         Assert.AreEqual("MLP 5-16-(2,2) / 2-16-5, LeakyReLU, Gaussian decoder (fixed variance)",
-            DemoReport.DescribeModel(new VaeArchitecture { InputShape = [5], Hidden = [16], LatentDim = 2, Activation = "leakyrelu", Likelihood = "gaussian", GaussianVariance = "fixed" }));
+            DemoReport.DescribeModel(new VaeArchitecture { InputShape = [5], Hidden = [16], LatentDim = 2, Activation = Activation.LeakyRelu, Likelihood = Likelihood.Gaussian, GaussianVariance = GaussianVariance.Fixed }));
         Assert.AreEqual("Conv 1->32->64 (4x4, stride 2) -256-(20,20) / 20-256-3136 -> ConvT 64->32->1, ReLU, Bernoulli decoder",
-            DemoReport.DescribeModel(new VaeArchitecture { Kind = "conv", InputShape = [1, 28, 28], Hidden = [256] }));
+            DemoReport.DescribeModel(new VaeArchitecture { Kind = ModelKind.Conv, InputShape = [1, 28, 28], Hidden = [256] }));
         var twoD = DemoReport.Write(Figures(), new VaeArchitecture { InputShape = [1, 28, 28], LatentDim = 2 }, new TrainingOptions(), [new EpochMetrics { Epoch = 1 }], Evaluation);
         StringAssert.Contains(twoD, "latent means (z1, z2) of test images");
     }

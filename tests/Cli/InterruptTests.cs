@@ -42,7 +42,7 @@ public sealed class InterruptTests
             StringAssert.Contains(lines[0], "--resume");
         }
         var info = VaeCheckpoint.ReadInfo(interrupted);
-        Assert.AreEqual("interrupted", info.StopReason);
+        Assert.AreEqual(StopReason.Interrupted, info.StopReason);
         int stoppedAt = info.Epoch;
 
         // Resume to a few epochs past the interruption and compare with a run that was never interrupted.

@@ -1,6 +1,6 @@
 using SkiaSharp;
 using VaeOnnx.Cli.Pictures;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Tests.Cli;
 

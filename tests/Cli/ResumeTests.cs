@@ -61,7 +61,7 @@ public sealed class ResumeTests
 
         var a = VaeCheckpoint.ReadInfo(straight);
         var b = VaeCheckpoint.ReadInfo(resumed);
-        Assert.AreEqual("standardize", b.Scaling.Kind);
+        Assert.AreEqual(ScalingKind.Standardize, b.Scaling.Kind);
         CollectionAssert.AreEqual(a.Scaling.Offset, b.Scaling.Offset);
         Assert.AreEqual(3, b.Metrics.Count);
         Assert.AreEqual(a.Dataset.TrainRows, b.Dataset.TrainRows);

@@ -56,7 +56,7 @@ public sealed class TrainAndEvalCommandTests
         Assert.AreEqual(0, train.ExitCode, train.ToString());
         var model = Path.Combine(root, "model");
         Assert.AreEqual(0, CliRun.Invoke("export", "--checkpoint", first, "--out", model).ExitCode);
-        var card = JsonSerializer.Deserialize<VaeOnnx.Inference.Contract.ModelCard>(File.ReadAllText(Path.Combine(model, "model.json")))!;
+        var card = JsonSerializer.Deserialize<VaeOnnx.Contract.ModelCard>(File.ReadAllText(Path.Combine(model, "model.json")))!;
 
         var command = card.TrainingCommand!.Split(' ');
         Assert.AreEqual("vae", command[0]);
@@ -92,7 +92,7 @@ public sealed class TrainAndEvalCommandTests
             "--latent", "2", "--epochs", "5", "--batch", "32", "--iw-samples", "20", "--out", folder, "--json");
         Assert.AreEqual(0, run.ExitCode, run.ToString());
         var info = VaeCheckpoint.ReadInfo(folder);
-        Assert.AreEqual("standardize", info.Scaling.Kind);
+        Assert.AreEqual(ScalingKind.Standardize, info.Scaling.Kind);
         CollectionAssert.AreEqual(new[] { "temperature", "pressure", "flow" }, info.Dataset.FeatureNames!.ToArray());
         CollectionAssert.AreEqual(new[] { "hot", "cold" }.Order().ToArray(), info.Dataset.ClassNames!.Order().ToArray());
         Assert.AreEqual(120, info.Dataset.TestRows);
@@ -100,7 +100,7 @@ public sealed class TrainAndEvalCommandTests
 
         var model = Path.Combine(Path.GetDirectoryName(path)!, "model");
         Assert.AreEqual(0, CliRun.Invoke("export", "--checkpoint", folder, "--out", model).ExitCode);
-        var card = JsonSerializer.Deserialize<VaeOnnx.Inference.Contract.ModelCard>(File.ReadAllText(Path.Combine(model, "model.json")))!;
+        var card = JsonSerializer.Deserialize<VaeOnnx.Contract.ModelCard>(File.ReadAllText(Path.Combine(model, "model.json")))!;
         StringAssert.StartsWith(card.TrainingCommand, $"vae train --data '{path.Replace("'", "'\\''")}' --arch mlp");
         StringAssert.Contains(card.TrainingCommand, "--likelihood gaussian --gaussian-variance learned");
         StringAssert.EndsWith(card.TrainingCommand, "--label-column kind");

@@ -11,21 +11,21 @@ public sealed class ScalingAndSplitTests
     [TestMethod]
     public void MinMaxMapsTheTrainingRangeToTheUnitInterval()
     {
-        var scaling = FeatureScaling.Fit(Table, "minmax");
+        var scaling = DatasetScaling.Fit(Table, ScalingKind.MinMax);
         var scaled = scaling.Apply(Table);
         CollectionAssert.AreEqual(new[] { 0f, 0f, 0f }, scaled.Row(0).ToArray());
         CollectionAssert.AreEqual(new[] { 1f, 1f, 0f }, scaled.Row(3).ToArray());
         Assert.AreEqual(0.4f, scaled.Row(1)[0], 1e-6);
         Assert.AreEqual(1f, scaling.Scale[2], "a constant column keeps scale 1");
         var back = scaled.Features.ToArray();
-        scaling.Invert(back);
+        scaling.Unscale(back);
         for (int i = 0; i < back.Length; i++) Assert.AreEqual(Table.Features[i], back[i], 1e-5);
     }
 
     [TestMethod]
     public void StandardisationGivesZeroMeanAndUnitVariance()
     {
-        var scaled = FeatureScaling.Fit(Table, "standardize").Apply(Table);
+        var scaled = DatasetScaling.Fit(Table, ScalingKind.Standardize).Apply(Table);
         for (int j = 0; j < 2; j++)
         {
             var column = Enumerable.Range(0, 4).Select(r => (double)scaled.Row(r)[j]).ToArray();
@@ -37,7 +37,7 @@ public sealed class ScalingAndSplitTests
     [TestMethod]
     public void ScalingRoundTripsThroughJsonAndRejectsBadLengths()
     {
-        var scaling = FeatureScaling.Fit(Table, "minmax");
+        var scaling = DatasetScaling.Fit(Table, ScalingKind.MinMax);
         var json = JsonSerializer.Serialize(scaling);
         StringAssert.Contains(json, "\"kind\":\"minmax\"");
         var back = JsonSerializer.Deserialize<FeatureScaling>(json)!;

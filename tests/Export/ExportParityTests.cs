@@ -5,7 +5,7 @@ using VaeOnnx.Tests.Training;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Data;
 using VaeOnnx.Training.Model;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 using static TorchSharp.torch;
 
 namespace VaeOnnx.Tests.Export;
@@ -19,7 +19,7 @@ public sealed class ExportParityTests
     {
         // Air pressure in hPa and three other sensors reading near 1000: one float32 ulp there is 6.1e-5, six times the
         // tolerance, so the reference must round exactly where the graph rounds (after Div, then after Add).
-        var arch = new VaeArchitecture { InputShape = [4], Hidden = [16], LatentDim = 2, Likelihood = "gaussian" };
+        var arch = new VaeArchitecture { InputShape = [4], Hidden = [16], LatentDim = 2, Likelihood = Likelihood.Gaussian };
         var random = new Random(17);
         double Normal() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
         var raw = new float[300 * 4];
@@ -30,7 +30,7 @@ public sealed class ExportParityTests
             raw[r * 4 + 2] = (float)(980 + 20 * Normal());
             raw[r * 4 + 3] = (float)(1050 + 0.5 * Normal());
         }
-        var scaling = FeatureScaling.Fit(new VaeDataset("hPa", raw, 300, 4), "standardize");
+        var scaling = DatasetScaling.Fit(new VaeDataset("hPa", raw, 300, 4), ScalingKind.Standardize);
         var d = VaeOnnxExporterTests.Describe(scaling, ["pressure_hpa", "b", "c", "d"]);
         manual_seed(9);
         using var model = new VariationalAutoencoder(arch);
@@ -43,9 +43,9 @@ public sealed class ExportParityTests
         Assert.IsTrue(result.EncoderMaxAbsDiff <= 1e-5 && result.DecoderMaxAbsDiff <= 1.3e-4, $"{result.EncoderMaxAbsDiff} {result.DecoderMaxAbsDiff}");
         foreach (int rows in new[] { 1, 7, 300 })
             Assert.IsTrue(VaeOnnxExporterTests.MaxDifference(model, d, folder, raw[..(rows * 4)]) <= 1e-5, $"batch {rows}");
-        Assert.AreEqual(1e-5 / scaling.Scale[2] + 2 * (MathF.BitIncrement(1000f) - 1000f), VaeOnnxExporter.DecoderAllowance(0f, scaling.Scale[2], 1000f), 1e-12,
+        Assert.AreEqual(1e-5 / scaling.Scale[2] + 2 * (MathF.BitIncrement(1000f) - 1000f), ParityCheck.DecoderAllowance(0f, scaling.Scale[2], 1000f), 1e-12,
             "feature c (standard deviation about 20): 1e-5 of the scaled space is about 2e-4 raw, plus two ulps of 1000");
-        Assert.AreEqual(1e-5 + 2 * (MathF.BitIncrement(0.75f) - 0.75f), VaeOnnxExporter.DecoderAllowance(0.75f, 1f, 0f), 1e-15,
+        Assert.AreEqual(1e-5 + 2 * (MathF.BitIncrement(0.75f) - 0.75f), ParityCheck.DecoderAllowance(0.75f, 1f, 0f), 1e-15,
             "unscaled probabilities keep the flat 1e-5 (plus 1.2e-7)");
 
         // The case is one where rounding once in double disagrees with ONNX Runtime's float32 arithmetic.
@@ -60,7 +60,7 @@ public sealed class ExportParityTests
             float once = (float)(y[i] / (double)scaling.Scale[i % 4] + scaling.Offset[i % 4]);
             float q = y[i] / scaling.Scale[i % 4];
             float graph = q + scaling.Offset[i % 4];
-            return Math.Abs(once - graph) > VaeOnnxExporter.ParityTolerance;
+            return Math.Abs(once - graph) > ParityCheck.Tolerance;
         });
         Assert.IsTrue(disagreements > 0, "no value where rounding once differs: the case would not catch the old reference");
     }
@@ -75,9 +75,9 @@ public sealed class ExportParityTests
         if (kind == "conv")
         {
             var (train, test) = MnistFamilyFolder.Load(ShippedSampleTests.Folder);
-            data = new TrainingData(train.Take(1000), null, test.Take(300), FeatureScaling.None(784),
+            data = new TrainingData(train.Take(1000), null, test.Take(300), FeatureScaling.Identity(784),
                 new DatasetDescription { Name = "fashion-mnist-sample", Source = ShippedSampleTests.Folder, ImageShape = [1, 28, 28] });
-            arch = new VaeArchitecture { Kind = "conv", InputShape = [1, 28, 28], Hidden = [64], LatentDim = 4, ConvChannels = [8, 16] };
+            arch = new VaeArchitecture { Kind = ModelKind.Conv, InputShape = [1, 28, 28], Hidden = [64], LatentDim = 4, ConvChannels = [8, 16] };
         }
         else
         {

@@ -1,13 +1,13 @@
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
 using VaeOnnx.Export;
-using VaeOnnx.Inference.Onnx;
-using VaeOnnx.Inference.Contract;
+using VaeOnnx.Contract.Onnx;
+
 using VaeOnnx.Tests.Training;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Data;
 using VaeOnnx.Training.Model;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 using static TorchSharp.torch;
 
 namespace VaeOnnx.Tests.Export;
@@ -26,8 +26,8 @@ public sealed class VaeOnnxExporterTests
 
     /// <summary>
     /// Runs both graphs in ONNX Runtime and the model in TorchSharp on the same rows; returns the largest difference on the
-    /// 1e-5 scale of <see cref="VaeOnnxExporter.ParityTolerance"/>: |difference| for mu and logvar, and for x_hat the
-    /// difference relative to <see cref="VaeOnnxExporter.DecoderAllowance"/> (1e-5 in the scaled space plus float32 rounding).
+    /// 1e-5 scale of <see cref="ParityCheck.Tolerance"/>: |difference| for mu and logvar, and for x_hat the
+    /// difference relative to <see cref="ParityCheck.DecoderAllowance"/> (1e-5 in the scaled space plus float32 rounding).
     /// </summary>
     /// <remarks>The reference is computed as the graphs compute it, one float32 operation per node (and clipped as the trainer clips).</remarks>
     internal static double MaxDifference(VariationalAutoencoder model, ExportDescription d, string folder, float[] raw)
@@ -66,29 +66,29 @@ public sealed class VaeOnnxExporterTests
         for (int i = 0; i < xHat.Length; i++)
         {
             int j = i % arch.InputDim;
-            double allowance = VaeOnnxExporter.DecoderAllowance(yScaled[i], d.Scaling.Scale[j], d.Scaling.Offset[j]);
-            max = Math.Max(max, Math.Abs(xHat[i] - expected[i]) / allowance * VaeOnnxExporter.ParityTolerance);
+            double allowance = ParityCheck.DecoderAllowance(yScaled[i], d.Scaling.Scale[j], d.Scaling.Offset[j]);
+            max = Math.Max(max, Math.Abs(xHat[i] - expected[i]) / allowance * ParityCheck.Tolerance);
         }
         return max;
     }
 
     [TestMethod]
-    [DataRow("mlp", "relu", "bernoulli", "none")]
-    [DataRow("mlp", "leakyrelu", "gaussian", "standardize")]
-    [DataRow("mlp", "tanh", "bernoulli", "minmax")]
-    [DataRow("mlp", "sigmoid", "gaussian", "minmax")]
-    [DataRow("conv", "relu", "bernoulli", "none")]
-    [DataRow("conv", "leakyrelu", "gaussian", "standardize")]
-    public void RandomWeightsMatchOnnxRuntimeAndPassTheOfficialChecker(string kind, string activation, string likelihood, string scalingKind)
+    [DataRow(ModelKind.Mlp, Activation.Relu, Likelihood.Bernoulli, ScalingKind.None)]
+    [DataRow(ModelKind.Mlp, Activation.LeakyRelu, Likelihood.Gaussian, ScalingKind.Standardize)]
+    [DataRow(ModelKind.Mlp, Activation.Tanh, Likelihood.Bernoulli, ScalingKind.MinMax)]
+    [DataRow(ModelKind.Mlp, Activation.Sigmoid, Likelihood.Gaussian, ScalingKind.MinMax)]
+    [DataRow(ModelKind.Conv, Activation.Relu, Likelihood.Bernoulli, ScalingKind.None)]
+    [DataRow(ModelKind.Conv, Activation.LeakyRelu, Likelihood.Gaussian, ScalingKind.Standardize)]
+    public void RandomWeightsMatchOnnxRuntimeAndPassTheOfficialChecker(ModelKind kind, Activation activation, Likelihood likelihood, ScalingKind scalingKind)
     {
-        var arch = kind == "conv"
-            ? new VaeArchitecture { Kind = "conv", InputShape = [1, 8, 12], Hidden = [24], LatentDim = 3, ConvChannels = [4, 6], Activation = activation, Likelihood = likelihood }
+        var arch = kind == ModelKind.Conv
+            ? new VaeArchitecture { Kind = ModelKind.Conv, InputShape = [1, 8, 12], Hidden = [24], LatentDim = 3, ConvChannels = [4, 6], Activation = activation, Likelihood = likelihood }
             : new VaeArchitecture { InputShape = [10], Hidden = [16, 8], LatentDim = 3, Activation = activation, Likelihood = likelihood };
         manual_seed(5);
         using var model = new VariationalAutoencoder(arch);
-        if (likelihood == "gaussian") using (no_grad()) model.decoder_logvar.copy_(linspace(-1, 1, arch.InputDim));
+        if (likelihood == Likelihood.Gaussian) using (no_grad()) model.decoder_logvar.copy_(linspace(-1, 1, arch.InputDim));
         var fitRows = RandomRows(50, arch.InputDim, 1, 40, -10);
-        var scaling = FeatureScaling.Fit(new VaeDataset("fit", fitRows, 50, arch.InputDim), scalingKind);
+        var scaling = DatasetScaling.Fit(new VaeDataset("fit", fitRows, 50, arch.InputDim), scalingKind);
         var d = Describe(scaling);
         var folder = Path.Combine(RepoPaths.NewTempFolder("export"), "model");
         var result = VaeOnnxExporter.Export(model, d, folder);
@@ -112,11 +112,11 @@ public sealed class VaeOnnxExporterTests
         new VaeTrainer(new TrainingOptions { Epochs = 2, BatchSize = 64, Threads = 1 }).Train(arch, data, checkpoint).Model.Dispose();
         VaeCheckpoint.WriteEvaluation(checkpoint, new EvaluationSummary { TestNegElbo = 12.5, IwLogPx = -12.25, IwSamples = 10 });
         var folder = Path.Combine(RepoPaths.NewTempFolder("export"), "pair");
-        var result = VaeOnnxExporter.ExportCheckpoint(checkpoint, folder, parityRows: data.Test.Features);
+        var result = VaeOnnxExporter.ExportCheckpoint(checkpoint, folder, VaeOnnx.Cli.Commands.TrainingCommandLine.Format(VaeCheckpoint.ReadInfo(checkpoint)), parityRows: data.Test.Features);
         Assert.AreEqual(100, result.ParityRows);
 
-        var encoder = OnnxModelReader.Read(Path.Combine(folder, "encoder.onnx"));
-        var decoder = OnnxModelReader.Read(Path.Combine(folder, "decoder.onnx"));
+        var encoder = OnnxFile.Read(Path.Combine(folder, "encoder.onnx"));
+        var decoder = OnnxFile.Read(Path.Combine(folder, "decoder.onnx"));
         Assert.AreEqual(8, encoder.IrVersion);
         Assert.AreEqual(17, encoder.Opsets[""]);
         Assert.AreEqual("VaeOnnx", encoder.ProducerName);
@@ -158,7 +158,7 @@ public sealed class VaeOnnxExporterTests
             onnx.save(m, sys.argv[1])
             """, path);
         Assert.AreEqual(0, code, output);
-        var summary = OnnxModelReader.Read(path);
+        var summary = OnnxFile.Read(path);
         Assert.AreEqual("pytorch", summary.ProducerName);
         Assert.AreEqual(7, summary.IrVersion);
         Assert.AreEqual("input.1: FLOAT[batch_size, 6]", summary.Inputs.Single().ToString());
@@ -176,7 +176,7 @@ public sealed class VaeOnnxExporterTests
         {
             var path = Path.Combine(folder, name);
             File.WriteAllBytes(path, bytes);
-            var e = Assert.Throws<InvalidDataException>(() => OnnxModelReader.Read(path), name);
+            var e = Assert.Throws<ModelFileException>(() => OnnxFile.Read(path), name);
             StringAssert.Contains(e.Message, path);
         }
     }
@@ -195,7 +195,7 @@ public sealed class VaeOnnxExporterTests
     {
         var arch = new VaeArchitecture { InputShape = [6], Hidden = [5], LatentDim = 2 };
         using var model = new VariationalAutoencoder(arch);
-        var d = Describe(FeatureScaling.None(6));
+        var d = Describe(FeatureScaling.Identity(6));
         var root = RepoPaths.NewTempFolder("force");
         var folder = Path.Combine(root, "model");
         var first = VaeOnnxExporter.Export(model, d, folder);

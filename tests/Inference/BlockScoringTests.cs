@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using VaeOnnx.Inference;
-using VaeOnnx.Inference.Blocks;
+using VaeOnnx.Inference.DataView;
 
 namespace VaeOnnx.Tests.Inference;
 
@@ -23,8 +23,8 @@ public sealed class BlockScoringTests
         var perRow = VaeModel.Load(ModelPairs.Tabular, new VaeSessionOptions { BlockSize = 1 });
         var a = Chain(ml, blocked).Fit(view).Transform(view);
         var b = Chain(ml, perRow).Fit(view).Transform(view);
-        Assert.IsInstanceOfType<VaeBlockScoringDataView>(a);
-        Assert.IsNotInstanceOfType<VaeBlockScoringDataView>(b);
+        Assert.IsInstanceOfType<BlockScoringDataView>(a);
+        Assert.AreEqual(1, ((BlockScoringDataView)b).Plan.BlockSize, "block size 1 scores row by row through the same engine");
         CollectionAssert.AreEqual(Enumerable.Range(0, rows).ToArray(), a.GetColumn<int>("Label").ToArray(), "pass-through columns keep their rows");
         foreach (var column in new[] { "Mu", "LogVar", "Decoded", "Reconstruction" })
         {

@@ -4,7 +4,7 @@ using VaeOnnx.Tests.Export;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Data;
 using VaeOnnx.Training.Model;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Tests.Inference;
 
@@ -14,7 +14,7 @@ internal static class ModelPairs
     private static readonly Lazy<string> ImageFolder = new(() =>
     {
         var (train, test) = MnistFamilyFolder.Load(ShippedSampleTests.Folder);
-        var data = new TrainingData(train, null, test.Take(300), FeatureScaling.None(784), new DatasetDescription { Name = "fashion-mnist-sample", Source = ShippedSampleTests.Folder });
+        var data = new TrainingData(train, null, test.Take(300), FeatureScaling.Identity(784), new DatasetDescription { Name = "fashion-mnist-sample", Source = ShippedSampleTests.Folder });
         return TrainAndExport("image", new VaeArchitecture { InputShape = [1, 28, 28], Hidden = [128], LatentDim = 6 }, data, epochs: 3);
     });
 
@@ -34,10 +34,10 @@ internal static class ModelPairs
         }
         var all = new VaeDataset("sensors", values, rows, 5, null, null, ["a", "b", "c", "d", "e"]);
         var (trainRaw, testRaw) = DatasetSplitter.Split(all, 0.25, 1, "test");
-        var scaling = FeatureScaling.Fit(trainRaw, "standardize");
+        var scaling = DatasetScaling.Fit(trainRaw, ScalingKind.Standardize);
         var data = new TrainingData(scaling.Apply(trainRaw), null, scaling.Apply(testRaw), scaling,
             new DatasetDescription { Name = "sensors", Source = "memory", FeatureNames = all.FeatureNames });
-        return TrainAndExport("tabular", new VaeArchitecture { InputShape = [5], Hidden = [16], LatentDim = 2, Likelihood = "gaussian" }, data, epochs: 8, seed);
+        return TrainAndExport("tabular", new VaeArchitecture { InputShape = [5], Hidden = [16], LatentDim = 2, Likelihood = Likelihood.Gaussian }, data, epochs: 8, seed);
     }
 
     private static readonly Lazy<string> ForeignFolder = new(() =>

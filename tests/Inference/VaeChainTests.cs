@@ -56,7 +56,7 @@ public sealed class VaeChainTests
         AssertClose(xHat, Flatten(output, "Reconstruction"), 1e-6, "reconstruct");
         Assert.IsNull(output.Schema.GetColumnOrNull("__vae_mu"), "intermediate columns are dropped");
         Assert.AreEqual(6, model.LatentDim);
-        CollectionAssert.AreEqual(new[] { 1, 28, 28 }, model.InputShape);
+        CollectionAssert.AreEqual(new[] { 1, 28, 28 }, model.InputShape.ToArray());
     }
 
     [TestMethod]
@@ -84,7 +84,7 @@ public sealed class VaeChainTests
                 {
                     double s = (rows[r][j] - model.Scaling.Offset[j]) * model.Scaling.Scale[j];
                     double m = (xHat[r * d + j] - model.Scaling.Offset[j]) * model.Scaling.Scale[j];
-                    if (model.Likelihood == "bernoulli")
+                    if (model.Likelihood == Likelihood.Bernoulli)
                     {
                         double p = Math.Clamp(m, 1e-7, 1 - 1e-7);
                         expectedRecon -= s * Math.Log(p) + (1 - s) * Math.Log(1 - p);

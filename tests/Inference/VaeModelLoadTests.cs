@@ -2,8 +2,8 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Google.Protobuf;
 using VaeOnnx.Inference;
-using VaeOnnx.Inference.Onnx.Proto;
-using StringEntry = VaeOnnx.Inference.Onnx.Proto.StringStringEntryProto;
+using VaeOnnx.Contract.Onnx.Proto;
+using StringEntry = VaeOnnx.Contract.Onnx.Proto.StringStringEntryProto;
 
 namespace VaeOnnx.Tests.Inference;
 
@@ -31,7 +31,7 @@ public sealed class VaeModelLoadTests
         Assert.AreEqual(6, encoded.GetColumn<VBuffer<float>>("Reconstruction").Single().Length);
         var e = Assert.Throws<InvalidOperationException>(() => ml.Transforms.VaeAnomalyScore(model).Fit(data));
         StringAssert.Contains(e.Message, "likelihood");
-        var withLikelihood = VaeModel.Load(ModelPairs.Foreign, likelihood: "bernoulli");
+        var withLikelihood = VaeModel.Load(ModelPairs.Foreign, likelihood: Likelihood.Bernoulli);
         var score = ml.Transforms.VaeAnomalyScore(withLikelihood).Fit(data).Transform(data).GetColumn<float>("Score").Single();
         Assert.IsTrue(float.IsFinite(score) && score > 0);
     }
@@ -196,9 +196,9 @@ public sealed class VaeModelLoadTests
     private static string ReExport(string modelFolder, string output)
     {
         // Rewrite the pair id in a copy of the decoder's metadata with our own reader/writer.
-        var model = VaeOnnx.Export.OnnxModelReader.ReadModel(Path.Combine(modelFolder, "decoder.onnx"));
+        var model = VaeOnnx.Contract.Onnx.OnnxFile.ReadModel(Path.Combine(modelFolder, "decoder.onnx"));
         foreach (var entry in model.MetadataProps)
-            if (entry.Key == VaeOnnx.Inference.Contract.VaeMetadataKeys.PairId) entry.Value = "another-export";
+            if (entry.Key == VaeOnnx.Contract.VaeMetadataKeys.PairId) entry.Value = "another-export";
         Directory.CreateDirectory(output);
         File.WriteAllBytes(Path.Combine(output, "decoder.onnx"), Google.Protobuf.MessageExtensions.ToByteArray(model));
         return output;

@@ -6,7 +6,7 @@ using VaeOnnx.Tests.Data;
 using VaeOnnx.Tests.Inference;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Data;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Tests.Reliability;
 
@@ -156,7 +156,7 @@ public sealed class ConcurrencyAndMemoryTests
     public void TwentyEpochsOfTrainingKeepMemoryFlat()
     {
         var (train, test) = MnistFamilyFolder.Load(ShippedSampleTests.Folder);
-        var data = new TrainingData(train, null, test.Take(500), FeatureScaling.None(784), new DatasetDescription { Name = "sample", Source = "sample" });
+        var data = new TrainingData(train, null, test.Take(500), FeatureScaling.Identity(784), new DatasetDescription { Name = "sample", Source = "sample" });
         var rss = new List<long>();
         var progress = new Progress(p =>
         {
@@ -165,7 +165,7 @@ public sealed class ConcurrencyAndMemoryTests
             rss.Add(RssBytes());
         });
         var result = new VaeTrainer(new TrainingOptions { Epochs = 20, Threads = 2 }, progress)
-            .Train(new VaeOnnx.Training.Model.VaeArchitecture(), data, RepoPaths.NewTempFolder("rss-train"));
+            .Train(new VaeArchitecture(), data, RepoPaths.NewTempFolder("rss-train"));
         result.Model.Dispose();
         // LibTorch's allocator keeps and returns memory in large steps, so single samples swing by ~100 MB. A leak raises
         // the floor: compare the lowest RSS of epochs 3-8 with the lowest of epochs 15-20.

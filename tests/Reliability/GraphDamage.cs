@@ -1,6 +1,6 @@
 using CsCheck;
 using Google.Protobuf;
-using VaeOnnx.Inference.Onnx.Proto;
+using VaeOnnx.Contract.Onnx.Proto;
 
 namespace VaeOnnx.Tests.Reliability;
 

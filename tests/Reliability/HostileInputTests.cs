@@ -1,3 +1,4 @@
+using VaeOnnx.Contract.Onnx;
 using System.Text;
 using VaeOnnx.Export;
 using VaeOnnx.Inference;
@@ -50,7 +51,7 @@ public sealed class HostileInputTests
     [TestMethod]
     public void OnnxFilesThroughOurReader() =>
         Report(HostileInput.Check("ONNX (VaeOnnx reader)", File.ReadAllBytes(Path.Combine(ModelPairs.Tabular, "encoder.onnx")),
-            Path.Combine(RepoPaths.NewTempFolder("h-onnx"), "encoder.onnx"), p => OnnxModelReader.Read(p), [typeof(InvalidDataException)]));
+            Path.Combine(RepoPaths.NewTempFolder("h-onnx"), "encoder.onnx"), p => OnnxFile.Read(p), [typeof(ModelFileException)]));
 
     [TestMethod]
     public void OnnxPairsThroughTheModelLoader()
@@ -78,6 +79,51 @@ public sealed class HostileInputTests
     }
 
     [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void InspectAndTheLoaderGiveTheSameVerdict(bool structural)
+    {
+        // One reader, one loader: vae inspect's exit code and pair line are VaeModel.Load's verdict, and where the contract's
+        // reader refuses the damaged file alone, the loader refuses the pair with the reader's own message.
+        var folder = RepoPaths.NewTempFolder("h-inspect");
+        File.Copy(Path.Combine(ModelPairs.Tabular, "encoder.onnx"), Path.Combine(folder, "encoder.onnx"));
+        var valid = File.ReadAllBytes(Path.Combine(ModelPairs.Tabular, "decoder.onnx"));
+        var path = Path.Combine(folder, "decoder.onnx");
+        void Agree(string damaged)
+        {
+            var inspect = VaeOnnx.Tests.Cli.CliRun.Invoke("inspect", "--model", folder);
+            VaeModelLoadException? refused = null;
+            try
+            {
+                VaeModel.Load(folder);
+            }
+            catch (VaeModelLoadException e)
+            {
+                refused = e;
+            }
+            if (refused is null ? inspect.ExitCode != 0 : inspect.ExitCode != 1 || !inspect.Output.Contains("pair: does not load: " + refused.Message))
+                throw new InvalidOperationException($"inspect and the loader disagree: loader {refused?.Message ?? "loads"}; inspect {inspect}");
+            string? readerRefusal = null;
+            try
+            {
+                OnnxFile.Read(damaged);
+            }
+            catch (ModelFileException e)
+            {
+                readerRefusal = e.Message;
+            }
+            if (readerRefusal is not null && readerRefusal != refused?.Message)
+                throw new InvalidOperationException($"the reader refuses with '{readerRefusal}' but the loader says '{refused?.Message ?? "loads"}'");
+            if (refused is not null) throw refused;
+        }
+        var report = structural
+            ? HostileInput.Check("inspect vs VaeModel.Load, structural damage", GraphDamage.Gen, valid, path, Agree, [typeof(VaeModelLoadException)], iterations: 2_000)
+            : HostileInput.Check("inspect vs VaeModel.Load, byte damage", valid, path, Agree, [typeof(VaeModelLoadException)], iterations: 2_000);
+        TestContext.WriteLine(report.ToString());
+        Assert.IsTrue(report.Rejected > 0 && report.Accepted > 0, report.ToString());
+    }
+
+    [TestMethod]
     public void CheckpointJson()
     {
         var (folder, info) = Checkpoint();
@@ -98,15 +144,15 @@ public sealed class HostileInputTests
     {
         var path = Path.Combine(RepoPaths.NewTempFolder("h-card"), "model.json");
         Report(HostileInput.Check("model.json", File.ReadAllBytes(Path.Combine(ModelPairs.Tabular, "model.json")), path,
-            p => VaeOnnx.Inference.Contract.ModelCard.Read(p), [typeof(InvalidDataException)]));
+            p => VaeOnnx.Contract.ModelCard.Read(p), [typeof(ModelFileException)]));
     }
 
     private static (string Folder, CheckpointInfo Info) Checkpoint()
     {
         var folder = RepoPaths.NewTempFolder("h-ckpt");
         var data = VaeOnnx.Tests.Training.SyntheticData.Split(200, 50, 8);
-        var result = new VaeOnnx.Training.Training.VaeTrainer(new VaeOnnx.Training.Training.TrainingOptions { Epochs = 1, Threads = 1 })
-            .Train(new VaeOnnx.Training.Model.VaeArchitecture { InputShape = [8], Hidden = [6], LatentDim = 2 }, data, folder);
+        var result = new VaeOnnx.Training.Trainer.VaeTrainer(new VaeOnnx.Training.Trainer.TrainingOptions { Epochs = 1, Threads = 1 })
+            .Train(new VaeArchitecture { InputShape = [8], Hidden = [6], LatentDim = 2 }, data, folder);
         result.Model.Dispose();
         return (folder, result.Checkpoint);
     }

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Model;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Tests.Training;
 
@@ -50,10 +50,10 @@ public sealed class CheckpointFormatTests
     [DataRow("created_utc", "field 'created_utc' is missing, null or invalid")]
     [DataRow("dataset.name", "field 'dataset.name' is missing, null or invalid")]
     [DataRow("dataset.source", "field 'dataset.source' is missing, null or invalid")]
-    [DataRow("dataset.format", "field 'dataset.format' is missing, null or invalid")]
+    [DataRow("dataset.format", "at $.dataset.format (line 1): Null where a text is expected: one of idx or csv")]
     [DataRow("architecture.hidden", "architecture field 'hidden' must list at least one positive layer size")]
     [DataRow("architecture.input_shape", "architecture field 'input_shape' must be positive dims")]
-    [DataRow("architecture.kind", "architecture field 'kind' is ''")]
+    [DataRow("architecture.kind", "at $.architecture.kind (line 1): Null where a text is expected: one of mlp or conv")]
     [DataRow("scaling.offset", "field 'scaling': offset/scale have 0/8 values; expected 8")]
     public void NullFieldsNameTheFileAndTheField(string field, string expected)
     {
@@ -76,7 +76,7 @@ public sealed class CheckpointFormatTests
         AssertRejected(Edited(root => root["best_weights_file"] = "../elsewhere.bin"), "field 'best_weights_file' is '../elsewhere.bin'");
         AssertRejected(Edited(root => root["metrics"]!.AsArray()[0] = null), "field 'metrics' is missing, null or invalid");
         AssertRejected(Edited(root => root["dataset"]!["feature_names"] = new JsonArray("a", "b")), "field 'dataset.feature_names'");
-        AssertRejected(Edited(root => root["stop_reason"] = "exploded"), "field 'stop_reason'");
+        AssertRejected(Edited(root => root["stop_reason"] = "exploded"), "at $.stop_reason (line 1): 'exploded' is not a StopReason; expected completed, early_stopping or interrupted");
     }
 
     [TestMethod]
@@ -193,9 +193,9 @@ public sealed class CheckpointFormatTests
         [
             new() { InputShape = [8], Hidden = [6], LatentDim = 2 },
             new() { InputShape = [784], Hidden = [400], LatentDim = 20 },
-            new() { InputShape = [5], Hidden = [16, 9, 4], LatentDim = 3, Likelihood = "gaussian" },
-            new() { Kind = "conv", InputShape = [1, 28, 28], Hidden = [64], LatentDim = 4, ConvChannels = [8, 16] },
-            new() { Kind = "conv", InputShape = [3, 8, 12], Hidden = [24, 10], LatentDim = 3, ConvChannels = [4, 6] },
+            new() { InputShape = [5], Hidden = [16, 9, 4], LatentDim = 3, Likelihood = Likelihood.Gaussian },
+            new() { Kind = ModelKind.Conv, InputShape = [1, 28, 28], Hidden = [64], LatentDim = 4, ConvChannels = [8, 16] },
+            new() { Kind = ModelKind.Conv, InputShape = [3, 8, 12], Hidden = [24, 10], LatentDim = 3, ConvChannels = [4, 6] },
         ];
         foreach (var arch in cases)
         {

@@ -35,7 +35,7 @@ public sealed class ElboLossTests
         using var scope = NewDisposeScope();
         float[] logits = [2f, -1f, 0.3f, 0f, 5f, -4f];
         float[] x = [1f, 0f, 0.25f, 0.5f, 0.9f, 0.1f];
-        var nll = ElboLoss.ReconstructionNll("bernoulli", tensor(logits, [2, 3]), tensor(x, [2, 3]), zeros(3)).data<float>().ToArray();
+        var nll = ElboLoss.ReconstructionNll(Likelihood.Bernoulli, tensor(logits, [2, 3]), tensor(x, [2, 3]), zeros(3)).data<float>().ToArray();
         double Row(int r)
         {
             double sum = 0;
@@ -57,7 +57,7 @@ public sealed class ElboLossTests
         float[] mean = [0f, 1f, -2f];
         float[] x = [0.5f, 1f, 0f];
         float[] logvar = [0f, -1f, 2f];
-        var nll = ElboLoss.ReconstructionNll("gaussian", tensor(mean, [1, 3]), tensor(x, [1, 3]), tensor(logvar)).item<float>();
+        var nll = ElboLoss.ReconstructionNll(Likelihood.Gaussian, tensor(mean, [1, 3]), tensor(x, [1, 3]), tensor(logvar)).item<float>();
         double expected = 0;
         for (int j = 0; j < 3; j++)
         {

@@ -1,11 +1,12 @@
+using VaeOnnx.Contract.Onnx;
 using System.Text.Json;
 using VaeOnnx.Export;
-using VaeOnnx.Inference.Contract;
+
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Data;
 using VaeOnnx.Training.Model;
 using VaeOnnx.Training.Objective;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 using static TorchSharp.torch;
 
 namespace VaeOnnx.Tests.Training;
@@ -21,7 +22,7 @@ public sealed class GaussianVarianceFloorTests
         using var scope = NewDisposeScope();
         float[] mean = [0f, 1f, -2f], x = [0.5f, 1.01f, 0f], logvar = [-20f, -9f, 0.5f];
         var parameter = tensor(logvar, requires_grad: true);
-        var nll = ElboLoss.ReconstructionNll("gaussian", tensor(mean, [1, 3]), tensor(x, [1, 3]), parameter);
+        var nll = ElboLoss.ReconstructionNll(Likelihood.Gaussian, tensor(mean, [1, 3]), tensor(x, [1, 3]), parameter);
         double expected = 0;
         for (int j = 0; j < 3; j++)
         {
@@ -52,10 +53,10 @@ public sealed class GaussianVarianceFloorTests
         }
         var all = new VaeDataset("constant-column", values, rows, 3, null, null, ["a", "b", "constant"]);
         var (trainRaw, testRaw) = DatasetSplitter.Split(all, 0.25, 1, "test");
-        var scaling = FeatureScaling.Fit(trainRaw, "standardize");
+        var scaling = DatasetScaling.Fit(trainRaw, ScalingKind.Standardize);
         var data = new TrainingData(scaling.Apply(trainRaw), null, scaling.Apply(testRaw), scaling,
             new DatasetDescription { Name = "constant-column", Source = "memory", FeatureNames = all.FeatureNames });
-        var arch = new VaeArchitecture { InputShape = [3], Hidden = [16], LatentDim = 2, Likelihood = "gaussian" };
+        var arch = new VaeArchitecture { InputShape = [3], Hidden = [16], LatentDim = 2, Likelihood = Likelihood.Gaussian };
         var folder = RepoPaths.NewTempFolder("floor");
         var result = new VaeTrainer(new TrainingOptions { Epochs = 12, BatchSize = 16, LearningRate = 0.05, Seed = 4, Threads = 1 }).Train(arch, data, folder);
         using var model = result.Model;
@@ -69,7 +70,7 @@ public sealed class GaussianVarianceFloorTests
 
         var modelFolder = Path.Combine(RepoPaths.NewTempFolder("floor-export"), "model");
         VaeOnnxExporter.ExportCheckpoint(folder, modelFolder, parityRows: testRaw.Features);
-        var metadata = OnnxModelReader.Read(Path.Combine(modelFolder, ModelCard.DecoderFileName)).Metadata;
+        var metadata = OnnxFile.Read(Path.Combine(modelFolder, ModelCard.DecoderFileName)).Metadata;
         var exported = JsonSerializer.Deserialize<float[]>(metadata[VaeMetadataKeys.DecoderLogVar])!;
         Assert.AreEqual((float)ElboLoss.MinDecoderLogVar, exported[2]);
         Assert.AreEqual(raw[0], exported[0]);
@@ -82,8 +83,8 @@ public sealed class GaussianVarianceFloorTests
         var x = tensor(data.Test.Features, [data.Test.Rows, 3]);
         var (mu, _) = model.encoder.forward(x);
         var decoded = model.decoder.forward(mu);
-        var trainerLoss = ElboLoss.ReconstructionNll("gaussian", decoded, x, model.decoder_logvar).mean().item<float>();
-        var fromMetadata = ElboLoss.ReconstructionNll("gaussian", decoded, x, tensor(exported)).mean().item<float>();
+        var trainerLoss = ElboLoss.ReconstructionNll(Likelihood.Gaussian, decoded, x, model.decoder_logvar).mean().item<float>();
+        var fromMetadata = ElboLoss.ReconstructionNll(Likelihood.Gaussian, decoded, x, tensor(exported)).mean().item<float>();
         Assert.AreEqual(trainerLoss, fromMetadata, 1e-5 * Math.Abs(trainerLoss));
         var diff = (decoded - x).square().data<float>().ToArray();
         double byHand = Enumerable.Range(0, diff.Length).Sum(i => 0.5 * (diff[i] / Math.Exp(exported[i % 3]) + exported[i % 3] + Math.Log(2 * Math.PI))) / data.Test.Rows;

@@ -3,7 +3,7 @@ using VaeOnnx.Training.Data;
 using VaeOnnx.Training.Evaluation;
 using VaeOnnx.Training.Model;
 using VaeOnnx.Training.Objective;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 using static TorchSharp.torch;
 
 namespace VaeOnnx.Tests.Training;
@@ -22,7 +22,7 @@ public sealed class ImportanceWeightedTests
     {
         var model = new VariationalAutoencoder(new VaeArchitecture
         {
-            InputShape = [features], Hidden = [3], LatentDim = mu.Length, Likelihood = "gaussian",
+            InputShape = [features], Hidden = [3], LatentDim = mu.Length, Likelihood = Likelihood.Gaussian,
         });
         using var noGrad = no_grad();
         foreach (var p in model.parameters()) p.zero_();
@@ -52,7 +52,7 @@ public sealed class ImportanceWeightedTests
         var (mu, logvar) = model.encoder.forward(x);
         var eps = randn([100, 1, 3], generator: generator).reshape(100, 3);
         var z = VariationalAutoencoder.Reparameterize(mu, logvar, eps);
-        var logPxGivenZ = (-ElboLoss.ReconstructionNll("bernoulli", model.decoder.forward(z), x, model.decoder_logvar)).data<float>().ToArray();
+        var logPxGivenZ = (-ElboLoss.ReconstructionNll(Likelihood.Bernoulli, model.decoder.forward(z), x, model.decoder_logvar)).data<float>().ToArray();
         var zs = z.data<float>().ToArray();
         var es = eps.data<float>().ToArray();
         var lvs = logvar.data<float>().ToArray();

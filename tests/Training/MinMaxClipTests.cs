@@ -1,13 +1,14 @@
+using VaeOnnx.Contract.Onnx;
 using System.Globalization;
 using System.Text;
 using Microsoft.ML.OnnxRuntime;
 using VaeOnnx.Export;
-using VaeOnnx.Inference.Contract;
+
 using VaeOnnx.Tests.Export;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Data;
 using VaeOnnx.Training.Model;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Tests.Training;
 
@@ -53,12 +54,12 @@ public sealed class MinMaxClipTests
     public void OutOfRangeTestRowsAreClippedInTrainingEvaluationAndTheExportedEncoder()
     {
         var (csv, testRows, values) = WriteCsv();
-        var data = TrainingDataLoader.Load(new DataSourceOptions { Path = csv, TestFraction = 0.2, Seed = 1 }, "bernoulli");
+        var data = TrainingDataLoader.Load(new DataSourceOptions { Path = csv, TestFraction = 0.2, Seed = 1 }, Likelihood.Bernoulli);
         Assert.AreEqual(Rows - testRows.Count, data.Train.Rows);
         Assert.AreEqual(testRows.Count, data.Test.Rows);
 
         // Offset and scale come from the training rows only: their min and 1 / (max - min), not the whole file's.
-        Assert.AreEqual("minmax", data.Scaling.Kind);
+        Assert.AreEqual(ScalingKind.MinMax, data.Scaling.Kind);
         var train = Enumerable.Range(0, Rows).Where(r => !testRows.Contains(r)).Select(r => values[r]).ToArray();
         for (int j = 0; j < 3; j++)
         {
@@ -89,7 +90,7 @@ public sealed class MinMaxClipTests
         CollectionAssert.AreEqual(data.Test.Features, TrainingDataLoader.LoadTest(info, null).Features);
 
         // Export with the raw, out-of-range test rows as the parity batch (as `vae export` does): the encoder graph clips too.
-        var raw = TrainingDataLoader.LoadTest(info with { Scaling = FeatureScaling.None(3) }, null).Features;
+        var raw = TrainingDataLoader.LoadTest(info with { Scaling = FeatureScaling.Identity(3) }, null).Features;
         Assert.IsTrue(raw.Where((v, i) => v < info.Scaling.Offset[i % 3]).Any(), "raw parity rows below the training range");
         var modelFolder = Path.Combine(RepoPaths.NewTempFolder("clip-export"), "model");
         var export = VaeOnnxExporter.ExportCheckpoint(folder, modelFolder, parityRows: raw);
@@ -100,7 +101,7 @@ public sealed class MinMaxClipTests
             var d = new ExportDescription(info.Scaling, info.Dataset, null, "{}");
             Assert.IsTrue(VaeOnnxExporterTests.MaxDifference(model, d, modelFolder, raw) <= 1e-5);
         }
-        var summary = OnnxModelReader.Read(Path.Combine(modelFolder, ModelCard.EncoderFileName));
+        var summary = OnnxFile.Read(Path.Combine(modelFolder, ModelCard.EncoderFileName));
         Assert.AreEqual(1, summary.Operators["Clip"]);
 
         // A row far outside the range encodes exactly as a row just outside it: both reach the encoder as the bounds.
@@ -122,17 +123,17 @@ public sealed class MinMaxClipTests
     public void OnlyMinMaxScalingForABernoulliDecoderClips()
     {
         var fit = new VaeDataset("fit", [0, 10, 1, 20, 2, 30], 3, 2);
-        var minmax = FeatureScaling.Fit(fit, "minmax");
-        Assert.IsTrue(minmax.ClipsToUnitInterval("bernoulli"));
-        Assert.IsFalse(minmax.ClipsToUnitInterval("gaussian"));
-        Assert.IsFalse(FeatureScaling.Fit(fit, "standardize").ClipsToUnitInterval("bernoulli"));
-        Assert.IsFalse(FeatureScaling.None(2).ClipsToUnitInterval("bernoulli"), "images are in [0,1] already: their graph is unchanged");
+        var minmax = DatasetScaling.Fit(fit, ScalingKind.MinMax);
+        Assert.IsTrue(minmax.ClipsToUnitInterval(Likelihood.Bernoulli));
+        Assert.IsFalse(minmax.ClipsToUnitInterval(Likelihood.Gaussian));
+        Assert.IsFalse(DatasetScaling.Fit(fit, ScalingKind.Standardize).ClipsToUnitInterval(Likelihood.Bernoulli));
+        Assert.IsFalse(FeatureScaling.Identity(2).ClipsToUnitInterval(Likelihood.Bernoulli), "images are in [0,1] already: their graph is unchanged");
 
         var outside = new VaeDataset("out", [-1, 40, 1.5f, 15], 2, 2);
         CollectionAssert.AreEqual(new[] { 0f, 1f, 0.75f, 0.25f }, minmax.Apply(outside, clipToUnitInterval: true).Features);
         CollectionAssert.AreEqual(new[] { -0.5f, 1.5f, 0.75f, 0.25f }, minmax.Apply(outside).Features);
         // A min-max fit that is the identity (the training range is already [0,1]) still clips.
-        var unit = FeatureScaling.Fit(new VaeDataset("unit", [0, 1, 1, 0], 2, 2), "minmax");
+        var unit = DatasetScaling.Fit(new VaeDataset("unit", [0, 1, 1, 0], 2, 2), ScalingKind.MinMax);
         Assert.IsTrue(unit.IsIdentity);
         CollectionAssert.AreEqual(new[] { 0f, 1f, 1f, 1f }, unit.Apply(outside, clipToUnitInterval: true).Features);
     }

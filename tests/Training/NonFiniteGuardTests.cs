@@ -1,7 +1,7 @@
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Data;
 using VaeOnnx.Training.Model;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 using static TorchSharp.torch;
 
 namespace VaeOnnx.Tests.Training;

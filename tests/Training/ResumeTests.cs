@@ -2,7 +2,7 @@ using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Data;
 using VaeOnnx.Training.Evaluation;
 using VaeOnnx.Training.Model;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Tests.Training;
 
@@ -23,10 +23,10 @@ public sealed class ResumeTests
         var before = File.ReadAllText(json);
 
         // What the CLI did when --likelihood was left at its default for a Gaussian checkpoint: a fresh scaling of another kind.
-        var minmax = FeatureScaling.Fit(data.Train, "minmax");
+        var minmax = DatasetScaling.Fit(data.Train, ScalingKind.MinMax);
         AssertRefused(data with { Scaling = minmax }, "field 'scaling.kind' is 'none' in the checkpoint but 'minmax' for the data given");
 
-        var shifted = FeatureScaling.None(32) with { Offset = [.. Enumerable.Repeat(0f, 31), 0.25f] };
+        var shifted = FeatureScaling.Identity(32) with { Offset = [.. Enumerable.Repeat(0f, 31), 0.25f] };
         AssertRefused(data with { Scaling = shifted }, "field 'scaling.offset[31]' is 0 in the checkpoint but 0.25 for the data given");
 
         AssertRefused(data with { Dataset = data.Dataset with { TrainRows = 299 } }, "field 'dataset.train_rows' is 300 in the checkpoint but 299");
@@ -60,7 +60,7 @@ public sealed class ResumeTests
 
         var straight = new VaeTrainer(options).Train(Architecture, withValidation, RepoPaths.NewTempFolder("early-straight"));
         using var straightModel = straight.Model;
-        Assert.AreEqual("early_stopping", straight.StopReason);
+        Assert.AreEqual(StopReason.EarlyStopping, straight.StopReason);
         int best = straight.Checkpoint.BestEpoch!.Value;
         Assert.IsTrue(straight.Checkpoint.Epoch == best + 2 && best >= 1, $"best {best}, stopped after {straight.Checkpoint.Epoch}");
 
@@ -70,7 +70,7 @@ public sealed class ResumeTests
         var stopAfterBest = new CallbackProgress(p => { if (p.Epoch == best + 1 && p.Step == p.StepsPerEpoch) cancel.Cancel(); });
         var interrupted = new VaeTrainer(options, stopAfterBest).Train(Architecture, withValidation, folder, cancellation: cancel.Token);
         interrupted.Model.Dispose();
-        Assert.AreEqual("interrupted", interrupted.StopReason);
+        Assert.AreEqual(StopReason.Interrupted, interrupted.StopReason);
         Assert.AreEqual(best + 1, interrupted.Checkpoint.Epoch);
         Assert.AreEqual(best, interrupted.Checkpoint.BestEpoch);
         Assert.AreEqual($"best-e{best:D4}.bin", interrupted.Checkpoint.BestWeightsFile);
@@ -93,7 +93,7 @@ public sealed class ResumeTests
 
         var resumed = new VaeTrainer(options).Train(Architecture, withValidation, folder, resume: true);
         using var resumedModel = resumed.Model;
-        Assert.AreEqual("early_stopping", resumed.StopReason);
+        Assert.AreEqual(StopReason.EarlyStopping, resumed.StopReason);
         Assert.AreEqual(best, resumed.Checkpoint.BestEpoch);
         Assert.AreEqual(best + 2, resumed.Checkpoint.Epoch);
         VaeTrainerTests.AssertSameParameters(straightModel, resumedModel);

@@ -1,6 +1,6 @@
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Data;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Tests.Training;
 
@@ -30,6 +30,6 @@ internal static class SyntheticData
     }
 
     public static TrainingData Split(int trainRows = 1500, int testRows = 300, int features = 32) => new(
-        Prototypes(trainRows, features, 1), null, Prototypes(testRows, features, 2), FeatureScaling.None(features),
+        Prototypes(trainRows, features, 1), null, Prototypes(testRows, features, 2), FeatureScaling.Identity(features),
         new DatasetDescription { Name = "synthetic", Source = "synthetic", TrainRows = trainRows, TestRows = testRows });
 }

@@ -2,7 +2,7 @@ using TorchSharp;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Evaluation;
 using VaeOnnx.Training.Model;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Training.Trainer;
 using static TorchSharp.torch;
 
 namespace VaeOnnx.Tests.Training;
@@ -45,7 +45,7 @@ public sealed class VaeTrainerTests
         using (loaded)
         {
             Assert.AreEqual(1, info.Epoch);
-            Assert.AreEqual("completed", info.StopReason);
+            Assert.AreEqual(StopReason.Completed, info.StopReason);
             Assert.AreEqual(Architecture.LatentDim, info.Architecture.LatentDim);
             AssertSameParameters(trained, loaded);
         }
@@ -78,7 +78,7 @@ public sealed class VaeTrainerTests
         var stopAfter = new CallbackProgress(p => { if (p.Epoch == 2 && p.Step >= 20) cancel.Cancel(); });
         var interrupted = new VaeTrainer(Options, stopAfter).Train(Architecture, data, folder, cancellation: cancel.Token);
         interrupted.Model.Dispose();
-        Assert.AreEqual("interrupted", interrupted.StopReason);
+        Assert.AreEqual(StopReason.Interrupted, interrupted.StopReason);
         Assert.AreEqual(1, interrupted.Checkpoint.Epoch);
         Assert.IsTrue(interrupted.Checkpoint.Step > 0, "the checkpoint records the step inside epoch 2");
 
@@ -156,7 +156,7 @@ public sealed class VaeTrainerTests
         var result = new VaeTrainer(options).Train(Architecture, data with { Validation = validation }, RepoPaths.NewTempFolder("early"));
         using var model = result.Model;
         var metrics = result.Checkpoint.Metrics;
-        Assert.AreEqual("early_stopping", result.StopReason, string.Join(", ", metrics.Select(m => m.ValidationNegElbo)));
+        Assert.AreEqual(StopReason.EarlyStopping, result.StopReason, string.Join(", ", metrics.Select(m => m.ValidationNegElbo)));
         int best = result.Checkpoint.BestEpoch!.Value;
         Assert.AreEqual(metrics.Min(m => m.ValidationNegElbo!.Value), metrics[best - 1].ValidationNegElbo!.Value);
         Assert.AreEqual(best + 2, metrics.Count, "stops after patience epochs without improvement");
@@ -168,9 +168,9 @@ public sealed class VaeTrainerTests
     public void ConvolutionalModelTrainsOnImages()
     {
         var (train, test) = VaeOnnx.Training.Data.MnistFamilyFolder.Load(VaeOnnx.Tests.Data.ShippedSampleTests.Folder);
-        var data = new TrainingData(train.Take(1000), null, test.Take(200), VaeOnnx.Training.Data.FeatureScaling.None(784),
+        var data = new TrainingData(train.Take(1000), null, test.Take(200), FeatureScaling.Identity(784),
             new DatasetDescription { Name = "fashion-mnist-sample", Source = "sample" });
-        var conv = new VaeArchitecture { Kind = "conv", InputShape = [1, 28, 28], Hidden = [64], LatentDim = 4, ConvChannels = [8, 16] };
+        var conv = new VaeArchitecture { Kind = ModelKind.Conv, InputShape = [1, 28, 28], Hidden = [64], LatentDim = 4, ConvChannels = [8, 16] };
         manual_seed(3);
         using var untrained = new VariationalAutoencoder(conv);
         double before = VaeEvaluator.NegativeElbo(untrained, data.Test).NegElbo;

@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
-using VaeOnnx.Training.Data;
-using VaeOnnx.Training.Model;
-using VaeOnnx.Training.Training;
+using VaeOnnx.Contract;
+using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Training.Checkpoints;
 
@@ -38,8 +37,8 @@ public sealed record CheckpointInfo
     /// restores them even when the run was interrupted and resumed after that epoch.
     /// </summary>
     [JsonPropertyName("best_weights_file")] public string? BestWeightsFile { get; init; }
-    /// <summary>Why training ended, when it has: "completed", "early_stopping", "interrupted".</summary>
-    [JsonPropertyName("stop_reason")] public string? StopReason { get; init; }
+    /// <summary>Why training ended, when it has.</summary>
+    [JsonPropertyName("stop_reason")] public StopReason? StopReason { get; init; }
     /// <summary>File name of the module weights (TorchSharp format) in the checkpoint folder.</summary>
     [JsonPropertyName("weights_file")] public required string WeightsFile { get; init; }
     /// <summary>File name of the Adam state in the checkpoint folder.</summary>

@@ -19,8 +19,8 @@ public sealed record DatasetDescription
     [JsonPropertyName("feature_names")] public IReadOnlyList<string>? FeatureNames { get; init; }
     /// <summary>Label column of tabular data, if one was set aside.</summary>
     [JsonPropertyName("label_column")] public string? LabelColumn { get; init; }
-    /// <summary>"idx" (an MNIST-family folder) or "csv".</summary>
-    [JsonPropertyName("format")] public string Format { get; init; } = "idx";
+    /// <summary>An MNIST-family IDX folder or a CSV file.</summary>
+    [JsonPropertyName("format")] public DatasetFormat Format { get; init; } = DatasetFormat.Idx;
     /// <summary>Fraction of training rows held out for validation.</summary>
     [JsonPropertyName("validation_fraction")] public double ValidationFraction { get; init; }
     /// <summary>CSV: fraction of rows held out for test.</summary>

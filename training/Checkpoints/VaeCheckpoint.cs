@@ -1,5 +1,7 @@
 using System.Text.Json;
 using TorchSharp;
+using VaeOnnx.Contract;
+using VaeOnnx.Contract.IO;
 using VaeOnnx.Training.Model;
 using static TorchSharp.torch;
 
@@ -141,7 +143,7 @@ public static class VaeCheckpoint
         var d = info.Dataset;
         Require(d.Name is not null, "dataset.name", "the data set's name");
         Require(d.Source is not null, "dataset.source", "the path of the training data");
-        Require(d.Format is "idx" or "csv", "dataset.format", "\"idx\" or \"csv\"");
+        Require(Enum.IsDefined(d.Format), "dataset.format", "\"idx\" or \"csv\"");
         Require(d.TrainRows >= 0 && d.ValidationRows >= 0 && d.TestRows >= 0, "dataset.train_rows/validation_rows/test_rows", "row counts >= 0");
         Require(d.FeatureNames is null || (d.FeatureNames.Count == features && d.FeatureNames.All(n => n is not null)),
             "dataset.feature_names", $"null or {features} names, one per feature of the model");
@@ -155,7 +157,7 @@ public static class VaeCheckpoint
             throw new CheckpointFormatException(path, $"field 'metrics' has {info.Metrics.Count} entries but 'epoch' is {info.Epoch}; expected one entry per completed epoch");
         if (info.BestEpoch is int best && (best < 1 || best > info.Epoch))
             throw new CheckpointFormatException(path, $"field 'best_epoch' is {best}; expected a completed epoch, 1 to {info.Epoch}");
-        Require(info.StopReason is null or "completed" or "early_stopping" or "interrupted", "stop_reason", "null, completed, early_stopping or interrupted");
+        Require(info.StopReason is null || Enum.IsDefined(info.StopReason.Value), "stop_reason", "null, completed, early_stopping or interrupted");
         Require(info.CreatedUtc is not null, "created_utc", "the time the checkpoint was written");
         var files = new List<(string Field, string? File)> { ("weights_file", info.WeightsFile), ("optimizer_file", info.OptimizerFile) };
         if (info.BestWeightsFile is not null) files.Add(("best_weights_file", info.BestWeightsFile));

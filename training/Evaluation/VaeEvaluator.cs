@@ -34,12 +34,9 @@ public static class VaeEvaluator
             using var scope = NewDisposeScope();
             int n = Math.Min(batchSize, data.Rows - start);
             var x = all.narrow(0, start, n);
-            var (mu, logvar) = model.encoder.forward(x);
-            var eps = randn(mu.shape, generator: generator);
-            var z = VariationalAutoencoder.Reparameterize(mu, logvar, eps);
-            var decoded = model.decoder.forward(z);
-            recon += ElboLoss.ReconstructionNll(model.Architecture.Likelihood, decoded, x, model.decoder_logvar).to_type(ScalarType.Float64).sum().item<double>();
-            var perDim = ElboLoss.KlPerDimension(mu, logvar).to_type(ScalarType.Float64).sum(dim: 0);
+            var pass = model.forward(x, randn([n, model.Architecture.LatentDim], generator: generator));
+            recon += ElboLoss.ReconstructionNll(model.Architecture.Likelihood, pass.Decoded, x, model.decoder_logvar).to_type(ScalarType.Float64).sum().item<double>();
+            var perDim = ElboLoss.KlPerDimension(pass.Mu, pass.LogVar).to_type(ScalarType.Float64).sum(dim: 0);
             var perDimValues = perDim.data<double>().ToArray();
             for (int j = 0; j < perDimValues.Length; j++) klPerDim[j] += perDimValues[j];
             kl += perDimValues.Sum();

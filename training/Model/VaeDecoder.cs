@@ -1,4 +1,5 @@
 using TorchSharp;
+using VaeOnnx.Contract;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -22,18 +23,18 @@ public sealed class VaeDecoder : nn.Module<Tensor, Tensor>
         for (int i = 0; i < hidden.Length; i++)
         {
             layers.Add(($"fc{i + 1}", nn.Linear(width, hidden[i])));
-            layers.Add(($"act{i + 1}", architecture.CreateActivation()));
+            layers.Add(($"act{i + 1}", ActivationModules.Create(architecture)));
             width = hidden[i];
         }
-        if (architecture.Kind == "conv")
+        if (architecture.Kind == ModelKind.Conv)
         {
             int c = architecture.InputShape[0], h = architecture.InputShape[1], w = architecture.InputShape[2];
             int c1 = architecture.ConvChannels[0], c2 = architecture.ConvChannels[1];
             layers.Add(("fc_out", nn.Linear(width, c2 * (h / 4) * (w / 4))));
-            layers.Add(("act_fc_out", architecture.CreateActivation()));
+            layers.Add(("act_fc_out", ActivationModules.Create(architecture)));
             layers.Add(("unflatten", nn.Unflatten(1, [c2, h / 4, w / 4])));
             layers.Add(("deconv1", nn.ConvTranspose2d(c2, c1, kernel_size: 4, stride: 2, padding: 1)));
-            layers.Add(("act_deconv1", architecture.CreateActivation()));
+            layers.Add(("act_deconv1", ActivationModules.Create(architecture)));
             layers.Add(("deconv2", nn.ConvTranspose2d(c1, c, kernel_size: 4, stride: 2, padding: 1)));
             layers.Add(("flatten", nn.Flatten(1)));
         }

@@ -1,4 +1,5 @@
 using TorchSharp;
+using VaeOnnx.Contract;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -24,15 +25,15 @@ public sealed class VaeEncoder : nn.Module<Tensor, (Tensor Mu, Tensor LogVar)>
     {
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
         int width;
-        if (architecture.Kind == "conv")
+        if (architecture.Kind == ModelKind.Conv)
         {
             int c = architecture.InputShape[0], h = architecture.InputShape[1], w = architecture.InputShape[2];
             int c1 = architecture.ConvChannels[0], c2 = architecture.ConvChannels[1];
             layers.Add(("unflatten", nn.Unflatten(1, [c, h, w])));
             layers.Add(("conv1", nn.Conv2d(c, c1, kernel_size: 4, stride: 2, padding: 1)));
-            layers.Add(("act_conv1", architecture.CreateActivation()));
+            layers.Add(("act_conv1", ActivationModules.Create(architecture)));
             layers.Add(("conv2", nn.Conv2d(c1, c2, kernel_size: 4, stride: 2, padding: 1)));
-            layers.Add(("act_conv2", architecture.CreateActivation()));
+            layers.Add(("act_conv2", ActivationModules.Create(architecture)));
             layers.Add(("flatten", nn.Flatten(1)));
             width = c2 * (h / 4) * (w / 4);
         }
@@ -43,7 +44,7 @@ public sealed class VaeEncoder : nn.Module<Tensor, (Tensor Mu, Tensor LogVar)>
         for (int i = 0; i < architecture.Hidden.Length; i++)
         {
             layers.Add(($"fc{i + 1}", nn.Linear(width, architecture.Hidden[i])));
-            layers.Add(($"act{i + 1}", architecture.CreateActivation()));
+            layers.Add(($"act{i + 1}", ActivationModules.Create(architecture)));
             width = architecture.Hidden[i];
         }
         body = nn.Sequential(layers);

@@ -1,4 +1,5 @@
 using TorchSharp;
+using VaeOnnx.Contract;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -6,9 +7,10 @@ namespace VaeOnnx.Training.Model;
 
 /// <summary>
 /// The encoder/decoder pair plus, for a Gaussian likelihood, the per-feature log-variance of p(x|z).
-/// Forward draws one z with the reparameterisation z = mu + exp(logvar/2) * eps so gradients flow through mu and logvar.
+/// Forward draws one z with the reparameterisation z = mu + exp(logvar/2) * eps so gradients flow through mu and logvar;
+/// the caller supplies eps, so that every draw comes from a generator it seeds (training resumes bit for bit).
 /// </summary>
-public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeForward>
+public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor, VaeForward>
 {
     /// <summary>q(z|x).</summary>
     public readonly VaeEncoder encoder;
@@ -32,16 +34,15 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeForward>
         Architecture = architecture;
         encoder = new VaeEncoder(architecture);
         decoder = new VaeDecoder(architecture);
-        bool learned = architecture.Likelihood == "gaussian" && architecture.GaussianVariance == "learned";
+        bool learned = architecture.Likelihood == Likelihood.Gaussian && architecture.GaussianVariance == GaussianVariance.Learned;
         decoder_logvar = new Parameter(zeros(architecture.InputDim), requires_grad: learned);
         RegisterComponents();
     }
 
-    /// <summary>Encodes, draws z by reparameterisation with the given noise source, and decodes.</summary>
-    public override VaeForward forward(Tensor x)
+    /// <summary>Encodes <paramref name="x"/> [N, D], draws z = mu + exp(logvar / 2) * <paramref name="eps"/> ([N, L] standard normal noise), and decodes.</summary>
+    public override VaeForward forward(Tensor x, Tensor eps)
     {
         var (mu, logvar) = encoder.forward(x);
-        var eps = randn_like(mu);
         var z = Reparameterize(mu, logvar, eps);
         return new VaeForward(mu, logvar, z, decoder.forward(z));
     }

@@ -1,4 +1,5 @@
 using TorchSharp;
+using VaeOnnx.Contract;
 using VaeOnnx.Training.Model;
 using static TorchSharp.torch;
 
@@ -39,15 +40,15 @@ public static class ElboLoss
     }
 
     /// <summary>-log p(x | decoded) per sample [N].</summary>
-    /// <param name="likelihood">"bernoulli" (decoded are logits) or "gaussian" (decoded is the mean).</param>
+    /// <param name="likelihood">Bernoulli (decoded are logits) or Gaussian (decoded is the mean).</param>
     /// <param name="decoded">Decoder output [N, D].</param>
     /// <param name="x">Targets [N, D] in the model's (scaled) space.</param>
     /// <param name="decoderLogVar">Per-feature log-variance [D] of a Gaussian decoder, floored at <see cref="MinDecoderLogVar"/>; ignored for Bernoulli.</param>
-    public static Tensor ReconstructionNll(string likelihood, Tensor decoded, Tensor x, Tensor decoderLogVar)
+    public static Tensor ReconstructionNll(Likelihood likelihood, Tensor decoded, Tensor x, Tensor decoderLogVar)
     {
         using var scope = NewDisposeScope();
         Tensor nll;
-        if (likelihood == "bernoulli")
+        if (likelihood == Likelihood.Bernoulli)
         {
             nll = nn.functional.binary_cross_entropy_with_logits(decoded, x, reduction: nn.Reduction.None).sum(1);
         }
@@ -60,7 +61,7 @@ public static class ElboLoss
         return nll.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Both terms for one forward pass.</summary>
+    /// <summary>Both terms for one forward pass (what the trainer minimises).</summary>
     public static ElboTerms Compute(VariationalAutoencoder model, VaeForward forward, Tensor x) =>
         new(ReconstructionNll(model.Architecture.Likelihood, forward.Decoded, x, model.decoder_logvar),
             KlToStandardNormal(forward.Mu, forward.LogVar));

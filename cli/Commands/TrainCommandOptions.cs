@@ -1,0 +1,63 @@
+using System.CommandLine;
+
+namespace VaeOnnx.Cli.Commands;
+
+/// <summary>The options of <c>vae train</c>, made once per command.</summary>
+public sealed class TrainCommandOptions
+{
+    /// <summary>IDX folder or CSV file.</summary>
+    public Option<string> Data { get; } = new("--data") { Description = "IDX folder (train-/t10k- images+labels) or CSV file.", DefaultValueFactory = _ => TrainCommand.DefaultDataFolder };
+    /// <summary>Network family.</summary>
+    public Option<ModelKind> Arch { get; } = EnumOptions.Create("--arch", "mlp or conv.", ModelKind.Mlp);
+    /// <summary>Hidden layer sizes.</summary>
+    public Option<string> Hidden { get; } = new Option<string>("--hidden") { Description = "Hidden layer sizes, comma separated (e.g. 400 or 512,256).", DefaultValueFactory = _ => "400" }.Parsed(TrainCommand.ParseHidden);
+    /// <summary>Latent dimension.</summary>
+    public Option<int> Latent { get; } = new Option<int>("--latent") { Description = "Latent dimension.", DefaultValueFactory = _ => 20 }.AtLeast(1);
+    /// <summary>Hidden activation.</summary>
+    public Option<Activation> Activation { get; } = EnumOptions.Create("--activation", "relu, leakyrelu, tanh or sigmoid.", Contract.Activation.Relu);
+    /// <summary>Decoder likelihood.</summary>
+    public Option<Likelihood> Likelihood { get; } = EnumOptions.Create("--likelihood", "bernoulli (data in [0,1]) or gaussian (real-valued).", Contract.Likelihood.Bernoulli);
+    /// <summary>Gaussian decoder variance.</summary>
+    public Option<GaussianVariance> GaussianVariance { get; } = EnumOptions.Create("--gaussian-variance", "learned or fixed per-feature variance of a Gaussian decoder.", Contract.GaussianVariance.Learned);
+    /// <summary>KL weight.</summary>
+    public Option<double> Beta { get; } = new Option<double>("--beta") { Description = "KL weight (1 = ELBO).", DefaultValueFactory = _ => 1.0 }.NotNegative();
+    /// <summary>KL warm-up epochs.</summary>
+    public Option<double> Warmup { get; } = new Option<double>("--warmup") { Description = "Epochs of linear KL warm-up from 0 to beta.", DefaultValueFactory = _ => 0.0 }.NotNegative();
+    /// <summary>Epochs.</summary>
+    public Option<int> Epochs { get; } = new Option<int>("--epochs") { Description = "Training epochs (with --resume: the total to reach; default the checkpoint's).", DefaultValueFactory = _ => 10 }.AtLeast(1);
+    /// <summary>Batch size.</summary>
+    public Option<int> Batch { get; } = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 128 }.AtLeast(1);
+    /// <summary>Learning rate.</summary>
+    public Option<double> Lr { get; } = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 }.Positive();
+    /// <summary>Seed.</summary>
+    public Option<long> Seed { get; } = new("--seed") { Description = "Seed of initialisation, shuffling, noise and splits.", DefaultValueFactory = _ => 1 };
+    /// <summary>LibTorch threads.</summary>
+    public Option<int> Threads { get; } = new Option<int>("--threads") { Description = "LibTorch threads (0 = all cores).", DefaultValueFactory = _ => 0 }.AtLeast(0);
+    /// <summary>Early-stopping patience.</summary>
+    public Option<int> Patience { get; } = new Option<int>("--patience") { Description = "Early stopping: epochs without validation improvement (0 = off).", DefaultValueFactory = _ => 0 }.AtLeast(0);
+    /// <summary>Validation fraction.</summary>
+    public Option<double?> Validation { get; } = new Option<double?>("--validation") { Description = "Fraction of training rows held out for validation (default 0, or 0.1 with --patience)." }.Fraction();
+    /// <summary>CSV label column.</summary>
+    public Option<string?> Label { get; } = new("--label-column") { Description = "CSV: label column set aside from the features." };
+    /// <summary>Training row limit.</summary>
+    public Option<int?> MaxTrain { get; } = new Option<int?>("--max-train-rows") { Description = "Use only the first N training rows (quick runs)." }.AtLeast(1);
+    /// <summary>Test row limit.</summary>
+    public Option<int?> MaxTest { get; } = new Option<int?>("--max-test-rows") { Description = "Use only the first N test rows (quick runs)." }.AtLeast(1);
+    /// <summary>Importance samples of the final estimate.</summary>
+    public Option<int> IwSamples { get; } = new Option<int>("--iw-samples") { Description = "Importance samples K of the final log p(x) estimate (0 = skip).", DefaultValueFactory = _ => 1000 }.AtLeast(0);
+    /// <summary>Rows of the final estimate.</summary>
+    public Option<int> IwRows { get; } = new Option<int>("--iw-rows") { Description = "Test rows the log p(x) estimate averages over.", DefaultValueFactory = _ => 1000 }.AtLeast(1);
+    /// <summary>Checkpoint folder.</summary>
+    public Option<string> Output { get; } = new("--out") { Description = "Checkpoint folder.", DefaultValueFactory = _ => "runs/vae" };
+    /// <summary>Continue a checkpoint.</summary>
+    public Option<bool> Resume { get; } = new("--resume") { Description = "Continue the checkpoint in --out with its architecture, likelihood, optimiser settings, scaling and data split." };
+    /// <summary>JSON output.</summary>
+    public Option<bool> Json { get; } = new("--json") { Description = "Print one JSON object with the final figures on stdout." };
+
+    /// <summary>Every option, in help order.</summary>
+    public IEnumerable<Option> All =>
+    [
+        Data, Arch, Hidden, Latent, Activation, Likelihood, GaussianVariance, Beta, Warmup, Epochs, Batch, Lr, Seed, Threads,
+        Patience, Validation, Label, MaxTrain, MaxTest, IwSamples, IwRows, Output, Resume, Json,
+    ];
+}

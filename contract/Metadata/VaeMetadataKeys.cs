@@ -1,0 +1,66 @@
+namespace VaeOnnx.Contract;
+
+/// <summary>
+/// The <c>metadata_props</c> keys VaeOnnx writes into both ONNX graphs of a model pair.
+/// They are the file contract between the exporter and every consumer; values are strings, JSON where structured.
+/// </summary>
+public static class VaeMetadataKeys
+{
+    /// <summary>Every key starts with this; a graph with any such key claims to be a VaeOnnx graph and must carry the full set.</summary>
+    public const string Prefix = "vaeonnx.";
+
+    /// <summary>Version of this key set; consumers refuse a major version they do not know.</summary>
+    public const string FormatVersion = "vaeonnx.format_version";
+
+    /// <summary>The format version this code writes and reads.</summary>
+    public const string CurrentFormatVersion = "1";
+
+    /// <summary>"encoder" or "decoder".</summary>
+    public const string Role = "vaeonnx.role";
+
+    /// <summary>An id shared by the encoder and decoder exported together; a mismatch means a mixed-up pair.</summary>
+    public const string PairId = "vaeonnx.pair_id";
+
+    /// <summary>Shape of one input sample before flattening, e.g. "1x28x28" or "12".</summary>
+    public const string InputShape = "vaeonnx.input_shape";
+
+    /// <summary>Flattened feature count D.</summary>
+    public const string InputDim = "vaeonnx.input_dim";
+
+    /// <summary>JSON array of feature names for tabular data; absent for images.</summary>
+    public const string FeatureNames = "vaeonnx.feature_names";
+
+    /// <summary>Latent dimension L.</summary>
+    public const string LatentDim = "vaeonnx.latent_dim";
+
+    /// <summary>"bernoulli" or "gaussian".</summary>
+    public const string Likelihood = "vaeonnx.likelihood";
+
+    /// <summary>What the decoder output holds: "probabilities" (Bernoulli, sigmoid applied) or "mean" (Gaussian), in raw feature units.</summary>
+    public const string DecoderOutput = "vaeonnx.decoder_output";
+
+    /// <summary>Gaussian decoders: JSON array of the per-feature log-variance of p(x|z), in the scaled space the model was trained in.</summary>
+    public const string DecoderLogVar = "vaeonnx.decoder_logvar";
+
+    /// <summary>
+    /// JSON object {"kind":"none|minmax|standardize","offset":[..],"scale":[..]}: scaled = (raw - offset) * scale.
+    /// The graphs already apply it (encoder input and decoder output are raw units); it is recorded so that
+    /// likelihood-based scores can be computed in the space the model was trained in.
+    /// </summary>
+    public const string Scaling = "vaeonnx.scaling";
+
+    /// <summary>Data set the model was trained on.</summary>
+    public const string Dataset = "vaeonnx.dataset";
+
+    /// <summary>Test negative ELBO in nats per sample.</summary>
+    public const string TestNegElbo = "vaeonnx.test_neg_elbo";
+
+    /// <summary>Importance-weighted estimate of log p(x) on the test split, nats per sample.</summary>
+    public const string IwLogPx = "vaeonnx.iw_log_px";
+
+    /// <summary>JSON of the architecture (kind, hidden sizes, activation, input shape, latent dim).</summary>
+    public const string Architecture = "vaeonnx.architecture";
+
+    /// <summary>JSON of the training configuration (optimizer, lr, batch, epochs, beta, warm-up, seed).</summary>
+    public const string TrainingConfig = "vaeonnx.training_config";
+}

@@ -1,0 +1,152 @@
+using System.Runtime.InteropServices;
+using Google.Protobuf;
+using VaeOnnx.Contract.Onnx.Proto;
+
+namespace VaeOnnx.Contract.Onnx;
+
+/// <summary>
+/// Assembles an ONNX graph: inputs and outputs with a symbolic batch dimension, float initializers stored as little-endian
+/// <c>raw_data</c>, and nodes. Produces a <see cref="ModelProto"/> for ir_version 8 / default-domain opset 17, the pair that
+/// ONNX Runtime 1.31 and Debian 12's onnx 1.12 checker both accept.
+/// </summary>
+internal sealed class OnnxGraphBuilder
+{
+    /// <summary>IR version written.</summary>
+    public const long IrVersion = 8;
+
+    /// <summary>Default-domain opset written.</summary>
+    public const long Opset = 17;
+
+    /// <summary>The symbolic batch dimension's name.</summary>
+    public const string BatchDim = "N";
+
+    private readonly GraphProto _graph;
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+
+    /// <summary>Starts an empty graph.</summary>
+    public OnnxGraphBuilder(string graphName) => _graph = new GraphProto { Name = graphName };
+
+    /// <summary>Number of float parameters in the initializers.</summary>
+    public long ParameterCount { get; private set; }
+
+    /// <summary>A name not used yet in this graph, derived from <paramref name="prefix"/>.</summary>
+    public string UniqueName(string prefix)
+    {
+        var name = prefix;
+        for (int i = 1; !_names.Add(name); i++) name = $"{prefix}_{i}";
+        return name;
+    }
+
+    /// <summary>Declares a float input [N, dims...].</summary>
+    public string AddInput(string name, params long[] featureDims)
+    {
+        Claim(name);
+        _graph.Input.Add(FloatValue(name, featureDims));
+        return name;
+    }
+
+    /// <summary>Declares a float output [N, dims...].</summary>
+    public void AddOutput(string name, params long[] featureDims) => _graph.Output.Add(FloatValue(name, featureDims));
+
+    /// <summary>Adds a float32 initializer.</summary>
+    public string AddInitializer(string prefix, ReadOnlySpan<float> values, params long[] dims)
+    {
+        long count = dims.Aggregate(1L, (a, b) => a * b);
+        if (count != values.Length) throw new ArgumentException($"initializer {prefix}: {values.Length} values for dims [{string.Join(",", dims)}]");
+        var name = UniqueName(prefix);
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        tensor.Dims.AddRange(dims);
+        // raw_data is little-endian by the ONNX spec; .NET on every supported platform is little-endian too.
+        tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values));
+        _graph.Initializer.Add(tensor);
+        ParameterCount += count;
+        return name;
+    }
+
+    /// <summary>Adds an int64 initializer (shapes for Reshape).</summary>
+    public string AddInt64Initializer(string prefix, params long[] values)
+    {
+        var name = UniqueName(prefix);
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.Add(values.Length);
+        tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan()));
+        _graph.Initializer.Add(tensor);
+        return name;
+    }
+
+    /// <summary>Adds a node with one output; returns the output's name.</summary>
+    /// <param name="opType">ONNX operator, default domain.</param>
+    /// <param name="name">Node name (made unique); also the output name unless <paramref name="output"/> is given.</param>
+    /// <param name="inputs">Input value names.</param>
+    /// <param name="output">Output value name, e.g. a graph output; null derives one from <paramref name="name"/>.</param>
+    /// <param name="attributes">Node attributes.</param>
+    public string AddNode(string opType, string name, string[] inputs, string? output = null, params AttributeProto[] attributes)
+    {
+        var nodeName = UniqueName(name);
+        var outputName = output ?? UniqueName(nodeName + "_out");
+        if (output is not null) Claim(output);
+        var node = new NodeProto { OpType = opType, Name = nodeName };
+        node.Input.AddRange(inputs);
+        node.Output.Add(outputName);
+        node.Attribute.AddRange(attributes);
+        _graph.Node.Add(node);
+        return outputName;
+    }
+
+    /// <summary>Renames the output of the node that produces <paramref name="value"/> (so the last node can write a graph output directly).</summary>
+    public void RenameValue(string value, string newName)
+    {
+        if (value == newName) return;
+        Claim(newName);
+        var node = _graph.Node.LastOrDefault(n => n.Output.Contains(value))
+            ?? throw new InvalidOperationException($"no node produces '{value}'; a graph input cannot be renamed");
+        node.Output[node.Output.IndexOf(value)] = newName;
+        foreach (var n in _graph.Node)
+            for (int i = 0; i < n.Input.Count; i++)
+                if (n.Input[i] == value) n.Input[i] = newName;
+    }
+
+    /// <summary>An integer attribute.</summary>
+    public static AttributeProto Attribute(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    /// <summary>A float attribute.</summary>
+    public static AttributeProto Attribute(string name, float value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
+
+    /// <summary>An integer-list attribute.</summary>
+    public static AttributeProto Attribute(string name, long[] values)
+    {
+        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        a.Ints.AddRange(values);
+        return a;
+    }
+
+    /// <summary>Wraps the graph in a model with producer, versions, documentation and metadata.</summary>
+    public ModelProto BuildModel(string producerVersion, long modelVersion, string docString, IEnumerable<KeyValuePair<string, string>> metadata)
+    {
+        var model = new ModelProto
+        {
+            IrVersion = IrVersion, ProducerName = "VaeOnnx", ProducerVersion = producerVersion, ModelVersion = modelVersion,
+            DocString = docString, Graph = _graph,
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        foreach (var (key, value) in metadata) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        return model;
+    }
+
+    private void Claim(string name)
+    {
+        if (!_names.Add(name)) throw new ArgumentException($"value name '{name}' is already used in graph {_graph.Name}");
+    }
+
+    private static ValueInfoProto FloatValue(string name, long[] featureDims)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = BatchDim });
+        foreach (var d in featureDims) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+        };
+    }
+}

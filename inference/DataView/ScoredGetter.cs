@@ -1,0 +1,34 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using VaeOnnx.Inference.Scoring;
+
+namespace VaeOnnx.Inference.DataView;
+
+/// <summary>Getters that serve one row of a scored block, shared by the block cursor and the single-row mapper.</summary>
+internal static class ScoredGetter
+{
+    /// <summary>
+    /// A getter of <paramref name="value"/> for the row <paramref name="row"/> points at, after <paramref name="compute"/>
+    /// has made sure that row is scored.
+    /// </summary>
+    public static ValueGetter<TValue> Create<TValue>(DataViewSchema.Column column, ScoringBuffers buffers, ScoredValue value, Func<int> row, Action compute)
+    {
+        var (values, width) = buffers.Of(value);
+        Delegate getter = width == 0
+            ? (ValueGetter<float>)((ref float result) =>
+            {
+                compute();
+                result = values[row()];
+            })
+            : (ValueGetter<VBuffer<float>>)((ref VBuffer<float> result) =>
+            {
+                compute();
+                // Writes into the caller's buffer: no allocation once the caller's buffer has the right size.
+                var editor = VBufferEditor.Create(ref result, width);
+                values.AsSpan(row() * width, width).CopyTo(editor.Values);
+                result = editor.Commit();
+            });
+        return getter as ValueGetter<TValue>
+            ?? throw new InvalidOperationException($"column '{column.Name}' is {column.Type}; it cannot be read as {typeof(TValue).Name}");
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using VaeOnnx.Inference.Scoring;
+
+namespace VaeOnnx.Inference.DataView;
+
+/// <summary>One input row with the model's outputs, computed when first read at each new input position.</summary>
+internal sealed class ScoredRow : DataViewRow
+{
+    private readonly ScoringRowMapper _mapper;
+    private readonly DataViewRow _input;
+    private readonly HashSet<int> _active;
+    private readonly ScoringBuffers _buffers;
+    private readonly float[] _inputSlot;
+    private readonly ValueGetter<VBuffer<float>> _inputGetter;
+    private readonly Action _compute;
+    private VBuffer<float> _scratch;
+    private long _computed = long.MinValue;
+
+    public ScoredRow(ScoringRowMapper mapper, DataViewRow input, HashSet<int> active)
+    {
+        _mapper = mapper;
+        _input = input;
+        _active = active;
+        _buffers = mapper.Plan.Engine.RentBuffers(1);
+        _inputSlot = VaeScoringEngine.InputSlot(_buffers, mapper.Plan.Stage);
+        _inputGetter = input.GetGetter<VBuffer<float>>(mapper.InputColumn);
+        _compute = Compute;
+    }
+
+    public override DataViewSchema Schema => _mapper.OutputSchema;
+
+    public override long Position => _input.Position;
+
+    public override long Batch => _input.Batch;
+
+    public override bool IsColumnActive(DataViewSchema.Column column) => _active.Contains(column.Index);
+
+    public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
+
+    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+    {
+        if (column.Index < _mapper.InputSchema.Count) return _input.GetGetter<TValue>(_mapper.InputSchema[column.Index]);
+        return ScoredGetter.Create<TValue>(column, _buffers, _mapper.Plan.OutputAt(column.Index, _mapper.InputSchema.Count), static () => 0, _compute);
+    }
+
+    private void Compute()
+    {
+        if (_computed == _input.Position) return;
+        int width = _mapper.Plan.InputWidth;
+        _inputGetter(ref _scratch);
+        if (_scratch.Length != width)
+            throw new InvalidOperationException($"column '{_mapper.InputColumn.Name}' has {_scratch.Length} values; expected {width}");
+        _scratch.CopyTo(_inputSlot.AsSpan(0, width));
+        _mapper.Plan.Engine.Run(_buffers, 1, _mapper.Plan.Stage);
+        _computed = _input.Position;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _mapper.Plan.Engine.ReturnBuffers(_buffers);
+        base.Dispose(disposing);
+    }
+}

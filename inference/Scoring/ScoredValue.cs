@@ -1,0 +1,20 @@
+namespace VaeOnnx.Inference.Scoring;
+
+/// <summary>A per-row value the engine computes, served as an output column.</summary>
+internal enum ScoredValue
+{
+    /// <summary>Posterior mean [L] (for decoding, the z that was decoded).</summary>
+    Mu,
+    /// <summary>Posterior log-variance [L].</summary>
+    LogVar,
+    /// <summary>Decoder output [D].</summary>
+    XHat,
+    /// <summary>Anomaly score.</summary>
+    Score,
+    /// <summary>Reconstruction term.</summary>
+    Reconstruction,
+    /// <summary>KL term.</summary>
+    Kl,
+    /// <summary>Squared reconstruction error.</summary>
+    SquaredError,
+}

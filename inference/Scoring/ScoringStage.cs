@@ -1,0 +1,14 @@
+namespace VaeOnnx.Inference.Scoring;
+
+/// <summary>How far a row is taken through the pair; each stage includes the graphs of the ones it builds on.</summary>
+internal enum ScoringStage
+{
+    /// <summary>x -> mu, logvar (encoder).</summary>
+    Encode,
+    /// <summary>z -> x_hat (decoder).</summary>
+    Decode,
+    /// <summary>x -> decode(mu) (encoder, decoder).</summary>
+    Reconstruct,
+    /// <summary>x -> score, recon, kl, sqerr (encoder, decoder, score graph).</summary>
+    AnomalyScore,
+}

@@ -1,0 +1,74 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using VaeOnnx.Inference.Scoring;
+
+namespace VaeOnnx.Inference.Transforms;
+
+/// <summary>
+/// The form in which a VaeOnnx transformer is saved: a chain of ML.NET's own transformers (ONNX scoring of the pair's
+/// graphs, column copies and two registered custom mappings). ML.NET keeps the loading of third-party transformer state
+/// internal (its <c>LoadableClass</c>, <c>ModelLoadContext</c> and <c>VersionInfo</c> are not public), so delegating
+/// to stock transformers is what lets <c>mlContext.Model.Save/Load</c> carry the ONNX bytes inside the zip. A loaded
+/// model comes back as this chain and maps rows the same way, one ONNX Runtime call per row.
+/// </summary>
+internal static class SavedChain
+{
+    /// <summary>Column-name prefix reserved for the chain's intermediate columns.</summary>
+    public const string Prefix = "__vae_";
+
+    public static IEstimator<ITransformer> Encode(TransformsCatalog c, VaeModel m, string input, string mu, string logVar) =>
+        Copy(c, m.EncoderInput, input)
+            .Append(Onnx(c, m.EncoderBytes, [m.EncoderInput], [m.EncoderMu, m.EncoderLogVar]))
+            .Append(Copy(c, mu, m.EncoderMu))
+            .Append(Copy(c, logVar, m.EncoderLogVar))
+            .Append(Drop(c, [m.EncoderInput, m.EncoderMu, m.EncoderLogVar], input, mu, logVar));
+
+    public static IEstimator<ITransformer> Decode(TransformsCatalog c, VaeModel m, string z, string output) =>
+        Copy(c, m.DecoderInput, z)
+            .Append(Onnx(c, m.DecoderBytes, [m.DecoderInput], [m.DecoderOutput]))
+            .Append(Copy(c, output, m.DecoderOutput))
+            .Append(Drop(c, [m.DecoderInput, m.DecoderOutput], z, output));
+
+    public static IEstimator<ITransformer> Reconstruct(TransformsCatalog c, VaeModel m, string input, string output)
+    {
+        const string mu = Prefix + "mu", logVar = Prefix + "logvar";
+        return Encode(c, m, input, mu, logVar).Append(Decode(c, m, mu, output)).Append(Drop(c, [mu, logVar], input, output));
+    }
+
+    public static IEstimator<ITransformer> AnomalyScore(TransformsCatalog c, VaeModel m, string input, string scoreColumn)
+    {
+        string x = Prefix + AnomalyScoreGraph.X, mu = Prefix + AnomalyScoreGraph.Mu, logVar = Prefix + AnomalyScoreGraph.LogVar, xHat = Prefix + AnomalyScoreGraph.XHat;
+        var parts = VaeScoreParts.All.Select(p => Prefix + p).ToArray();
+        IEstimator<ITransformer> chain = Copy(c, x, input)
+            .Append(Encode(c, m, x, mu, logVar))
+            .Append(Decode(c, m, mu, xHat))
+            .Append(Onnx(c, AnomalyScoreGraph.Build(m, Prefix), [x, mu, logVar, xHat], parts))
+            .Append(c.CustomMapping<VaeScoreVectors, VaeScoreScalars>(VaeScoreScalarMapping.Map, VaeScoreScalarMapping.ContractName));
+        for (int i = 0; i < parts.Length; i++) chain = chain.Append(c.CopyColumns(VaeScoreParts.Column(scoreColumn, VaeScoreParts.All[i]), parts[i] + "_value"));
+        return chain.Append(Drop(c, [x, mu, logVar, xHat, .. parts, .. parts.Select(p => p + "_value")]));
+    }
+
+    public static IEstimator<ITransformer> SampleLatent(TransformsCatalog c, VaeModel m, string muColumn, string logVarColumn, string zColumn, int seed)
+    {
+        const string mu = Prefix + "s_mu", logVar = Prefix + "s_logvar", z = Prefix + "s_z", seedColumn = Prefix + "s_seed";
+        return Copy(c, mu, muColumn).Append(Copy(c, logVar, logVarColumn))
+            .Append(Onnx(c, SeedGraph.Build(m.LatentDim, seed, mu, seedColumn), [mu], [seedColumn]))
+            .Append(c.CustomMapping<VaeLatentSampleInput, VaeLatentSampleOutput>(VaeLatentSampleMapping.Map, VaeLatentSampleMapping.ContractName))
+            .Append(Copy(c, zColumn, z))
+            .Append(Drop(c, [mu, logVar, z, seedColumn]));
+    }
+
+    /// <summary>ONNX scoring of a graph held in memory (ML.NET keeps the bytes and stores them in a saved zip).</summary>
+    private static IEstimator<ITransformer> Onnx(TransformsCatalog c, byte[] graph, string[] inputs, string[] outputs) =>
+        c.ApplyOnnxModel(outputs, inputs, new MemoryStream(graph, writable: false), gpuDeviceId: null, fallbackToCpu: false);
+
+    private static IEstimator<ITransformer> Copy(TransformsCatalog c, string to, string from) =>
+        to == from ? new EstimatorChain<ITransformer>() : c.CopyColumns(to, from);
+
+    /// <summary>Drops the intermediate columns, keeping any that the caller asked for by name.</summary>
+    private static IEstimator<ITransformer> Drop(TransformsCatalog c, IEnumerable<string> temporary, params string[] keep)
+    {
+        var drop = temporary.Where(t => !keep.Contains(t)).Distinct().ToArray();
+        return drop.Length == 0 ? new EstimatorChain<ITransformer>() : c.DropColumns(drop);
+    }
+}

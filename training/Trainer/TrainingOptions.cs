@@ -1,0 +1,65 @@
+using System.Text.Json.Serialization;
+
+namespace VaeOnnx.Training.Trainer;
+
+/// <summary>Optimisation settings of a training run; stored in the checkpoint so that a resumed run continues with the same ones.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Number of passes over the training split.</summary>
+    [JsonPropertyName("epochs")] public int Epochs { get; init; } = 10;
+
+    /// <summary>Samples per optimiser step.</summary>
+    [JsonPropertyName("batch_size")] public int BatchSize { get; init; } = 128;
+
+    /// <summary>Adam learning rate.</summary>
+    [JsonPropertyName("learning_rate")] public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Adam beta1.</summary>
+    [JsonPropertyName("adam_beta1")] public double AdamBeta1 { get; init; } = 0.9;
+
+    /// <summary>Adam beta2.</summary>
+    [JsonPropertyName("adam_beta2")] public double AdamBeta2 { get; init; } = 0.999;
+
+    /// <summary>Adam epsilon.</summary>
+    [JsonPropertyName("adam_eps")] public double AdamEps { get; init; } = 1e-8;
+
+    /// <summary>Seed of initialisation, shuffling and noise: the same seed gives the same run.</summary>
+    [JsonPropertyName("seed")] public long Seed { get; init; } = 1;
+
+    /// <summary>LibTorch intra-op threads; 0 leaves LibTorch's default (all cores).</summary>
+    [JsonPropertyName("threads")] public int Threads { get; init; }
+
+    /// <summary>Weight of the KL term (beta-VAE); 1 is the ELBO.</summary>
+    [JsonPropertyName("beta")] public double Beta { get; init; } = 1.0;
+
+    /// <summary>Epochs over which the KL weight rises linearly from 0 to <see cref="Beta"/>; 0 disables the warm-up.</summary>
+    [JsonPropertyName("warmup_epochs")] public double WarmupEpochs { get; init; }
+
+    /// <summary>Stop when the validation negative ELBO has not improved for this many epochs; 0 disables early stopping.</summary>
+    [JsonPropertyName("early_stopping_patience")] public int EarlyStoppingPatience { get; init; }
+
+    /// <summary>Rows per no-grad evaluation batch.</summary>
+    [JsonPropertyName("eval_batch_size")] public int EvalBatchSize { get; init; } = 2000;
+
+    /// <summary>Checks ranges and names the offending option.</summary>
+    public void Validate()
+    {
+        static void Fail(string name, string expected, object value) =>
+            throw new ArgumentException($"training option '{name}' is {value}; expected {expected}.");
+        if (Epochs < 1) Fail("epochs", "at least 1", Epochs);
+        if (BatchSize < 1) Fail("batch_size", "at least 1", BatchSize);
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) Fail("learning_rate", "a positive finite number", LearningRate);
+        if (Threads < 0) Fail("threads", "0 (default) or more", Threads);
+        if (!(Beta >= 0) || double.IsInfinity(Beta)) Fail("beta", "a finite number >= 0", Beta);
+        if (!(WarmupEpochs >= 0) || double.IsInfinity(WarmupEpochs)) Fail("warmup_epochs", "a finite number >= 0", WarmupEpochs);
+        if (EarlyStoppingPatience < 0) Fail("early_stopping_patience", "0 (off) or more", EarlyStoppingPatience);
+        if (EvalBatchSize < 1) Fail("eval_batch_size", "at least 1", EvalBatchSize);
+    }
+
+    /// <summary>
+    /// KL weight at a point in training: a linear warm-up from 0 reaching <see cref="Beta"/> after <see cref="WarmupEpochs"/>.
+    /// </summary>
+    /// <param name="epochProgress">Epochs done so far, fractional within an epoch (0 at the first step).</param>
+    public double BetaAt(double epochProgress) =>
+        WarmupEpochs <= 0 ? Beta : Beta * Math.Min(1.0, epochProgress / WarmupEpochs);
+}
