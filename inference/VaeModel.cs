@@ -31,6 +31,11 @@ public sealed class VaeModel
     public string DecoderPath { get; }
     /// <summary>Session options used for scoring.</summary>
     public VaeSessionOptions Options { get; }
+    /// <summary>
+    /// The provider this pair's sessions run on, settled at load: <see cref="VaeExecutionProvider.Cuda"/> only when CUDA was
+    /// asked for and a CUDA session opened; <see cref="VaeExecutionProvider.Cpu"/> otherwise (after the one fallback warning).
+    /// </summary>
+    public VaeExecutionProvider ExecutionProvider { get; internal init; }
     /// <summary>Id shared by the two graphs (from metadata, or a hash of both files for pairs without metadata).</summary>
     public string PairId { get; internal init; } = "";
     /// <summary>True when the graphs carry VaeOnnx metadata.</summary>
@@ -79,7 +84,8 @@ public sealed class VaeModel
     /// <param name="folder">The model folder.</param>
     /// <param name="options">Session options; null for the defaults (CPU).</param>
     /// <param name="likelihood">Overrides (or, for a pair without metadata, supplies) the decoder likelihood.</param>
-    /// <exception cref="VaeModelLoadException">A file is missing or damaged, or the two files are not a pair; the message names the file.</exception>
+    /// <exception cref="VaeModelLoadException">A file is missing or damaged, the two files are not a pair, or CUDA was asked for
+    /// with <see cref="VaeSessionOptions.AllowCpuFallback"/> off and cannot start; the message names the file.</exception>
     public static VaeModel Load(string folder, VaeSessionOptions? options = null, Likelihood? likelihood = null)
     {
         if (!Directory.Exists(folder)) throw new VaeModelLoadException($"{folder}: model folder not found; expected a folder with {ModelCard.EncoderFileName} and {ModelCard.DecoderFileName}");

@@ -5,7 +5,8 @@ namespace VaeOnnx.Inference.Loading;
 
 /// <summary>
 /// Loads a pair: both files through the contract's reader and ONNX Runtime, their declarations bound (<see cref="PairShapes"/>),
-/// their VaeOnnx metadata checked against each other, and both graphs run once on a probe batch.
+/// their VaeOnnx metadata checked against each other, both graphs run once on a probe batch, and the execution provider
+/// settled (strict CUDA that cannot start is refused here, not at the first Fit).
 /// </summary>
 internal static class PairLoader
 {
@@ -17,12 +18,12 @@ internal static class PairLoader
             using var decoder = LoadedGraph.Open(decoderPath);
             var shapes = PairShapes.Bind(encoder, decoder);
             var metadata = ReadMetadata(encoder, decoder, shapes);
-            var model = Create(encoder, decoder, shapes, metadata, options, likelihood);
             // Some damage (an operator that changes a shape, a wrong reshape) shows only when a graph runs: find it here, not in the first scored row.
             int rows = Math.Min(2, shapes.MaxBatchRows);
             LoadProbe.Run(encoder, rows, shapes.EncoderInput, shapes.InputDim, [(shapes.EncoderMu, shapes.LatentDim), (shapes.EncoderLogVar, shapes.LatentDim)]);
             LoadProbe.Run(decoder, rows, shapes.DecoderInput, shapes.LatentDim, [(shapes.DecoderOutput, shapes.InputDim)]);
-            return model;
+            var provider = options.ResolveProvider(encoder.Path, encoder.Bytes);
+            return Create(encoder, decoder, shapes, metadata, options, provider, likelihood);
         }
         catch (ModelFileException e)
         {
@@ -45,13 +46,14 @@ internal static class PairLoader
     }
 
     private static VaeModel Create(LoadedGraph encoder, LoadedGraph decoder, PairShapes shapes, (PairMetadata Encoder, PairMetadata Decoder)? metadata,
-        VaeSessionOptions options, Likelihood? likelihood)
+        VaeSessionOptions options, VaeExecutionProvider provider, Likelihood? likelihood)
     {
         var e = metadata?.Encoder;
         var resolved = likelihood ?? e?.Likelihood;
         return new VaeModel(encoder.Path, decoder.Path, options, encoder.Bytes, decoder.Bytes)
         {
             PairId = e?.PairId ?? ContentId(encoder.Bytes, decoder.Bytes),
+            ExecutionProvider = provider,
             Metadata = e,
             InputDim = shapes.InputDim,
             LatentDim = shapes.LatentDim,
