@@ -41,6 +41,8 @@ public static class VaeCommandLine
             DemoCommand.Create(),
             ManifoldCommand.Create(),
             BenchCommand.Create(),
+            ClassifierCommand.Create(),
+            QualityCommand.Create(),
         };
         foreach (var command in ScoringCommands.Create()) root.Add(command);
         return root;

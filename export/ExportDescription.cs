@@ -9,5 +9,6 @@ namespace VaeOnnx.Export;
 /// <param name="Evaluation">Held-out figures, when known.</param>
 /// <param name="TrainingConfigJson">Training configuration as JSON, for metadata.</param>
 /// <param name="TrainingCommand">The command that reproduces the model, when known.</param>
+/// <param name="LatentMixture">A Gaussian mixture fitted to the training codes, stored in the pair for sampling; null for none.</param>
 public sealed record ExportDescription(FeatureScaling Scaling, DatasetDescription Dataset, EvaluationSummary? Evaluation,
-    string TrainingConfigJson, string? TrainingCommand = null);
+    string TrainingConfigJson, string? TrainingCommand = null, LatentMixture? LatentMixture = null);

@@ -26,6 +26,9 @@ internal static class PairGraphs
             TestNegElbo = d.Evaluation?.TestNegElbo, IwLogPx = d.Evaluation?.IwLogPx,
             ArchitectureJson = JsonSerializer.Serialize(arch), TrainingConfigJson = d.TrainingConfigJson,
             DecoderLogVar = arch.IsBernoulli ? null : DecoderLogVar(model),
+            Condition = arch.Condition is { } condition ? ConditionInput.Of(condition) : null,
+            Posterior = arch.HasFlow ? new PosteriorSpec { Kind = arch.Posterior, FlowSteps = arch.FlowSteps } : null,
+            LatentMixture = d.LatentMixture,
         };
     }
 
@@ -46,21 +49,27 @@ internal static class PairGraphs
             // bounds as scalar inputs.
             x = g.AddNode("Clip", "scale_input.clip", [x, g.AddInitializer("scaling.clip_min", [0f]), g.AddInitializer("scaling.clip_max", [1f])]);
         }
-        var h = ModuleGraphMapper.Append(g, model.encoder.body, "encoder.body", x);
+        var c = metadata.Condition is { } condition ? g.AddInput(condition.Input, arch.ConditionDim) : null;
+        var h = ConditionedBodyGraph.Append(g, model.encoder.body, "encoder.body", x, model.encoder.condition, c);
         g.RenameValue(ModuleGraphMapper.Append(g, model.encoder.mu, "encoder.mu", h), "mu");
         g.RenameValue(ModuleGraphMapper.Append(g, model.encoder.logvar, "encoder.logvar", h), "logvar");
         g.AddOutput("mu", arch.LatentDim);
         g.AddOutput("logvar", arch.LatentDim);
+        if (metadata.Posterior is { } posterior) PosteriorGraph.Append(g, model.flow!, posterior, "mu", "logvar", h, arch.LatentDim);
         parameters = g.ParameterCount;
-        return g.BuildModel(version, 1, "VaeOnnx encoder: x [N, D] raw features -> mu [N, L], logvar [N, L] of q(z|x) = N(mu, diag exp(logvar)).",
-            (metadata with { Role = GraphRole.Encoder }).ToProperties());
+        var doc = "VaeOnnx encoder: x [N, D] raw features" + (c is null ? "" : $", {c} [N, K] one-hot condition")
+            + " -> mu [N, L], logvar [N, L] of q(z|x) = N(mu, diag exp(logvar))"
+            + (metadata.Posterior is { } p ? $"; with {p.EpsInput} [N, R, L] standard normal noise, {p.ZOutput} [N, R, L] = IAF flow ({p.FlowSteps} steps) of mu + exp(logvar/2) eps and {p.LogQOutput} [N, R] = log q(z|x)." : ".");
+        return g.BuildModel(version, 1, doc, (metadata with { Role = GraphRole.Encoder }).ToProperties());
     }
 
     public static ModelProto Decoder(VariationalAutoencoder model, ExportDescription d, PairMetadata metadata, string version, out long parameters)
     {
         var arch = model.Architecture;
         var g = new OnnxGraphBuilder("vae_decoder");
-        var y = ModuleGraphMapper.Append(g, model.decoder.body, "decoder.body", g.AddInput("z", arch.LatentDim));
+        var z = g.AddInput("z", arch.LatentDim);
+        var c = metadata.Condition is { } condition ? g.AddInput(condition.Input, arch.ConditionDim) : null;
+        var y = ConditionedBodyGraph.Append(g, model.decoder.body, "decoder.body", z, model.decoder.condition, c);
         if (arch.IsBernoulli) y = g.AddNode("Sigmoid", "decoder.probabilities", [y]);
         if (!d.Scaling.IsIdentity)
         {

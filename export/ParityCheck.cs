@@ -32,6 +32,10 @@ public static class ParityCheck
     }
 
     /// <summary>Compares the pair in <paramref name="folder"/> with <paramref name="model"/> on <paramref name="rawRows"/>; throws when it differs.</summary>
+    /// <remarks>
+    /// A conditional pair is run with the condition of class r mod K on row r; an IAF pair with two noise draws per row
+    /// (zeros, and a fixed standard normal draw), comparing z and log q(z|x) as well.
+    /// </remarks>
     internal static (double Encoder, double Decoder, int Rows) Run(VariationalAutoencoder model, FeatureScaling scaling, string folder, float[] rawRows)
     {
         var arch = model.Architecture;
@@ -39,23 +43,54 @@ public static class ParityCheck
         if (rawRows.Length == 0 || rawRows.Length % dim != 0)
             throw new OnnxExportException($"parity rows hold {rawRows.Length} values; expected a positive multiple of {dim}");
         int n = rawRows.Length / dim;
-        var (mu, logvar, decodedScaled) = Reference(model, Scaled(rawRows, scaling, arch));
-        var decoded = (float[])decodedScaled.Clone();
+        var inputs = ParityInputs.Create(arch, n);
+        var reference = Reference(model, Scaled(rawRows, scaling, arch), inputs);
+        var decoded = (float[])reference.Decoded.Clone();
         if (!scaling.IsIdentity) scaling.Unscale(decoded);
 
         using var options = new SessionOptions { IntraOpNumThreads = 1 };
         using var runOptions = new RunOptions();
-        var (onnxMu, onnxLogVar) = RunGraph(Path.Combine(folder, ModelCard.EncoderFileName), options, runOptions, "x", rawRows, [n, dim], "mu", "logvar");
-        var (onnxXHat, _) = RunGraph(Path.Combine(folder, ModelCard.DecoderFileName), options, runOptions, "z", mu, [n, arch.LatentDim], "x_hat", null);
-        double encoderDiff = Math.Max(MaxAbsDiff(onnxMu, mu), MaxAbsDiff(onnxLogVar!, logvar));
+        var encoderFeeds = new List<(string, float[], long[])> { ("x", rawRows, [n, dim]) };
+        var decoderFeeds = new List<(string, float[], long[])> { ("z", reference.Mu, [n, arch.LatentDim]) };
+        if (inputs.Condition is { } c)
+        {
+            encoderFeeds.Add((ConditionInput.DefaultInput, c, [n, arch.ConditionDim]));
+            decoderFeeds.Add((ConditionInput.DefaultInput, c, [n, arch.ConditionDim]));
+        }
+        var encoderOutputs = new List<string> { "mu", "logvar" };
+        if (inputs.Eps is { } eps)
+        {
+            encoderFeeds.Add((PosteriorSpec.DefaultEpsInput, eps, [n, ParityInputs.Draws, arch.LatentDim]));
+            encoderOutputs.AddRange([PosteriorSpec.DefaultZOutput, PosteriorSpec.DefaultLogQOutput]);
+        }
+        var encoded = RunGraph(Path.Combine(folder, ModelCard.EncoderFileName), options, runOptions, encoderFeeds, encoderOutputs);
+        var onnxXHat = RunGraph(Path.Combine(folder, ModelCard.DecoderFileName), options, runOptions, decoderFeeds, ["x_hat"])[0];
+        double encoderDiff = Math.Max(MaxAbsDiff(encoded[0], reference.Mu), MaxAbsDiff(encoded[1], reference.LogVar));
+        bool encoderWithin = encoderDiff <= Tolerance;
+        if (inputs.Eps is not null)
+        {
+            encoderDiff = Math.Max(encoderDiff, MaxAbsDiff(encoded[2], reference.Z!));
+            encoderWithin = encoderDiff <= Tolerance;
+            // log q(z|x) sums tens of terms of order 1: compared to 1e-5 plus float32 rounding of its magnitude.
+            double logQDiff = MaxAbsDiff(encoded[3], reference.LogQ!);
+            for (int i = 0; i < reference.LogQ!.Length && encoderWithin; i++)
+                encoderWithin = Math.Abs((double)encoded[3][i] - reference.LogQ[i]) <= Tolerance + 8 * Ulp(reference.LogQ[i]);
+            encoderDiff = Math.Max(encoderDiff, logQDiff);
+        }
         double decoderDiff = MaxAbsDiff(onnxXHat, decoded);
         bool decoderWithin = onnxXHat.Length == decoded.Length;
         for (int i = 0; i < decoded.Length && decoderWithin; i++)
-            decoderWithin = Math.Abs((double)onnxXHat[i] - decoded[i]) <= DecoderAllowance(decodedScaled[i], scaling.Scale[i % dim], scaling.Offset[i % dim]);
-        if (!(encoderDiff <= Tolerance) || !decoderWithin)
+            decoderWithin = Math.Abs((double)onnxXHat[i] - decoded[i]) <= DecoderAllowance(reference.Decoded[i], scaling.Scale[i % dim], scaling.Offset[i % dim]);
+        if (!encoderWithin || !decoderWithin)
             throw new OnnxExportException(string.Create(CultureInfo.InvariantCulture,
                 $"parity check failed: ONNX Runtime differs from the TorchSharp model by {encoderDiff:G3} (encoder) and {decoderDiff:G3} (decoder, raw units) on {n} rows; the limit is {Tolerance:G1} (for the decoder in the scaled space, plus float32 rounding of raw units). Nothing was written."));
         return (encoderDiff, decoderDiff, n);
+    }
+
+    private static double Ulp(float value)
+    {
+        float magnitude = Math.Abs(value);
+        return MathF.BitIncrement(magnitude) - magnitude;
     }
 
     /// <summary>A deterministic batch in raw units: uniform [0,1] (Bernoulli) or standard normal (Gaussian) in the scaled space.</summary>
@@ -86,26 +121,41 @@ public static class ParityCheck
         return scaled;
     }
 
-    /// <summary>mu, logvar and the decoder output (probabilities or mean, scaled space) of the TorchSharp model.</summary>
-    private static (float[] Mu, float[] LogVar, float[] Decoded) Reference(VariationalAutoencoder model, float[] scaled)
+    /// <summary>mu, logvar, the decoder output of mu (probabilities or mean, scaled space) and, for a flow, z and log q of the TorchSharp model.</summary>
+    private static ParityReference Reference(VariationalAutoencoder model, float[] scaled, ParityInputs inputs)
     {
-        int n = scaled.Length / model.Architecture.InputDim;
+        var arch = model.Architecture;
+        int n = scaled.Length / arch.InputDim;
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var (m, lv) = model.encoder.forward(tensor(scaled, [n, model.Architecture.InputDim]));
-        var y = model.decoder.forward(m);
-        if (model.Architecture.IsBernoulli) y = y.sigmoid();
-        return (m.data<float>().ToArray(), lv.data<float>().ToArray(), y.data<float>().ToArray());
+        var c = inputs.Condition is { } condition ? tensor(condition, [n, arch.ConditionDim]) : null;
+        var (m, lv, hidden) = model.encoder.Encode(tensor(scaled, [n, arch.InputDim]), c);
+        var y = model.Decode(m, c);
+        if (arch.IsBernoulli) y = y.sigmoid();
+        float[]? z = null, logQ = null;
+        if (inputs.Eps is { } eps)
+        {
+            var (draws, density) = model.SamplePosterior(m, lv, hidden, tensor(eps, [n, ParityInputs.Draws, arch.LatentDim]));
+            (z, logQ) = (draws.data<float>().ToArray(), density.data<float>().ToArray());
+        }
+        return new ParityReference(m.data<float>().ToArray(), lv.data<float>().ToArray(), y.data<float>().ToArray(), z, logQ);
     }
 
-    private static (float[] First, float[]? Second) RunGraph(string path, SessionOptions options, RunOptions runOptions, string input, float[] values,
-        long[] shape, string first, string? second)
+    private static List<float[]> RunGraph(string path, SessionOptions options, RunOptions runOptions, IReadOnlyList<(string Name, float[] Values, long[] Shape)> feeds,
+        IReadOnlyList<string> outputs)
     {
         using var session = new InferenceSession(path, options);
-        using var x = OrtValue.CreateTensorValueFromMemory(values, shape);
-        using var outputs = session.Run(runOptions, [input], [x], second is null ? [first] : [first, second]);
-        return (outputs[0].GetTensorDataAsSpan<float>().ToArray(), second is null ? null : outputs[1].GetTensorDataAsSpan<float>().ToArray());
+        var values = feeds.Select(f => OrtValue.CreateTensorValueFromMemory(f.Values, f.Shape)).ToArray();
+        try
+        {
+            using var results = session.Run(runOptions, feeds.Select(f => f.Name).ToArray(), values, outputs.ToArray());
+            return results.Select(r => r.GetTensorDataAsSpan<float>().ToArray()).ToList();
+        }
+        finally
+        {
+            foreach (var value in values) value.Dispose();
+        }
     }
 
     private static double MaxAbsDiff(ReadOnlySpan<float> a, float[] b)

@@ -21,13 +21,15 @@ public static class VaeOnnxExporter
     /// <param name="trainingCommand">The command that reproduces the model, recorded in <c>model.json</c>; null when unknown.</param>
     /// <param name="force">Replace an existing model folder.</param>
     /// <param name="parityRows">Raw input rows (row-major) for the parity check; null uses a deterministic synthetic batch.</param>
+    /// <param name="latentMixture">A Gaussian mixture fitted to the training codes, stored in the pair for sampling; null for none.</param>
     public static ExportResult ExportCheckpoint(string checkpointFolder, string outFolder, string? trainingCommand = null, bool force = false,
-        float[]? parityRows = null)
+        float[]? parityRows = null, LatentMixture? latentMixture = null)
     {
         var (info, model) = VaeCheckpoint.Load(checkpointFolder);
         using (model)
         {
-            var description = new ExportDescription(info.Scaling, info.Dataset, info.Evaluation, JsonSerializer.Serialize(info.Training), trainingCommand);
+            latentMixture?.Validate(info.Architecture.LatentDim, "the latent mixture to export");
+            var description = new ExportDescription(info.Scaling, info.Dataset, info.Evaluation, JsonSerializer.Serialize(info.Training), trainingCommand, latentMixture);
             return Export(model, description, outFolder, force, parityRows);
         }
     }
@@ -80,6 +82,8 @@ public static class VaeOnnxExporter
             },
             Architecture = JsonSerializer.SerializeToElement(arch), Training = JsonDocument.Parse(d.TrainingConfigJson).RootElement,
             TrainingCommand = d.TrainingCommand,
+            Condition = arch.Condition, Posterior = arch.HasFlow ? metadata.Posterior : null,
+            LatentMixtureComponents = d.LatentMixture?.Components, LatentMixtureSelection = d.LatentMixture?.Selection,
         };
     }
 }

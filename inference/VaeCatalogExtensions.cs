@@ -3,27 +3,44 @@ using VaeOnnx.Inference.Transforms;
 
 namespace VaeOnnx.Inference;
 
-/// <summary>The VaeOnnx transforms on <c>mlContext.Transforms</c>.</summary>
+/// <summary>
+/// The VaeOnnx transforms on <c>mlContext.Transforms</c>. A conditional pair's transforms also read the condition column
+/// (a vector of K floats per row, one-hot in the order of <see cref="VaeModel.Condition"/>'s classes; see
+/// <see cref="VaeModel.ConditionVector"/>), named by <c>conditionColumn</c> or <see cref="DefaultConditionColumn"/>.
+/// </summary>
 public static class VaeCatalogExtensions
 {
+    /// <summary>The condition column a conditional pair's transforms read when none is named.</summary>
+    public const string DefaultConditionColumn = "Condition";
+
     /// <summary>Encodes <paramref name="inputColumn"/> (raw features, vector of D floats) into <paramref name="muColumn"/> and <paramref name="logVarColumn"/> (vectors of L floats).</summary>
     public static VaeEncodeEstimator VaeEncode(this TransformsCatalog catalog, VaeModel model, string inputColumn = "Features",
-        string muColumn = "Mu", string logVarColumn = "LogVar") => new(catalog, model, inputColumn, muColumn, logVarColumn);
+        string muColumn = "Mu", string logVarColumn = "LogVar", string? conditionColumn = null) => new(catalog, model, inputColumn, muColumn, logVarColumn, conditionColumn);
 
-    /// <summary>Draws z = mu + exp(logvar/2) * eps into <paramref name="zColumn"/>, reproducibly for a seed.</summary>
+    /// <summary>
+    /// Draws z = mu + exp(logvar/2) * eps into <paramref name="zColumn"/>, reproducibly for a seed. A pair with a flow
+    /// posterior refuses it (its draws need the flow): use <see cref="VaeSamplePosterior"/>.
+    /// </summary>
     public static VaeSampleLatentEstimator VaeSampleLatent(this TransformsCatalog catalog, VaeModel model, string muColumn = "Mu",
         string logVarColumn = "LogVar", string zColumn = "Z", int seed = 1) => new(catalog, model, muColumn, logVarColumn, zColumn, seed);
 
-    /// <summary>Decodes <paramref name="zColumn"/> (vector of L floats) into <paramref name="outputColumn"/> (vector of D floats, raw units).</summary>
-    public static VaeDecodeEstimator VaeDecode(this TransformsCatalog catalog, VaeModel model, string zColumn = "Z", string outputColumn = "Reconstruction")
-        => new(catalog, model, zColumn, outputColumn);
+    /// <summary>
+    /// Draws z from q(z|x) for the raw features in <paramref name="inputColumn"/>, reproducibly for a seed: for a Gaussian
+    /// posterior the draw <see cref="VaeSampleLatent"/> makes from the row's mu and logvar; for a flow posterior the same
+    /// noise transformed by the flow the encoder graph carries.
+    /// </summary>
+    public static VaeSamplePosteriorEstimator VaeSamplePosterior(this TransformsCatalog catalog, VaeModel model, string inputColumn = "Features",
+        string zColumn = "Z", int seed = 1, string? conditionColumn = null) => new(catalog, model, inputColumn, zColumn, seed, conditionColumn);
 
-    /// <summary>Reconstructs <paramref name="inputColumn"/> by decoding its posterior mean.</summary>
+    /// <summary>Decodes <paramref name="zColumn"/> (vector of L floats) into <paramref name="outputColumn"/> (vector of D floats, raw units).</summary>
+    public static VaeDecodeEstimator VaeDecode(this TransformsCatalog catalog, VaeModel model, string zColumn = "Z", string outputColumn = "Reconstruction",
+        string? conditionColumn = null) => new(catalog, model, zColumn, outputColumn, conditionColumn);
+
+    /// <summary>Reconstructs <paramref name="inputColumn"/> by decoding its posterior mean (for a flow posterior, the flow of the mean).</summary>
     public static VaeReconstructEstimator VaeReconstruct(this TransformsCatalog catalog, VaeModel model, string inputColumn = "Features",
-        string outputColumn = "Reconstruction") => new(catalog, model, inputColumn, outputColumn);
+        string outputColumn = "Reconstruction", string? conditionColumn = null) => new(catalog, model, inputColumn, outputColumn, conditionColumn);
 
     /// <summary>Anomaly score per row (negative ELBO with z = mu; higher is more unusual) and its parts; see <see cref="VaeAnomalyScoreEstimator"/>.</summary>
     public static VaeAnomalyScoreEstimator VaeAnomalyScore(this TransformsCatalog catalog, VaeModel model, string inputColumn = "Features",
-        string scoreColumn = "Score") => new(catalog, model, inputColumn, scoreColumn);
-
+        string scoreColumn = "Score", string? conditionColumn = null) => new(catalog, model, inputColumn, scoreColumn, conditionColumn);
 }

@@ -72,6 +72,27 @@ public sealed class VaeModel
     /// <summary>Name of the decoder's output.</summary>
     public string DecoderOutput { get; internal init; } = "";
 
+    /// <summary>Conditional pairs: the condition both graphs take as a one-hot vector [K]; null otherwise.</summary>
+    public ConditionSpec? Condition { get; internal init; }
+    /// <summary>Width K of the condition (0 for an unconditional pair).</summary>
+    public int ConditionDim { get; internal init; }
+    /// <summary>True when both graphs take a condition.</summary>
+    public bool IsConditional => ConditionDim > 0;
+    /// <summary>Name of the encoder's condition input, for a conditional pair.</summary>
+    public string? EncoderConditionInput { get; internal init; }
+    /// <summary>Name of the decoder's condition input, for a conditional pair.</summary>
+    public string? DecoderConditionInput { get; internal init; }
+    /// <summary>
+    /// The posterior's flow and the encoder's noise input and draw outputs, for a pair whose posterior is not the diagonal
+    /// Gaussian; null otherwise. Sampling z from q(z|x) (<see cref="VaeCatalogExtensions.VaeSamplePosterior"/>), the
+    /// reconstruction and the anomaly score then go through the flow.
+    /// </summary>
+    public PosteriorSpec? Posterior { get; internal init; }
+    /// <summary>The posterior family of the pair.</summary>
+    public PosteriorKind PosteriorKind => Posterior?.Kind ?? PosteriorKind.Gaussian;
+    /// <summary>The Gaussian mixture fitted to the training codes, when the pair stores one (for <see cref="LatentSampler.Gmm"/>).</summary>
+    public LatentMixture? LatentMixture { get; internal init; }
+
     /// <summary>The encoder graph as loaded.</summary>
     internal byte[] EncoderBytes { get; }
     /// <summary>The decoder graph as loaded.</summary>
@@ -112,23 +133,61 @@ public sealed class VaeModel
 
     /// <summary>
     /// Draws <paramref name="count"/> latent vectors from the prior N(0, I) as a data view with one column (vector of L floats),
-    /// ready for <see cref="VaeCatalogExtensions.VaeDecode"/>. The same seed gives the same rows.
+    /// ready for <see cref="VaeCatalogExtensions.VaeDecode"/>. The same seed gives the same rows. A conditional pair's view
+    /// also has the column <c>Condition</c>, the classes in turn (see <see cref="Sample"/> to choose one).
     /// </summary>
-    public IDataView SamplePrior(MLContext mlContext, int count, int seed, string columnName = "z")
+    public IDataView SamplePrior(MLContext mlContext, int count, int seed, string columnName = "z") =>
+        Sample(mlContext, count, seed, LatentSampler.Prior, columnName);
+
+    /// <summary>
+    /// Draws <paramref name="count"/> latent vectors from <paramref name="sampler"/> (the prior, or the Gaussian mixture the
+    /// pair stores) as a data view with the column <paramref name="columnName"/> (vector of L floats) and, for a conditional
+    /// pair, <paramref name="conditionColumn"/> (the one-hot vector of K floats): every row <paramref name="condition"/>, or
+    /// when it is null the classes in turn (row r gets class r mod K). Ready for <see cref="VaeCatalogExtensions.VaeDecode"/>;
+    /// the same seed gives the same rows.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The mixture is asked for and the pair has none, or a condition is given to an unconditional pair.</exception>
+    /// <exception cref="ArgumentException"><paramref name="condition"/> is not one of the condition's classes.</exception>
+    public IDataView Sample(MLContext mlContext, int count, int seed, LatentSampler sampler, string columnName = "Z", string? condition = null,
+        string conditionColumn = VaeCatalogExtensions.DefaultConditionColumn)
     {
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be 0 or more");
-        var random = new Random(seed);
+        if (condition is not null && Condition is null)
+            throw new InvalidOperationException($"{EncoderPath}: the pair has no condition, so it cannot sample '{condition}'");
+        var z = sampler switch
+        {
+            LatentSampler.Prior => PriorDraws(count, seed),
+            LatentSampler.Gmm => (LatentMixture ?? throw new InvalidOperationException(
+                $"{EncoderPath}: the pair stores no latent mixture; export it with --latent-mixture to sample with gmm")).Draw(count, seed),
+            _ => throw new ArgumentOutOfRangeException(nameof(sampler), sampler, $"expected {EnumText.Choices<LatentSampler>()}"),
+        };
+        int fixedClass = condition is null || Condition is null ? -1 : Condition.IndexOf(condition);
         var rows = new List<LatentRow>(count);
         for (int r = 0; r < count; r++)
-        {
-            var z = new float[LatentDim];
-            for (int j = 0; j < z.Length; j++) z[j] = (float)StandardNormal(random);
-            rows.Add(new LatentRow { Z = z });
-        }
+            rows.Add(new LatentRow
+            {
+                Z = z.AsSpan(r * LatentDim, LatentDim).ToArray(),
+                Condition = Condition is null ? [] : Condition.OneHot(fixedClass >= 0 ? fixedClass : r % ConditionDim),
+            });
         var schema = SchemaDefinition.Create(typeof(LatentRow));
-        schema[0].ColumnName = columnName;
-        schema[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, LatentDim);
+        // The indexer finds a column by its current name: take both before renaming either.
+        var (zColumn, cColumn) = (schema[nameof(LatentRow.Z)], schema[nameof(LatentRow.Condition)]);
+        (zColumn.ColumnName, zColumn.ColumnType) = (columnName, new VectorDataViewType(NumberDataViewType.Single, LatentDim));
+        if (Condition is null) schema.Remove(cColumn);
+        else (cColumn.ColumnName, cColumn.ColumnType) = (conditionColumn, new VectorDataViewType(NumberDataViewType.Single, ConditionDim));
         return mlContext.Data.LoadFromEnumerable(rows, schema);
+    }
+
+    /// <summary>The one-hot condition vector of <paramref name="value"/>, for a conditional pair's condition column.</summary>
+    public float[] ConditionVector(string value) =>
+        (Condition ?? throw new InvalidOperationException($"{EncoderPath}: the pair has no condition")).OneHot(value);
+
+    private float[] PriorDraws(int count, int seed)
+    {
+        var random = new Random(seed);
+        var z = new float[(long)count * LatentDim];
+        for (int i = 0; i < z.Length; i++) z[i] = (float)StandardNormal(random);
+        return z;
     }
 
     /// <summary>A standard normal draw (Box-Muller), used for prior samples.</summary>
@@ -138,5 +197,6 @@ public sealed class VaeModel
     private sealed class LatentRow
     {
         public float[] Z { get; set; } = [];
+        public float[] Condition { get; set; } = [];
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using VaeOnnx.Export;
 using VaeOnnx.Training.Checkpoints;
+using VaeOnnx.Training.Sampling;
 using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Cli.Commands;
@@ -16,6 +17,8 @@ public static class ExportCommand
         var output = new Option<string>("--out") { Description = "Model folder to write.", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace an existing model folder." };
         var parityRows = new Option<int>("--parity-rows") { Description = "Test rows used for the ONNX Runtime parity check (0 = synthetic rows).", DefaultValueFactory = _ => 256 }.AtLeast(0);
+        var mixture = new Option<string>("--latent-mixture") { Description = "Fit a Gaussian mixture to the training codes and store it in the pair for vae sample --sampler gmm: off, auto (components chosen by held-out likelihood among 1-6, 8, 10, 12, 16, 20) or a component count.", DefaultValueFactory = _ => "off" };
+        var mixtureRows = new Option<int>("--mixture-max-rows") { Description = "Training codes the mixture is fitted on at most (a seeded random subset).", DefaultValueFactory = _ => 10_000 }.AtLeast(2);
         var json = new Option<bool>("--json") { Description = "Print one JSON object describing the export." };
         var command = new Command("export", """
             Export a checkpoint as two ONNX graphs (encoder x -> mu, logvar; decoder z -> x_hat) plus model.json.
@@ -23,8 +26,9 @@ public static class ExportCommand
             Examples:
               vae export --checkpoint runs/fashion-mnist --out models/my-model
               vae export --checkpoint runs/fashion-mnist --out models/my-model --force --json
+              vae export --checkpoint runs/fashion-mnist --out models/my-model --latent-mixture auto
             """)
-        { checkpoint, output, force, parityRows, json };
+        { checkpoint, output, force, parityRows, mixture, mixtureRows, json };
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
             var folder = parse.GetValue(checkpoint)!;
@@ -44,8 +48,10 @@ public static class ExportCommand
                     parse.InvocationConfiguration.Error.WriteLine($"note: training data not readable ({e.Message}); parity check uses synthetic rows.");
                 }
             }
+            var fitOptions = MixtureOptions(parse.GetValue(mixture)!, parse.GetValue(mixtureRows));
+            var latentMixture = fitOptions is null ? null : FitMixture(folder, fitOptions, parse.InvocationConfiguration.Error);
             var command = TrainingCommandLine.Format(VaeCheckpoint.ReadInfo(folder));
-            var result = VaeOnnxExporter.ExportCheckpoint(folder, parse.GetValue(output)!, command, parse.GetValue(force), parity);
+            var result = VaeOnnxExporter.ExportCheckpoint(folder, parse.GetValue(output)!, command, parse.GetValue(force), parity, latentMixture);
             var stdout = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
@@ -54,6 +60,8 @@ public static class ExportCommand
                     ["model"] = result.Folder, ["pair_id"] = result.Card.PairId, ["encoder_max_abs_diff"] = result.EncoderMaxAbsDiff,
                     ["decoder_max_abs_diff"] = result.DecoderMaxAbsDiff, ["parity_rows"] = result.ParityRows,
                     ["encoder_bytes"] = result.Card.FileBytes["encoder"], ["decoder_bytes"] = result.Card.FileBytes["decoder"],
+                    ["latent_mixture_components"] = latentMixture?.Components,
+                    ["latent_mixture_heldout_log_likelihood"] = latentMixture?.Selection?.HeldOutLogLikelihood,
                 });
             }
             else
@@ -65,5 +73,34 @@ public static class ExportCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The fit asked for by --latent-mixture, or null for off.</summary>
+    private static MixtureFitOptions? MixtureOptions(string text, int maxRows)
+    {
+        if (text == "off") return null;
+        if (text == "auto") return new MixtureFitOptions { MaxRows = maxRows };
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int k) && k is >= 1 and <= 1024)
+            return new MixtureFitOptions { MaxRows = maxRows, Candidates = [k] };
+        throw new CommandUsageException($"--latent-mixture: '{text}' is not off, auto or a component count from 1 to 1024.");
+    }
+
+    /// <summary>Encodes the checkpoint's training rows and fits the mixture to their codes.</summary>
+    private static LatentMixture FitMixture(string folder, MixtureFitOptions options, TextWriter log)
+    {
+        var (info, model) = VaeCheckpoint.Load(folder);
+        using (model)
+        {
+            var data = TrainResume.LoadData(info, info.Dataset.Source);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var codes = TrainingCodes.Compute(model, data.Train, info.Training.EvalBatchSize);
+            var mixture = LatentMixtureFitter.Fit(codes, info.Architecture.LatentDim, options);
+            var c = CultureInfo.InvariantCulture;
+            var choice = mixture.Selection is { } s
+                ? "; held-out log-likelihood by components: " + string.Join(", ", s.Candidates.Zip(s.HeldOutLogLikelihood, (k, v) => string.Create(c, $"{k}: {v:F2}")))
+                : "";
+            log.WriteLine(string.Create(c, $"latent mixture: {mixture.Components} components on {mixture.FittedRows} of {data.Train.Rows} training codes ({clock.Elapsed.TotalSeconds:F1} s)") + choice);
+            return mixture;
+        }
     }
 }

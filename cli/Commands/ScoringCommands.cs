@@ -13,6 +13,8 @@ public static class ScoringCommands
     private static readonly Option<string> Model = new("--model") { Description = "Model folder (encoder.onnx, decoder.onnx).", Required = true };
     private static readonly Option<string> Output = new("--output") { Description = "CSV file to write.", Required = true };
     private static readonly Option<Likelihood?> Likelihood = EnumOptions.Optional<Likelihood>("--likelihood", "bernoulli or gaussian, for pairs without VaeOnnx metadata.");
+    private static readonly Option<string?> Condition = new("--condition") { Description = "Conditional models: the condition of every row (e.g. Sneaker); a CSV input may instead hold the condition's column." };
+    private static readonly Option<string?> Labels = new("--labels") { Description = "Conditional models: an IDX label file with the condition (class index) of every input row." };
 
     /// <summary>The five commands.</summary>
     public static IEnumerable<Command> Create()
@@ -51,14 +53,15 @@ public static class ScoringCommands
         Func<VaeModel, IDataView, List<(string, Func<int, float>)>> columns, bool latentInput)
     {
         var input = new Option<string>("--input") { Description = latentInput ? "CSV with L numeric columns." : "IDX image file or CSV with the model's features.", Required = true };
-        var command = new Command(name, $"{description}\nExamples:\n  {string.Join("\n  ", examples)}") { Model, input, Output, Likelihood };
+        var command = new Command(name, $"{description}\nExamples:\n  {string.Join("\n  ", examples)}") { Model, input, Output, Likelihood, Condition, Labels };
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
             var model = ModelInput.LoadModel(parse.GetValue(Model)!, parse.GetValue(Likelihood));
             int width = latentInput ? model.LatentDim : model.InputDim;
             var rows = ModelInput.Read(parse.GetValue(input)!, width, latentInput ? null : model.FeatureNames, out _);
+            var conditions = ConditionRows.Read(model, parse.GetValue(input)!, rows.Length, parse.GetValue(Condition), parse.GetValue(Labels));
             var ml = new MLContext(1);
-            var view = View(ml, rows, width);
+            var view = View(ml, rows, width, conditions, model.ConditionDim);
             var scored = pipeline(ml, model).Fit(view).Transform(view);
             var path = parse.GetValue(Output)!;
             CsvResultWriter.Write(path, columns(model, scored), rows.Length);
@@ -70,23 +73,33 @@ public static class ScoringCommands
 
     private static Command Sample()
     {
-        var count = new Option<int>("--count") { Description = "Number of draws from the prior.", DefaultValueFactory = _ => 64 }.AtLeast(1);
+        var count = new Option<int>("--count") { Description = "Number of draws.", DefaultValueFactory = _ => 64 }.AtLeast(1);
+        var sampler = EnumOptions.Create("--sampler", "prior (N(0, I)) or gmm (the Gaussian mixture fitted to the training codes, stored by vae export --latent-mixture).", LatentSampler.Prior);
         var seed = new Option<int>("--seed") { Description = "Seed of the draws.", DefaultValueFactory = _ => 1 };
         var output = new Option<string?>("--output") { Description = "CSV file for z_0.. and x_hat_0.. per draw." };
         var png = new Option<string?>("--png") { Description = "PNG image grid of the decoded draws (image models)." };
         var command = new Command("sample", """
-            Draw z from the prior N(0, I) and decode it. Writes z_0.. and x_hat_0.. per draw (CSV) and/or an image grid (PNG).
+            Draw z from the prior N(0, I) (or the pair's latent mixture) and decode it. Writes z_0.. and x_hat_0.. per draw (CSV)
+            and/or an image grid (PNG). A conditional model decodes every draw with --condition, or the classes in turn.
             Examples:
               vae sample --model models/fashion-mnist-mlp --count 64 --seed 1 --png samples.png
               vae sample --model models/fashion-mnist-mlp --count 1000 --output draws.csv
+              vae sample --model models/fmnist-cvae --condition Sneaker --png sneakers.png
+              vae sample --model models/fmnist-vae --sampler gmm --png gmm.png
             """)
-        { Model, count, seed, output, png, Likelihood };
+        { Model, count, seed, output, png, Likelihood, sampler, Condition };
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
             if (parse.GetValue(output) is null && parse.GetValue(png) is null) throw new CommandUsageException("give --output FILE.csv, --png FILE.png, or both.");
             var model = ModelInput.LoadModel(parse.GetValue(Model)!, parse.GetValue(Likelihood));
             var ml = new MLContext(1);
-            var prior = model.SamplePrior(ml, parse.GetValue(count), parse.GetValue(seed), "Z");
+            var condition = parse.GetValue(Condition);
+            if (condition is not null && model.Condition is null) throw new CommandUsageException("--condition: the model has no condition.");
+            if (condition is not null && !model.Condition!.Classes.Contains(condition))
+                throw new CommandUsageException($"--condition: '{condition}' is not a value of '{model.Condition.Column}'; expected one of {string.Join(", ", model.Condition.Classes)}.");
+            if (parse.GetValue(sampler) == LatentSampler.Gmm && model.LatentMixture is null)
+                throw new CommandUsageException($"--sampler gmm: {model.EncoderPath} stores no latent mixture; export the checkpoint with --latent-mixture auto.");
+            var prior = model.Sample(ml, parse.GetValue(count), parse.GetValue(seed), parse.GetValue(sampler), "Z", condition);
             var decoded = ml.Transforms.VaeDecode(model, "Z", "Decoded").Fit(prior).Transform(prior);
             var z = Column(decoded, "Z");
             var x = Column(decoded, "Decoded");
@@ -99,17 +112,20 @@ public static class ScoringCommands
                 var grid = x.Chunk(columns).Select(r => (IReadOnlyList<float[]>)r.ToList()).ToList();
                 VaeOnnx.Contract.IO.AtomicFileWriter.Write(picture, s => s.Write(ImageGrid.RenderPng(grid, model.InputShape[1], model.InputShape[2], scale: 2)));
             }
-            parse.InvocationConfiguration.Error.WriteLine($"sample: {z.Length} draws (seed {parse.GetValue(seed)}, model pair {model.PairId})");
+            var what = $"{EnumText.Of(parse.GetValue(sampler))} sampler" + (model.Condition is null ? "" : $", condition {parse.GetValue(Condition) ?? "classes in turn"}");
+            parse.InvocationConfiguration.Error.WriteLine($"sample: {z.Length} draws ({what}, seed {parse.GetValue(seed)}, model pair {model.PairId})");
             return 0;
         }));
         return command;
     }
 
-    private static IDataView View(MLContext ml, float[][] rows, int width)
+    private static IDataView View(MLContext ml, float[][] rows, int width, float[][]? conditions, int conditionWidth)
     {
-        var items = rows.Select(r => new InputRow { Features = r }).ToList();
+        var items = rows.Select((r, i) => new InputRow { Features = r, Condition = conditions?[i] ?? [] }).ToList();
         var schema = SchemaDefinition.Create(typeof(InputRow));
-        schema[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
+        schema[nameof(InputRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
+        if (conditions is null) schema.RemoveAll(c => c.MemberName == nameof(InputRow.Condition));
+        else schema[nameof(InputRow.Condition)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, conditionWidth);
         return ml.Data.LoadFromEnumerable(items, schema);
     }
 
@@ -119,5 +135,6 @@ public static class ScoringCommands
     private sealed class InputRow
     {
         public float[] Features { get; set; } = [];
+        public float[] Condition { get; set; } = [];
     }
 }

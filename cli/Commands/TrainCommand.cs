@@ -26,6 +26,9 @@ public static class TrainCommand
               vae train --epochs 10 --out runs/fmnist
               vae train --data table.csv --label-column class --likelihood gaussian --hidden 64,32 --latent 4 --out runs/table
               vae train --out runs/fmnist --resume --epochs 20
+              vae train --condition-column label --out runs/fmnist-cvae
+              vae train --objective iwae --iw-train-k 5 --out runs/fmnist-iwae
+              vae train --posterior iaf --flow-steps 2 --out runs/fmnist-iaf
             """);
         foreach (var option in o.All) command.Options.Add(option);
         command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Run(parse, () => Run(parse, o, cancellation))));
@@ -72,6 +75,12 @@ public static class TrainCommand
         TrainResume.Refuse(parse, o.Activation, F(a.Activation), folder);
         TrainResume.Refuse(parse, o.Likelihood, F(a.Likelihood), folder);
         TrainResume.Refuse(parse, o.GaussianVariance, F(a.GaussianVariance), folder);
+        TrainResume.Refuse(parse, o.Posterior, F(a.Posterior), folder);
+        TrainResume.Refuse(parse, o.FlowSteps, F(a.HasFlow ? a.FlowSteps : null), folder);
+        TrainResume.Refuse(parse, o.FlowHidden, F(a.HasFlow ? a.FlowHidden : null), folder);
+        TrainResume.Refuse(parse, o.Objective, F(t.Objective), folder);
+        TrainResume.Refuse(parse, o.IwTrainK, F(t.Objective == TrainingObjective.Iwae ? t.IwTrainSamples : null), folder);
+        TrainResume.Refuse<string?>(parse, o.Condition, a.Condition?.Column, folder);
         TrainResume.Refuse(parse, o.Beta, F(t.Beta), folder);
         TrainResume.Refuse(parse, o.Warmup, F(t.WarmupEpochs), folder);
         TrainResume.Refuse(parse, o.Batch, F(t.BatchSize), folder);
@@ -99,18 +108,28 @@ public static class TrainCommand
         int patience = parse.GetValue(o.Patience);
         var source = new DataSourceOptions
         {
-            Path = parse.GetValue(o.Data)!, LabelColumn = parse.GetValue(o.Label),
+            Path = parse.GetValue(o.Data)!, LabelColumn = parse.GetValue(o.Label), ConditionColumn = parse.GetValue(o.Condition),
             ValidationFraction = parse.GetValue(o.Validation) ?? (patience > 0 ? 0.1 : 0.0),
             MaxTrainRows = parse.GetValue(o.MaxTrain), MaxTestRows = parse.GetValue(o.MaxTest), Seed = parse.GetValue(o.Seed),
         };
         if (patience > 0 && source.ValidationFraction <= 0)
             throw new CommandUsageException("--patience needs a validation split: set --validation to a fraction above 0.");
         var data = TrainingDataLoader.Load(source, parse.GetValue(o.Likelihood));
+        var posterior = parse.GetValue(o.Posterior);
+        if (posterior != PosteriorKind.Iaf && (parse.GetValue(o.FlowSteps) is not null || parse.GetValue(o.FlowHidden) is not null))
+            throw new CommandUsageException("--flow-steps and --flow-hidden need --posterior iaf.");
+        var objective = parse.GetValue(o.Objective);
+        if (objective != TrainingObjective.Iwae && parse.GetValue(o.IwTrainK) is not null)
+            throw new CommandUsageException("--iw-train-k needs --objective iwae.");
         var architecture = new VaeArchitecture
         {
             Kind = parse.GetValue(o.Arch), InputShape = data.Train.ImageShape ?? [data.Train.FeatureCount],
             Hidden = ParseHidden(parse.GetValue(o.Hidden)!), LatentDim = parse.GetValue(o.Latent), Activation = parse.GetValue(o.Activation),
             Likelihood = parse.GetValue(o.Likelihood), GaussianVariance = parse.GetValue(o.GaussianVariance),
+            Condition = source.ConditionColumn is { } column ? Condition(data, column) : null,
+            Posterior = posterior,
+            FlowSteps = posterior == PosteriorKind.Iaf ? parse.GetValue(o.FlowSteps) ?? 2 : 0,
+            FlowHidden = posterior == PosteriorKind.Iaf ? parse.GetValue(o.FlowHidden) ?? 320 : 0,
         };
         if (architecture.Kind == ModelKind.Conv && data.Train.ImageShape is null)
             throw new CommandUsageException($"--arch conv needs image data; {source.Path} has no image shape (use --arch mlp).");
@@ -128,8 +147,21 @@ public static class TrainCommand
             Epochs = parse.GetValue(o.Epochs), BatchSize = parse.GetValue(o.Batch), LearningRate = parse.GetValue(o.Lr),
             Seed = parse.GetValue(o.Seed), Threads = parse.GetValue(o.Threads), Beta = parse.GetValue(o.Beta),
             WarmupEpochs = parse.GetValue(o.Warmup), EarlyStoppingPatience = patience,
+            Objective = objective, IwTrainSamples = objective == TrainingObjective.Iwae ? parse.GetValue(o.IwTrainK) ?? 5 : 0,
         };
         return new Setup(data, architecture, options);
+    }
+
+    private static ConditionSpec Condition(TrainingData data, string column)
+    {
+        try
+        {
+            return TrainingDataLoader.Condition(data, column);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CommandUsageException($"--condition-column {column}: {e.Message}");
+        }
     }
 
     /// <summary>Parses "400" or "512,256" into layer sizes.</summary>

@@ -19,6 +19,18 @@ public sealed class TrainCommandOptions
     public Option<Likelihood> Likelihood { get; } = EnumOptions.Create("--likelihood", "bernoulli (data in [0,1]) or gaussian (real-valued).", Contract.Likelihood.Bernoulli);
     /// <summary>Gaussian decoder variance.</summary>
     public Option<GaussianVariance> GaussianVariance { get; } = EnumOptions.Create("--gaussian-variance", "learned or fixed per-feature variance of a Gaussian decoder.", Contract.GaussianVariance.Learned);
+    /// <summary>Posterior family.</summary>
+    public Option<PosteriorKind> Posterior { get; } = EnumOptions.Create("--posterior", "gaussian (diagonal) or iaf (the Gaussian followed by an inverse autoregressive flow).", PosteriorKind.Gaussian);
+    /// <summary>IAF steps.</summary>
+    public Option<int?> FlowSteps { get; } = new Option<int?>("--flow-steps") { Description = "IAF posterior: flow steps (default 2)." }.AtLeast(1);
+    /// <summary>IAF width.</summary>
+    public Option<int?> FlowHidden { get; } = new Option<int?>("--flow-hidden") { Description = "IAF posterior: hidden units of each step's autoregressive network (default 320)." }.AtLeast(1);
+    /// <summary>Training objective.</summary>
+    public Option<TrainingObjective> Objective { get; } = EnumOptions.Create("--objective", "elbo or iwae (the importance-weighted bound with --iw-train-k draws).", TrainingObjective.Elbo);
+    /// <summary>IWAE draws.</summary>
+    public Option<int?> IwTrainK { get; } = new Option<int?>("--iw-train-k") { Description = "--objective iwae: importance draws K per sample (default 5)." }.AtLeast(1);
+    /// <summary>Condition column.</summary>
+    public Option<string?> Condition { get; } = new("--condition-column") { Description = "Train a conditional VAE on this column: 'label' for an IDX folder's label file, or a categorical CSV column (one-hot)." };
     /// <summary>KL weight.</summary>
     public Option<double> Beta { get; } = new Option<double>("--beta") { Description = "KL weight (1 = ELBO).", DefaultValueFactory = _ => 1.0 }.NotNegative();
     /// <summary>KL warm-up epochs.</summary>
@@ -57,7 +69,8 @@ public sealed class TrainCommandOptions
     /// <summary>Every option, in help order.</summary>
     public IEnumerable<Option> All =>
     [
-        Data, Arch, Hidden, Latent, Activation, Likelihood, GaussianVariance, Beta, Warmup, Epochs, Batch, Lr, Seed, Threads,
+        Data, Arch, Hidden, Latent, Activation, Likelihood, GaussianVariance, Posterior, FlowSteps, FlowHidden, Objective, IwTrainK, Condition,
+        Beta, Warmup, Epochs, Batch, Lr, Seed, Threads,
         Patience, Validation, Label, MaxTrain, MaxTest, IwSamples, IwRows, Output, Resume, Json,
     ];
 }

@@ -18,11 +18,14 @@ public static class TrainingCommandLine
         var command = new StringBuilder(string.Create(c,
             $"vae train --data {ShellWord(d.Source)} --arch {EnumText.Of(a.Kind)} --hidden {string.Join(",", a.Hidden)} --latent {a.LatentDim} --activation {EnumText.Of(a.Activation)} --likelihood {EnumText.Of(a.Likelihood)}"));
         if (a.Likelihood == Likelihood.Gaussian) command.Append(c, $" --gaussian-variance {EnumText.Of(a.GaussianVariance)}");
+        if (a.HasFlow) command.Append(c, $" --posterior {EnumText.Of(a.Posterior)} --flow-steps {a.FlowSteps} --flow-hidden {a.FlowHidden}");
+        if (a.Condition is { } condition) command.Append(c, $" --condition-column {ShellWord(condition.Column)}");
+        if (t.Objective == TrainingObjective.Iwae) command.Append(c, $" --objective {EnumText.Of(t.Objective)} --iw-train-k {t.IwTrainSamples}");
         command.Append(c, $" --beta {t.Beta} --warmup {t.WarmupEpochs} --epochs {t.Epochs} --batch {t.BatchSize} --lr {t.LearningRate} --seed {t.Seed}");
         if (t.Threads > 0) command.Append(c, $" --threads {t.Threads}");
         if (t.EarlyStoppingPatience > 0) command.Append(c, $" --patience {t.EarlyStoppingPatience}");
         if (d.ValidationFraction > 0) command.Append(c, $" --validation {d.ValidationFraction}");
-        if (d.LabelColumn is { } label) command.Append(c, $" --label-column {ShellWord(label)}");
+        if (d.LabelColumn is { } label && label != a.Condition?.Column) command.Append(c, $" --label-column {ShellWord(label)}");
         if (d.MaxTrainRows is { } maxTrain) command.Append(c, $" --max-train-rows {maxTrain}");
         if (d.MaxTestRows is { } maxTest) command.Append(c, $" --max-test-rows {maxTest}");
         return command.ToString();

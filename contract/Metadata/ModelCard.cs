@@ -78,6 +78,15 @@ public sealed record ModelCard
         return card;
     }
 
+    /// <summary>Conditional models: the condition both graphs take.</summary>
+    [JsonPropertyName("condition"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ConditionSpec? Condition { get; init; }
+    /// <summary>Flow posteriors: the flow and the encoder's extra input and outputs.</summary>
+    [JsonPropertyName("posterior"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public PosteriorSpec? Posterior { get; init; }
+    /// <summary>Components of the latent mixture stored in the pair, when there is one.</summary>
+    [JsonPropertyName("latent_mixture_components"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? LatentMixtureComponents { get; init; }
+    /// <summary>How the latent mixture's number of components was chosen.</summary>
+    [JsonPropertyName("latent_mixture_selection"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public MixtureSelection? LatentMixtureSelection { get; init; }
+
     /// <summary>The command that reproduces the model, when known.</summary>
     [JsonPropertyName("training_command")] public string? TrainingCommand { get; init; }
 }

@@ -37,6 +37,13 @@ public sealed record PairMetadata
     /// <summary>The training configuration as JSON.</summary>
     public string? TrainingConfigJson { get; init; }
 
+    /// <summary>Conditional pairs: the condition and the name of the input c [N, K] both graphs take; null otherwise.</summary>
+    public ConditionInput? Condition { get; init; }
+    /// <summary>Pairs whose posterior is not the diagonal Gaussian: the flow and the encoder's extra input and outputs; null otherwise.</summary>
+    public PosteriorSpec? Posterior { get; init; }
+    /// <summary>The Gaussian mixture fitted to the training codes, when the export fitted one.</summary>
+    public LatentMixture? LatentMixture { get; init; }
+
     /// <summary>Flattened feature count D.</summary>
     public int InputDim => InputShape.Aggregate(1, (a, b) => a * b);
 
@@ -72,6 +79,9 @@ public sealed record PairMetadata
         Add(VaeMetadataKeys.TestNegElbo, TestNegElbo?.ToString("R", c));
         Add(VaeMetadataKeys.IwLogPx, IwLogPx?.ToString("R", c));
         Add(VaeMetadataKeys.DecoderLogVar, DecoderLogVar is null ? null : JsonSerializer.Serialize(DecoderLogVar));
+        Add(VaeMetadataKeys.Condition, Condition is null ? null : JsonSerializer.Serialize(Condition));
+        Add(VaeMetadataKeys.Posterior, Posterior is null ? null : JsonSerializer.Serialize(Posterior));
+        Add(VaeMetadataKeys.LatentMixture, LatentMixture?.ToJson());
         return entries;
     }
 
@@ -108,6 +118,9 @@ public sealed record PairMetadata
             IwLogPx = reader.Number(VaeMetadataKeys.IwLogPx),
             ArchitectureJson = properties.GetValueOrDefault(VaeMetadataKeys.Architecture),
             TrainingConfigJson = properties.GetValueOrDefault(VaeMetadataKeys.TrainingConfig),
+            Condition = properties.TryGetValue(VaeMetadataKeys.Condition, out var condition) ? ConditionInput.Parse(condition, path) : null,
+            Posterior = properties.TryGetValue(VaeMetadataKeys.Posterior, out var posterior) ? PosteriorSpec.Parse(posterior, path) : null,
+            LatentMixture = properties.TryGetValue(VaeMetadataKeys.LatentMixture, out var mixture) ? Contract.LatentMixture.Parse(mixture, path, latent) : null,
         };
     }
 

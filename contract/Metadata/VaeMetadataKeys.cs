@@ -63,4 +63,21 @@ public static class VaeMetadataKeys
 
     /// <summary>JSON of the training configuration (optimizer, lr, batch, epochs, beta, warm-up, seed).</summary>
     public const string TrainingConfig = "vaeonnx.training_config";
+
+    /// <summary>
+    /// Conditional models, in both graphs: JSON {"input":"c","column":..,"classes":[..]}. The encoder and the decoder each
+    /// take a second input of that name, c [N, K], the one-hot condition in the order of "classes".
+    /// </summary>
+    public const string Condition = "vaeonnx.condition";
+
+    /// <summary>
+    /// Posteriors other than the diagonal Gaussian, in both graphs: JSON {"kind":"iaf","flow_steps":S,"eps_input":"eps",
+    /// "z_output":"z","log_q_output":"log_q"}. The encoder then takes a second input eps [N, R, L] (R standard normal draws
+    /// per row; zeros give the flow of the mean) and has two more outputs: z [N, R, L], the draws of q(z|x) after the flow,
+    /// and log_q [N, R], log q(z|x) of each draw. mu and logvar are those of the Gaussian the flow starts from.
+    /// </summary>
+    public const string Posterior = "vaeonnx.posterior";
+
+    /// <summary>JSON of a <see cref="LatentMixture"/> fitted to the training codes, for sampling (see <see cref="LatentSampler.Gmm"/>).</summary>
+    public const string LatentMixture = "vaeonnx.latent_mixture";
 }

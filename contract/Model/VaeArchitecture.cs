@@ -34,6 +34,31 @@ public sealed record VaeArchitecture
     /// <summary>Channels of the two stride-2 convolutions of a conv model.</summary>
     [JsonPropertyName("conv_channels")] public int[] ConvChannels { get; init; } = [32, 64];
 
+    /// <summary>
+    /// Conditional models: the categorical condition c of q(z|x,c) and p(x|z,c); null for an unconditional model (and then
+    /// left out of the JSON, so that existing checkpoints and pairs read and write unchanged).
+    /// </summary>
+    [JsonPropertyName("condition"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ConditionSpec? Condition { get; init; }
+
+    /// <summary>The posterior family: a diagonal Gaussian, or the Gaussian followed by an inverse autoregressive flow.</summary>
+    [JsonPropertyName("posterior"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public PosteriorKind Posterior { get; init; } = PosteriorKind.Gaussian;
+
+    /// <summary>IAF posteriors: the number of flow steps S.</summary>
+    [JsonPropertyName("flow_steps"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int FlowSteps { get; init; }
+
+    /// <summary>IAF posteriors: hidden units of each step's masked autoregressive network.</summary>
+    [JsonPropertyName("flow_hidden"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int FlowHidden { get; init; }
+
+    /// <summary>Width K of the one-hot condition (0 for an unconditional model).</summary>
+    [JsonIgnore] public int ConditionDim => Condition?.Dim ?? 0;
+
+    /// <summary>True for an IAF posterior.</summary>
+    [JsonIgnore] public bool HasFlow => Posterior == PosteriorKind.Iaf;
+
     /// <summary>Flattened input size D.</summary>
     [JsonIgnore] public int InputDim => InputShape.Aggregate(1, (a, b) => a * b);
 
@@ -55,6 +80,12 @@ public sealed record VaeArchitecture
         if (!Enum.IsDefined(Activation)) Fail("activation", $"is {(int)Activation}; expected {EnumText.Choices<Activation>()}");
         if (!Enum.IsDefined(Likelihood)) Fail("likelihood", $"is {(int)Likelihood}; expected {EnumText.Choices<Likelihood>()}");
         if (!Enum.IsDefined(GaussianVariance)) Fail("gaussian_variance", $"is {(int)GaussianVariance}; expected {EnumText.Choices<GaussianVariance>()}");
+        if (!Enum.IsDefined(Posterior)) Fail("posterior", $"is {(int)Posterior}; expected {EnumText.Choices<PosteriorKind>()}");
+        if (Posterior == PosteriorKind.Iaf && (FlowSteps < 1 || FlowSteps > 64)) Fail("flow_steps", $"is {FlowSteps}; an IAF posterior needs 1 to 64 steps");
+        if (Posterior == PosteriorKind.Iaf && FlowHidden < 1) Fail("flow_hidden", $"is {FlowHidden}; an IAF posterior needs a positive width");
+        if (Posterior == PosteriorKind.Gaussian && (FlowSteps != 0 || FlowHidden != 0)) Fail("flow_steps", "is set, but only an IAF posterior has flow steps");
+        if (Posterior == PosteriorKind.Iaf && LatentDim < 2) Fail("latent_dim", "is 1; an autoregressive flow needs at least 2 latent units");
+        Condition?.Validate($"{origin}: architecture field 'condition'");
         if (Kind == ModelKind.Conv)
         {
             if (InputShape!.Length != 3 || InputShape[1] % 4 != 0 || InputShape[2] % 4 != 0)
@@ -84,9 +115,15 @@ public sealed record VaeArchitecture
                     total += c1 * c * 16 + c1 + c2 * c1 * 16 + c2; // conv1, conv2 (4x4 kernels)
                     width = c2 * (InputShape[1] / 4) * (InputShape[2] / 4);
                 }
-                long previous = width;
+                long previous = width, conditions = ConditionDim;
                 foreach (long h in Hidden) { total += previous * h + h; previous = h; }
                 total += 2 * (previous * latent + latent); // mu and logvar heads
+                if (Posterior == PosteriorKind.Iaf)
+                {
+                    long f = FlowHidden; // per step: masked input layer, context projection, mean and gate heads
+                    total += FlowSteps * (latent * f + f + previous * f + 2 * (f * latent + latent));
+                }
+                total += conditions * (Hidden[0] + Hidden[^1]); // the condition's projections into the first layers
                 previous = latent;
                 foreach (long h in Enumerable.Reverse(Hidden)) { total += previous * h + h; previous = h; }
                 total += previous * width + width; // fc_out

@@ -45,6 +45,17 @@ internal sealed class OnnxGraphBuilder
         return name;
     }
 
+    /// <summary>Declares a float input [N, dims...] where each dim is a fixed size (a long) or the name of a symbolic one (a string).</summary>
+    public string AddSymbolicInput(string name, params object[] featureDims)
+    {
+        Claim(name);
+        _graph.Input.Add(FloatValue(name, featureDims));
+        return name;
+    }
+
+    /// <summary>Declares a float output [N, dims...] with fixed (long) or symbolic (string) dims.</summary>
+    public void AddSymbolicOutput(string name, params object[] featureDims) => _graph.Output.Add(FloatValue(name, featureDims));
+
     /// <summary>Declares a float output [N, dims...].</summary>
     public void AddOutput(string name, params long[] featureDims) => _graph.Output.Add(FloatValue(name, featureDims));
 
@@ -138,11 +149,20 @@ internal sealed class OnnxGraphBuilder
         if (!_names.Add(name)) throw new ArgumentException($"value name '{name}' is already used in graph {_graph.Name}");
     }
 
-    private static ValueInfoProto FloatValue(string name, long[] featureDims)
+    private static ValueInfoProto FloatValue(string name, long[] featureDims) => FloatValue(name, featureDims.Cast<object>().ToArray());
+
+    private static ValueInfoProto FloatValue(string name, object[] featureDims)
     {
         var shape = new TensorShapeProto();
         shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = BatchDim });
-        foreach (var d in featureDims) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        foreach (var d in featureDims)
+            shape.Dim.Add(d switch
+            {
+                long value => new TensorShapeProto.Types.Dimension { DimValue = value },
+                int value => new TensorShapeProto.Types.Dimension { DimValue = value },
+                string param => new TensorShapeProto.Types.Dimension { DimParam = param },
+                _ => throw new ArgumentException($"dimension {d} of '{name}' is neither a size nor a symbolic name"),
+            });
         return new ValueInfoProto
         {
             Name = name,

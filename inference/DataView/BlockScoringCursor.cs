@@ -19,6 +19,7 @@ internal sealed class BlockScoringCursor : DataViewRowCursor
     private readonly float[] _inputSlot;
     private readonly Dictionary<int, BlockColumnCache> _caches = new();
     private readonly ValueGetter<VBuffer<float>> _input;
+    private readonly ValueGetter<VBuffer<float>>? _condition;
     private readonly ValueGetter<DataViewRowId> _upstreamId;
     private readonly DataViewRowId[] _ids;
     private readonly int _width;
@@ -37,6 +38,7 @@ internal sealed class BlockScoringCursor : DataViewRowCursor
         _buffers = _plan.Engine.RentBuffers(_plan.BlockSize);
         _inputSlot = VaeScoringEngine.InputSlot(_buffers, _plan.Stage);
         _input = upstream.GetGetter<VBuffer<float>>(view.InputColumn);
+        if (view.ConditionColumn is { } condition) _condition = upstream.GetGetter<VBuffer<float>>(condition);
         _upstreamId = upstream.GetIdGetter();
         _ids = new DataViewRowId[_plan.BlockSize];
         foreach (var column in view.Source.Schema.Where(c => active.Contains(c.Index)))
@@ -75,6 +77,7 @@ internal sealed class BlockScoringCursor : DataViewRowCursor
             if (_scratch.Length != _width)
                 throw new InvalidOperationException($"row {_upstream.Position}: column '{_view.InputColumn.Name}' has {_scratch.Length} values; expected {_width}");
             _scratch.CopyTo(_inputSlot.AsSpan(_count * _width, _width));
+            if (_condition is not null) CopyCondition(_count);
             foreach (var cache in _caches.Values) cache.Store(_count);
             _upstreamId(ref _ids[_count]);
             _count++;
@@ -88,6 +91,15 @@ internal sealed class BlockScoringCursor : DataViewRowCursor
         _index = 0;
         _position++;
         return true;
+    }
+
+    private void CopyCondition(int row)
+    {
+        int k = _plan.ConditionWidth;
+        _condition!(ref _scratch);
+        if (_scratch.Length != k)
+            throw new InvalidOperationException($"row {_upstream.Position}: column '{_view.ConditionColumn!.Value.Name}' has {_scratch.Length} values; expected {k}");
+        _scratch.CopyTo(_buffers.Condition.AsSpan(row * k, k));
     }
 
     protected override void Dispose(bool disposing)

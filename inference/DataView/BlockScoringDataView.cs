@@ -15,6 +15,7 @@ internal sealed class BlockScoringDataView : IDataView
         Source = source;
         Plan = plan;
         InputColumn = plan.FindInput(source.Schema);
+        ConditionColumn = plan.FindCondition(source.Schema);
         Schema = plan.OutputSchema(source.Schema);
     }
 
@@ -23,6 +24,9 @@ internal sealed class BlockScoringDataView : IDataView
     public ScoringPlan Plan { get; }
 
     public DataViewSchema.Column InputColumn { get; }
+
+    /// <summary>The condition column of a conditional pair, else null.</summary>
+    public DataViewSchema.Column? ConditionColumn { get; }
 
     public bool CanShuffle => false;
 
@@ -33,7 +37,7 @@ internal sealed class BlockScoringDataView : IDataView
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         var needed = columnsNeeded.Select(c => c.Index).ToHashSet();
-        var upstreamNeeded = Source.Schema.Where(c => needed.Contains(c.Index) || c.Index == InputColumn.Index).ToArray();
+        var upstreamNeeded = Source.Schema.Where(c => needed.Contains(c.Index) || c.Index == InputColumn.Index || c.Index == ConditionColumn?.Index).ToArray();
         return new BlockScoringCursor(this, Source.GetRowCursor(upstreamNeeded), needed);
     }
 

@@ -13,6 +13,7 @@ internal sealed class ScoredRow : DataViewRow
     private readonly ScoringBuffers _buffers;
     private readonly float[] _inputSlot;
     private readonly ValueGetter<VBuffer<float>> _inputGetter;
+    private readonly ValueGetter<VBuffer<float>>? _conditionGetter;
     private readonly Action _compute;
     private VBuffer<float> _scratch;
     private long _computed = long.MinValue;
@@ -25,6 +26,7 @@ internal sealed class ScoredRow : DataViewRow
         _buffers = mapper.Plan.Engine.RentBuffers(1);
         _inputSlot = VaeScoringEngine.InputSlot(_buffers, mapper.Plan.Stage);
         _inputGetter = input.GetGetter<VBuffer<float>>(mapper.InputColumn);
+        if (mapper.ConditionColumn is { } condition) _conditionGetter = input.GetGetter<VBuffer<float>>(condition);
         _compute = Compute;
     }
 
@@ -52,6 +54,14 @@ internal sealed class ScoredRow : DataViewRow
         if (_scratch.Length != width)
             throw new InvalidOperationException($"column '{_mapper.InputColumn.Name}' has {_scratch.Length} values; expected {width}");
         _scratch.CopyTo(_inputSlot.AsSpan(0, width));
+        if (_conditionGetter is not null)
+        {
+            int k = _mapper.Plan.ConditionWidth;
+            _conditionGetter(ref _scratch);
+            if (_scratch.Length != k)
+                throw new InvalidOperationException($"column '{_mapper.ConditionColumn!.Value.Name}' has {_scratch.Length} values; expected {k}");
+            _scratch.CopyTo(_buffers.Condition.AsSpan(0, k));
+        }
         _mapper.Plan.Engine.Run(_buffers, 1, _mapper.Plan.Stage);
         _computed = _input.Position;
     }

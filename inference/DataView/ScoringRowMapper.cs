@@ -14,6 +14,7 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
         Plan = plan;
         InputSchema = inputSchema;
         InputColumn = plan.FindInput(inputSchema);
+        ConditionColumn = plan.FindCondition(inputSchema);
         OutputSchema = plan.OutputSchema(inputSchema);
     }
 
@@ -25,11 +26,13 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
 
     public DataViewSchema.Column InputColumn { get; }
 
+    public DataViewSchema.Column? ConditionColumn { get; }
+
     public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns)
     {
         var indices = dependingColumns.Select(c => c.Index).ToHashSet();
         bool outputs = indices.Any(i => i >= InputSchema.Count);
-        return InputSchema.Where(c => indices.Contains(c.Index) || (outputs && c.Index == InputColumn.Index)).ToArray();
+        return InputSchema.Where(c => indices.Contains(c.Index) || (outputs && (c.Index == InputColumn.Index || c.Index == ConditionColumn?.Index))).ToArray();
     }
 
     public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns) =>

@@ -20,8 +20,7 @@ internal static class PairLoader
             var metadata = ReadMetadata(encoder, decoder, shapes);
             // Some damage (an operator that changes a shape, a wrong reshape) shows only when a graph runs: find it here, not in the first scored row.
             int rows = Math.Min(2, shapes.MaxBatchRows);
-            LoadProbe.Run(encoder, rows, shapes.EncoderInput, shapes.InputDim, [(shapes.EncoderMu, shapes.LatentDim), (shapes.EncoderLogVar, shapes.LatentDim)]);
-            LoadProbe.Run(decoder, rows, shapes.DecoderInput, shapes.LatentDim, [(shapes.DecoderOutput, shapes.InputDim)]);
+            Probe(encoder, decoder, shapes, rows);
             var provider = options.ResolveProvider(encoder.Path, encoder.Bytes);
             return Create(encoder, decoder, shapes, metadata, options, provider, likelihood);
         }
@@ -29,6 +28,29 @@ internal static class PairLoader
         {
             throw new VaeModelLoadException(e.Message, e);
         }
+    }
+
+    /// <summary>Runs both graphs on <paramref name="rows"/> rows of every input they take, marked ones included.</summary>
+    private static void Probe(LoadedGraph encoder, LoadedGraph decoder, PairShapes shapes, int rows)
+    {
+        var (l, x) = ((long)shapes.LatentDim, shapes.InputDim);
+        var extras = shapes.Extras;
+        var encoderInputs = new List<(string, long[])> { (shapes.EncoderInput, [x]) };
+        var encoderOutputs = new List<(string, long[])> { (shapes.EncoderMu, [l]), (shapes.EncoderLogVar, [l]) };
+        var decoderInputs = new List<(string, long[])> { (shapes.DecoderInput, [l]) };
+        if (extras.EncoderCondition is { } c)
+        {
+            encoderInputs.Add((c.Input, [shapes.ConditionDim]));
+            decoderInputs.Add((extras.DecoderCondition!.Input, [shapes.ConditionDim]));
+        }
+        if (extras.Posterior is { } p)
+        {
+            // Two draws per row, so that a graph which only works for one draw is found here too.
+            encoderInputs.Add((p.EpsInput, [2, l]));
+            encoderOutputs.AddRange([(p.ZOutput, [2, l]), (p.LogQOutput, [2])]);
+        }
+        LoadProbe.Run(encoder, rows, [.. encoderInputs], [.. encoderOutputs]);
+        LoadProbe.Run(decoder, rows, [.. decoderInputs], [(shapes.DecoderOutput, [x])]);
     }
 
     /// <summary>The encoder's and decoder's metadata, or null for a pair from another tool; a half-stamped or mixed-up pair is refused.</summary>
@@ -64,6 +86,9 @@ internal static class PairLoader
             DecoderLogVar = resolved == Contract.Likelihood.Gaussian ? metadata?.Decoder.DecoderLogVar ?? new float[shapes.InputDim] : null,
             EncoderInput = shapes.EncoderInput, EncoderMu = shapes.EncoderMu, EncoderLogVar = shapes.EncoderLogVar,
             DecoderInput = shapes.DecoderInput, DecoderOutput = shapes.DecoderOutput,
+            Condition = shapes.Extras.EncoderCondition?.Spec, ConditionDim = shapes.ConditionDim,
+            EncoderConditionInput = shapes.Extras.EncoderCondition?.Input, DecoderConditionInput = shapes.Extras.DecoderCondition?.Input,
+            Posterior = shapes.Extras.Posterior, LatentMixture = e?.LatentMixture,
         };
     }
 

@@ -17,4 +17,6 @@ internal enum ScoredValue
     Kl,
     /// <summary>Squared reconstruction error.</summary>
     SquaredError,
+    /// <summary>A draw of q(z|x) [L] (after the flow for a flow posterior).</summary>
+    Z,
 }

@@ -5,18 +5,27 @@ namespace VaeOnnx.Inference.Scoring;
 /// <summary>
 /// The reused input and output arrays of one block of rows (block size times the width of each value), and ONNX Runtime
 /// values bound to them once for full blocks, so that scoring a full block allocates nothing. Decoding reads z from
-/// <see cref="Mu"/>: reconstruction decodes mu, so one slot serves both.
+/// <see cref="Mu"/>: reconstruction decodes mu, so one slot serves both (a flow posterior decodes <see cref="Latent"/>).
 /// </summary>
 internal sealed class ScoringBuffers : IDisposable
 {
     private readonly Dictionary<float[], OrtValue> _bound = new(ReferenceEqualityComparer.Instance);
     private readonly int _inputDim, _latentDim;
 
-    public ScoringBuffers(ScoringStage stage, int inputDim, int latentDim, int blockSize)
+    /// <summary>Buffers for <paramref name="stage"/>.</summary>
+    /// <param name="stage">The widest stage the buffers serve.</param>
+    /// <param name="inputDim">Features D.</param>
+    /// <param name="latentDim">Latent units L.</param>
+    /// <param name="blockSize">Rows per full block.</param>
+    /// <param name="conditionDim">Width K of a conditional pair's condition; 0 without one.</param>
+    /// <param name="draws">Noise draws R per row of a flow posterior's encoder; 0 for a Gaussian posterior.</param>
+    public ScoringBuffers(ScoringStage stage, int inputDim, int latentDim, int blockSize, int conditionDim = 0, int draws = 0)
     {
-        (_inputDim, _latentDim, BlockSize) = (inputDim, latentDim, blockSize);
-        bool encodes = stage != ScoringStage.Decode, decodes = stage != ScoringStage.Encode, scores = stage == ScoringStage.AnomalyScore;
+        (_inputDim, _latentDim, BlockSize, ConditionDim, Draws) = (inputDim, latentDim, blockSize, conditionDim, draws);
+        bool encodes = stage != ScoringStage.Decode, decodes = stage is ScoringStage.Decode or ScoringStage.Reconstruct or ScoringStage.AnomalyScore;
+        bool scores = stage == ScoringStage.AnomalyScore;
         Input = encodes ? new float[blockSize * inputDim] : [];
+        Condition = new float[blockSize * conditionDim];
         Mu = new float[blockSize * latentDim];
         LogVar = encodes ? new float[blockSize * latentDim] : [];
         XHat = decodes ? new float[blockSize * inputDim] : [];
@@ -24,12 +33,23 @@ internal sealed class ScoringBuffers : IDisposable
         Reconstruction = scores ? new float[blockSize] : [];
         Kl = scores ? new float[blockSize] : [];
         SquaredError = scores ? new float[blockSize] : [];
+        bool flow = encodes && draws > 0;
+        Eps = flow ? new float[blockSize * draws * latentDim] : [];
+        Z = flow ? new float[blockSize * draws * latentDim] : [];
+        LogQ = flow ? new float[blockSize * draws] : [];
+        Latent = flow || stage == ScoringStage.SamplePosterior ? new float[blockSize * latentDim] : [];
     }
 
     /// <summary>Rows per full block.</summary>
     public int BlockSize { get; }
+    /// <summary>Width K of the condition (0 without one).</summary>
+    public int ConditionDim { get; }
+    /// <summary>Noise draws R per row of a flow posterior (0 for a Gaussian one).</summary>
+    public int Draws { get; }
     /// <summary>Raw input rows x.</summary>
     public float[] Input { get; }
+    /// <summary>One-hot conditions c of a conditional pair.</summary>
+    public float[] Condition { get; }
     /// <summary>Posterior means, or the z to decode.</summary>
     public float[] Mu { get; }
     /// <summary>Posterior log-variances.</summary>
@@ -44,6 +64,14 @@ internal sealed class ScoringBuffers : IDisposable
     public float[] Kl { get; }
     /// <summary>Squared reconstruction errors.</summary>
     public float[] SquaredError { get; }
+    /// <summary>Flow posteriors: the encoder's noise [rows, R, L].</summary>
+    public float[] Eps { get; }
+    /// <summary>Flow posteriors: the draws of q(z|x) after the flow [rows, R, L].</summary>
+    public float[] Z { get; }
+    /// <summary>Flow posteriors: log q(z|x) of each draw [rows, R].</summary>
+    public float[] LogQ { get; }
+    /// <summary>The z a stage outputs (a posterior draw) or, for a flow posterior, decodes (the flow of mu).</summary>
+    public float[] Latent { get; }
 
     /// <summary>The array holding <paramref name="value"/> for every row of the block, and its width per row (0 for a scalar).</summary>
     public (float[] Values, int Width) Of(ScoredValue value) => value switch
@@ -55,6 +83,7 @@ internal sealed class ScoringBuffers : IDisposable
         ScoredValue.Reconstruction => (Reconstruction, 0),
         ScoredValue.Kl => (Kl, 0),
         ScoredValue.SquaredError => (SquaredError, 0),
+        ScoredValue.Z => (Latent, _latentDim),
         _ => throw new ArgumentOutOfRangeException(nameof(value), value, null),
     };
 
@@ -62,25 +91,30 @@ internal sealed class ScoringBuffers : IDisposable
     /// A tensor over the first <paramref name="rows"/> rows of <paramref name="array"/>: for a full block the value bound
     /// once (owned here), otherwise a new one added to <paramref name="made"/> for the caller to dispose.
     /// </summary>
-    public OrtValue Tensor(float[] array, int width, int rows, List<OrtValue> made)
+    public OrtValue Tensor(float[] array, int width, int rows, List<OrtValue> made) => Tensor(array, width == 0 ? [] : [width], rows, made);
+
+    /// <summary>As <see cref="Tensor(float[], int, int, List{OrtValue})"/> for rows of shape <paramref name="rowShape"/> ([] for scalars).</summary>
+    public OrtValue Tensor(float[] array, long[] rowShape, int rows, List<OrtValue> made)
     {
         if (rows == BlockSize)
         {
             if (!_bound.TryGetValue(array, out var bound))
             {
-                bound = Create(array, width, rows);
+                bound = Create(array, rowShape, rows);
                 _bound[array] = bound;
             }
             return bound;
         }
-        var value = Create(array, width, rows);
+        var value = Create(array, rowShape, rows);
         made.Add(value);
         return value;
     }
 
-    private static OrtValue Create(float[] array, int width, int rows) => width == 0
-        ? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, array.AsMemory(0, rows), [rows])
-        : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, array.AsMemory(0, rows * width), [rows, width]);
+    private static OrtValue Create(float[] array, long[] rowShape, int rows)
+    {
+        long perRow = rowShape.Aggregate(1L, (a, b) => a * b);
+        return OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, array.AsMemory(0, (int)(rows * perRow)), [rows, .. rowShape]);
+    }
 
     /// <summary>Releases the bound values.</summary>
     public void Dispose()

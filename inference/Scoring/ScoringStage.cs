@@ -11,4 +11,6 @@ internal enum ScoringStage
     Reconstruct,
     /// <summary>x -> score, recon, kl, sqerr (encoder, decoder, score graph).</summary>
     AnomalyScore,
+    /// <summary>x -> z, a seeded draw of q(z|x) (encoder; for a flow posterior the flow applied to the draw).</summary>
+    SamplePosterior,
 }

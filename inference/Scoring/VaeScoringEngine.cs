@@ -9,27 +9,44 @@ namespace VaeOnnx.Inference.Scoring;
 /// <see cref="ScoringBuffers"/> (one call per graph per block; a single row is a block of one). The ML.NET transformers
 /// (whole data views and <c>PredictionEngine</c> rows) and <see cref="Serving.VaePairScorer"/> all score through it.
 /// Run may be called from many threads at once, each with its own buffers: ONNX Runtime allows concurrent runs of a session.
+/// A conditional pair's graphs also take the block's conditions; a flow posterior's encoder takes noise draws (zeros for
+/// the flow of the mean, which reconstruction and the score decode) and returns z and log q(z|x) for each.
 /// </summary>
 internal sealed class VaeScoringEngine : IDisposable
 {
+    /// <summary>
+    /// Draws of the anomaly score's KL estimate for a flow posterior: KL(q(z|x) || p(z)) has no closed form after the flow,
+    /// so the score uses the mean of log q(z|x) - log p(z) over this many fixed draws (the same for every row).
+    /// </summary>
+    public const int FlowKlDraws = 32;
+
     private static readonly string[] ScoreInputs = [AnomalyScoreGraph.X, AnomalyScoreGraph.Mu, AnomalyScoreGraph.LogVar, AnomalyScoreGraph.XHat];
+    private static readonly string[] FlowScoreInputs = [AnomalyScoreGraph.X, AnomalyScoreGraph.Z, AnomalyScoreGraph.LogQ, AnomalyScoreGraph.XHat];
     private static readonly string[] ScoreOutputs = [.. VaeScoreParts.All];
     private readonly InferenceSession? _encoder, _decoder, _score;
     private readonly RunOptions _runOptions = new();
     private readonly ConcurrentBag<ScoringBuffers> _pool = new();
     private readonly int _poolLimit = Math.Max(4, 2 * Environment.ProcessorCount);
+    private readonly string[] _encoderInputs, _encoderOutputs, _decoderInputs;
+    private readonly int _seed;
 
-    /// <summary>Opens the sessions <paramref name="stage"/> needs.</summary>
-    public VaeScoringEngine(VaeModel model, ScoringStage stage)
+    /// <summary>Opens the sessions <paramref name="stage"/> needs; <paramref name="seed"/> seeds the draws of <see cref="ScoringStage.SamplePosterior"/>.</summary>
+    public VaeScoringEngine(VaeModel model, ScoringStage stage, int seed = 0)
     {
         Model = model;
         Stage = stage;
+        _seed = seed;
+        var posterior = model.Posterior;
+        _encoderInputs = new[] { model.EncoderInput, model.EncoderConditionInput, posterior?.EpsInput }.OfType<string>().ToArray();
+        _encoderOutputs = new[] { model.EncoderMu, model.EncoderLogVar, posterior?.ZOutput, posterior?.LogQOutput }.OfType<string>().ToArray();
+        _decoderInputs = new[] { model.DecoderInput, model.DecoderConditionInput }.OfType<string>().ToArray();
+        Draws = posterior is null ? 0 : stage == ScoringStage.AnomalyScore ? 1 + FlowKlDraws : 1;
         // Several sessions take turns on the same cores: their threads must not spin while another one works.
         var options = stage is ScoringStage.Reconstruct or ScoringStage.AnomalyScore ? model.Options with { AllowSpinning = false } : model.Options;
         try
         {
             if (stage != ScoringStage.Decode) _encoder = model.CreateSession(GraphRole.Encoder, options);
-            if (stage != ScoringStage.Encode) _decoder = model.CreateSession(GraphRole.Decoder, options);
+            if (stage is not (ScoringStage.Encode or ScoringStage.SamplePosterior)) _decoder = model.CreateSession(GraphRole.Decoder, options);
             if (stage == ScoringStage.AnomalyScore)
             {
                 using var sessionOptions = options.CreateSessionOptions(out _);
@@ -49,6 +66,9 @@ internal sealed class VaeScoringEngine : IDisposable
     /// <summary>The widest stage the sessions allow.</summary>
     public ScoringStage Stage { get; }
 
+    /// <summary>Noise draws per row a flow posterior's encoder runs with in this engine (0 for a Gaussian posterior).</summary>
+    public int Draws { get; }
+
     /// <summary>Values per input row of <paramref name="stage"/>: L for decoding, else D.</summary>
     public int InputWidth(ScoringStage stage) => stage == ScoringStage.Decode ? Model.LatentDim : Model.InputDim;
 
@@ -63,7 +83,9 @@ internal sealed class VaeScoringEngine : IDisposable
             if (buffers.BlockSize == blockSize) return buffers;
             buffers.Dispose();
         }
-        return new ScoringBuffers(Stage, Model.InputDim, Model.LatentDim, blockSize);
+        var created = new ScoringBuffers(Stage, Model.InputDim, Model.LatentDim, blockSize, Model.ConditionDim, Draws);
+        if (Draws > 1) FillKlDraws(created);
+        return created;
     }
 
     /// <summary>Gives buffers back for the next caller (megabytes of arrays are then allocated once per engine, not per pass).</summary>
@@ -79,25 +101,38 @@ internal sealed class VaeScoringEngine : IDisposable
     {
         if (!Covers(stage)) throw new InvalidOperationException($"this engine was opened for {Stage}, not {stage}");
         int d = Model.InputDim, l = Model.LatentDim;
-        var made = new List<OrtValue>(rows == buffers.BlockSize ? 0 : 9);
+        var made = new List<OrtValue>(rows == buffers.BlockSize ? 0 : 12);
         try
         {
-            var mu = buffers.Tensor(buffers.Mu, l, rows, made);
+            var c = Model.IsConditional ? buffers.Tensor(buffers.Condition, Model.ConditionDim, rows, made) : null;
             if (stage == ScoringStage.Decode)
             {
-                _decoder!.Run(_runOptions, [Model.DecoderInput], [mu], [Model.DecoderOutput], [buffers.Tensor(buffers.XHat, d, rows, made)]);
+                Decode(buffers.Tensor(buffers.Mu, l, rows, made), c, buffers.Tensor(buffers.XHat, d, rows, made));
                 return;
             }
             var x = buffers.Tensor(buffers.Input, d, rows, made);
+            var mu = buffers.Tensor(buffers.Mu, l, rows, made);
             var logvar = buffers.Tensor(buffers.LogVar, l, rows, made);
-            _encoder!.Run(_runOptions, [Model.EncoderInput], [x], [Model.EncoderMu, Model.EncoderLogVar], [mu, logvar]);
+            bool flow = Model.Posterior is not null;
+            if (flow && stage == ScoringStage.SamplePosterior) Array.Clear(buffers.Eps, 0, rows * buffers.Draws * l);
+            Encode(buffers, rows, x, c, mu, logvar, made);
             if (stage == ScoringStage.Encode) return;
+            if (stage == ScoringStage.SamplePosterior)
+            {
+                SamplePosterior(buffers, rows, x, c, mu, logvar, made);
+                return;
+            }
+            if (flow) FirstDraws(buffers, rows);
+            var decoded = flow ? buffers.Tensor(buffers.Latent, l, rows, made) : mu;
             var xHat = buffers.Tensor(buffers.XHat, d, rows, made);
-            _decoder!.Run(_runOptions, [Model.DecoderInput], [mu], [Model.DecoderOutput], [xHat]);
+            Decode(decoded, c, xHat);
             if (stage == ScoringStage.Reconstruct) return;
-            _score!.Run(_runOptions, ScoreInputs, [x, mu, logvar, xHat], ScoreOutputs,
-                [buffers.Tensor(buffers.Score, 0, rows, made), buffers.Tensor(buffers.Reconstruction, 0, rows, made),
-                 buffers.Tensor(buffers.Kl, 0, rows, made), buffers.Tensor(buffers.SquaredError, 0, rows, made)]);
+            var parts = new[] { buffers.Tensor(buffers.Score, 0, rows, made), buffers.Tensor(buffers.Reconstruction, 0, rows, made),
+                buffers.Tensor(buffers.Kl, 0, rows, made), buffers.Tensor(buffers.SquaredError, 0, rows, made) };
+            if (flow)
+                _score!.Run(_runOptions, FlowScoreInputs, [x, Draw(buffers, buffers.Z, rows, made, l), Draw(buffers, buffers.LogQ, rows, made), xHat], ScoreOutputs, parts);
+            else
+                _score!.Run(_runOptions, ScoreInputs, [x, mu, logvar, xHat], ScoreOutputs, parts);
         }
         finally
         {
@@ -105,8 +140,78 @@ internal sealed class VaeScoringEngine : IDisposable
         }
     }
 
-    private bool Covers(ScoringStage stage) => Stage == stage || Stage == ScoringStage.AnomalyScore
-        || (Stage == ScoringStage.Reconstruct && stage is ScoringStage.Encode or ScoringStage.Decode);
+    private void Encode(ScoringBuffers buffers, int rows, OrtValue x, OrtValue? c, OrtValue mu, OrtValue logvar, List<OrtValue> made)
+    {
+        var inputs = new List<OrtValue>(3) { x };
+        if (c is not null) inputs.Add(c);
+        var outputs = new List<OrtValue>(4) { mu, logvar };
+        if (Model.Posterior is not null)
+        {
+            inputs.Add(Draw(buffers, buffers.Eps, rows, made, Model.LatentDim));
+            outputs.Add(Draw(buffers, buffers.Z, rows, made, Model.LatentDim));
+            outputs.Add(Draw(buffers, buffers.LogQ, rows, made));
+        }
+        _encoder!.Run(_runOptions, _encoderInputs, inputs, _encoderOutputs, outputs);
+    }
+
+    private void Decode(OrtValue z, OrtValue? c, OrtValue xHat) =>
+        _decoder!.Run(_runOptions, _decoderInputs, c is null ? [z] : [z, c], [Model.DecoderOutput], [xHat]);
+
+    /// <summary>
+    /// A seeded draw of q(z|x) per row into <see cref="ScoringBuffers.Latent"/>: for a Gaussian posterior mu + exp(logvar/2) eps
+    /// with the noise of <see cref="LatentNoise"/> (what <c>VaeSampleLatent</c> draws from the same mu and logvar); for a
+    /// flow posterior the same noise through the encoder again, which applies the flow.
+    /// </summary>
+    private void SamplePosterior(ScoringBuffers buffers, int rows, OrtValue x, OrtValue? c, OrtValue mu, OrtValue logvar, List<OrtValue> made)
+    {
+        int l = Model.LatentDim;
+        if (Model.Posterior is null)
+        {
+            for (int r = 0; r < rows; r++)
+                LatentNoise.GaussianDraw(_seed, buffers.Mu.AsSpan(r * l, l), buffers.LogVar.AsSpan(r * l, l), buffers.Latent.AsSpan(r * l, l));
+            return;
+        }
+        Span<double> eps = stackalloc double[l];
+        for (int r = 0; r < rows; r++)
+        {
+            LatentNoise.Draw(_seed, buffers.Mu.AsSpan(r * l, l), buffers.LogVar.AsSpan(r * l, l), eps);
+            for (int j = 0; j < l; j++) buffers.Eps[r * l + j] = (float)eps[j];
+        }
+        Encode(buffers, rows, x, c, mu, logvar, made);
+        buffers.Z.AsSpan(0, rows * l).CopyTo(buffers.Latent);
+    }
+
+    /// <summary>The first draw of each row (zero noise: the flow of mu) into <see cref="ScoringBuffers.Latent"/>, the z that is decoded.</summary>
+    private void FirstDraws(ScoringBuffers buffers, int rows)
+    {
+        int l = Model.LatentDim, r = buffers.Draws;
+        for (int i = 0; i < rows; i++) buffers.Z.AsSpan(i * r * l, l).CopyTo(buffers.Latent.AsSpan(i * l, l));
+    }
+
+    private static OrtValue Draw(ScoringBuffers buffers, float[] array, int rows, List<OrtValue> made, int latent = 0) =>
+        buffers.Tensor(array, latent == 0 ? [buffers.Draws] : [buffers.Draws, latent], rows, made);
+
+    /// <summary>
+    /// The noise of one row of the anomaly score for a flow posterior, [1 + <see cref="FlowKlDraws"/>, L]: zeros (the flow of
+    /// mu), then the KL estimate's fixed draws, the same for every row.
+    /// </summary>
+    public static float[] KlNoise(int latentDim)
+    {
+        var noise = new float[(1 + FlowKlDraws) * latentDim];
+        LatentNoise.Fixed(FlowKlDraws * latentDim, stream: 0x5C0DE).CopyTo(noise, latentDim);
+        return noise;
+    }
+
+    private void FillKlDraws(ScoringBuffers buffers)
+    {
+        var noise = KlNoise(Model.LatentDim);
+        for (int i = 0; i < buffers.BlockSize; i++) noise.CopyTo(buffers.Eps, i * noise.Length);
+    }
+
+    private bool Covers(ScoringStage stage) => Stage == stage
+        || (Stage == ScoringStage.AnomalyScore && stage != ScoringStage.SamplePosterior)
+        || (Stage == ScoringStage.Reconstruct && stage is ScoringStage.Encode or ScoringStage.Decode)
+        || (Stage == ScoringStage.SamplePosterior && stage == ScoringStage.Encode);
 
     /// <inheritdoc />
     public void Dispose()

@@ -16,21 +16,22 @@ namespace VaeOnnx.Inference.Transforms;
 public sealed class VaeAnomalyScoreEstimator : VaeEstimatorBase<VaeAnomalyScoreTransformer>
 {
     private static readonly ScoredValue[] Values = [ScoredValue.Score, ScoredValue.Reconstruction, ScoredValue.Kl, ScoredValue.SquaredError];
+    private readonly string? _condition;
     private readonly string _input, _score;
 
-    internal VaeAnomalyScoreEstimator(TransformsCatalog catalog, VaeModel model, string inputColumn, string scoreColumn) : base(catalog, model)
+    internal VaeAnomalyScoreEstimator(TransformsCatalog catalog, VaeModel model, string inputColumn, string scoreColumn, string? conditionColumn = null) : base(catalog, model)
     {
-        (_input, _score) = (inputColumn, scoreColumn);
+        (_input, _score, _condition) = (inputColumn, scoreColumn, ConditionColumnFor(model, conditionColumn));
     }
 
-    private protected override IReadOnlyList<(string Column, int Size)> RequiredInputs => [(_input, Model.InputDim)];
+    private protected override IReadOnlyList<(string Column, int Size)> RequiredInputs => WithCondition(_condition, (_input, Model.InputDim));
 
     private protected override IReadOnlyList<(string Name, int Width)> Outputs => VaeScoreParts.All.Select(p => (VaeScoreParts.Column(_score, p), 0)).ToArray();
 
     private protected override VaeAnomalyScoreTransformer Create(DataViewSchema inputSchema)
     {
         var outputs = VaeScoreParts.All.Select((p, i) => new ScoredColumn(VaeScoreParts.Column(_score, p), Values[i], NumberDataViewType.Single)).ToArray();
-        var plan = new ScoringPlan(new VaeScoringEngine(Model, ScoringStage.AnomalyScore), ScoringStage.AnomalyScore, _input, outputs, BlockSize);
-        return new VaeAnomalyScoreTransformer(Model.PairId, plan, () => SavedChain.AnomalyScore(Catalog, Model, _input, _score), inputSchema);
+        var plan = new ScoringPlan(new VaeScoringEngine(Model, ScoringStage.AnomalyScore), ScoringStage.AnomalyScore, _input, outputs, BlockSize) { ConditionColumn = _condition };
+        return new VaeAnomalyScoreTransformer(Model.PairId, plan, () => SavedChain.AnomalyScore(Catalog, Model, _input, _score, _condition), inputSchema);
     }
 }

@@ -59,6 +59,22 @@ public abstract class VaeEstimatorBase<TTransformer> : IEstimator<TTransformer> 
         return OutputShapes.Append(Catalog, inputSchema, Outputs);
     }
 
+    /// <summary>
+    /// The condition column of a conditional pair: <paramref name="given"/>, or <see cref="VaeCatalogExtensions.DefaultConditionColumn"/>
+    /// when none is given; null for an unconditional pair, which refuses one.
+    /// </summary>
+    private protected static string? ConditionColumnFor(VaeModel model, string? given)
+    {
+        if (model.IsConditional) return given ?? VaeCatalogExtensions.DefaultConditionColumn;
+        if (given is not null)
+            throw new ArgumentException($"{model.EncoderPath}: the pair has no condition, so condition column '{given}' cannot be used", nameof(given));
+        return null;
+    }
+
+    /// <summary><paramref name="inputs"/> plus the condition column (K floats) when there is one.</summary>
+    private protected IReadOnlyList<(string Column, int Size)> WithCondition(string? condition, params (string Column, int Size)[] inputs) =>
+        condition is null ? inputs : [.. inputs, (condition, Model.ConditionDim)];
+
     /// <summary>Rows per ONNX Runtime call: the options' block size, or one for graphs with a fixed batch of one.</summary>
     private protected int BlockSize => Math.Max(1, Math.Min(Model.Options.BlockSize, Model.MaxBatchRows));
 

@@ -1,3 +1,4 @@
+using VaeOnnx.Contract;
 using Microsoft.ML;
 using VaeOnnx.Inference.DataView;
 
@@ -15,6 +16,8 @@ public sealed class VaeSampleLatentEstimator : VaeEstimatorBase<VaeSampleLatentT
 
     internal VaeSampleLatentEstimator(TransformsCatalog catalog, VaeModel model, string muColumn, string logVarColumn, string zColumn, int seed) : base(catalog, model)
     {
+        if (model.Posterior is not null)
+            throw new InvalidOperationException($"{model.EncoderPath}: the pair's posterior is an {EnumText.Of(model.PosteriorKind)} flow, so a draw from mu and logvar alone is not a draw of q(z|x); use VaeSamplePosterior on the input features");
         (_mu, _logVar, _z, _seed) = (muColumn, logVarColumn, zColumn, seed);
     }
 

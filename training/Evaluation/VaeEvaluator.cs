@@ -19,7 +19,13 @@ public static class VaeEvaluator
 
     private static readonly double Log2Pi = Math.Log(2 * Math.PI);
 
-    /// <summary>Negative ELBO with one reparameterised z per sample, drawn from a generator seeded with <paramref name="seed"/>.</summary>
+    /// <summary>
+    /// Negative ELBO with one reparameterised z per sample, drawn from a generator seeded with <paramref name="seed"/>.
+    /// The KL term is closed form for a Gaussian posterior and the one-draw estimate log q(z|x) - log p(z) for an IAF
+    /// posterior; the per-dimension KL (and so the active units) is that of the Gaussian q(z|x), for an IAF posterior the
+    /// base distribution q0(z0|x) the flow starts from (the flow is a bijection of z0, so the units q0 uses are the ones
+    /// that carry information).
+    /// </summary>
     public static ElboEstimate NegativeElbo(VariationalAutoencoder model, VaeDataset data, int batchSize = 2000, long seed = 1)
     {
         if (data.Rows == 0) throw new ArgumentException($"{data.Source}: no rows to evaluate.");
@@ -27,6 +33,7 @@ public static class VaeEvaluator
         using var noGrad = no_grad();
         using var generator = new Generator((ulong)seed);
         using var all = AsTensor(data);
+        using var labels = model.IsConditional ? LabelTensor(data) : null;
         double recon = 0, kl = 0;
         var klPerDim = new double[model.Architecture.LatentDim];
         for (int start = 0; start < data.Rows; start += batchSize)
@@ -34,12 +41,13 @@ public static class VaeEvaluator
             using var scope = NewDisposeScope();
             int n = Math.Min(batchSize, data.Rows - start);
             var x = all.narrow(0, start, n);
-            var pass = model.forward(x, randn([n, model.Architecture.LatentDim], generator: generator));
+            var c = labels is null ? null : OneHot(labels.narrow(0, start, n), model.Architecture.ConditionDim);
+            var pass = model.Forward(x, c, randn([n, model.Architecture.LatentDim], generator: generator));
             recon += ElboLoss.ReconstructionNll(model.Architecture.Likelihood, pass.Decoded, x, model.decoder_logvar).to_type(ScalarType.Float64).sum().item<double>();
             var perDim = ElboLoss.KlPerDimension(pass.Mu, pass.LogVar).to_type(ScalarType.Float64).sum(dim: 0);
             var perDimValues = perDim.data<double>().ToArray();
             for (int j = 0; j < perDimValues.Length; j++) klPerDim[j] += perDimValues[j];
-            kl += perDimValues.Sum();
+            kl += pass.LogQ is null ? perDimValues.Sum() : ElboLoss.Kl(pass).to_type(ScalarType.Float64).sum().item<double>();
         }
         for (int j = 0; j < klPerDim.Length; j++) klPerDim[j] /= data.Rows;
         return new ElboEstimate
@@ -78,25 +86,28 @@ public static class VaeEvaluator
         int rowsPerBlock = Math.Max(1, decoderRows / samples);
         int samplesPerPass = Math.Min(samples, decoderRows);
         using var all = AsTensor(data);
+        using var labels = model.IsConditional ? LabelTensor(data) : null;
         double total = 0;
         for (int start = 0; start < rows; start += rowsPerBlock)
         {
             using var scope = NewDisposeScope();
             int n = Math.Min(rowsPerBlock, rows - start);
             var x = all.narrow(0, start, n);
-            var (mu, logvar) = model.encoder.forward(x);
+            var c = labels is null ? null : OneHot(labels.narrow(0, start, n), model.Architecture.ConditionDim);
+            var (mu, logvar, hidden) = model.encoder.Encode(x, c);
             var logWeights = empty(n, samples, dtype: ScalarType.Float64);
             for (int k0 = 0; k0 < samples; k0 += samplesPerPass)
             {
                 using var inner = NewDisposeScope();
                 int k = Math.Min(samplesPerPass, samples - k0);
                 var eps = randn([n, k, latent], generator: generator);
-                var z = mu.unsqueeze(1) + (logvar.unsqueeze(1) * 0.5).exp() * eps;
-                var decoded = model.decoder.forward(z.reshape(n * k, latent));
+                // For an IAF posterior log q(z|x) includes the flow's log-determinants: the weights are those of q itself.
+                var (z, logQz) = model.SamplePosterior(mu, logvar, hidden, eps);
+                var flatC = c is null ? null : c.unsqueeze(1).expand(n, k, c.shape[1]).reshape(n * k, c.shape[1]);
+                var decoded = model.Decode(z.reshape(n * k, latent), flatC);
                 var xRep = x.unsqueeze(1).expand(n, k, x.shape[1]).reshape(n * k, x.shape[1]);
                 var logPxGivenZ = -ElboLoss.ReconstructionNll(model.Architecture.Likelihood, decoded, xRep, model.decoder_logvar).reshape(n, k);
                 var logPz = -0.5 * (z.square() + Log2Pi).sum(2);
-                var logQz = -0.5 * (eps.square() + logvar.unsqueeze(1) + Log2Pi).sum(2);
                 logWeights.narrow(1, k0, k).copy_((logPxGivenZ + logPz - logQz).to_type(ScalarType.Float64));
             }
             total += (logWeights.logsumexp(1) - Math.Log(samples)).sum().item<double>();
@@ -117,6 +128,14 @@ public static class VaeEvaluator
             SamplesPerSecond = samplesPerSecond,
         };
     }
+
+    /// <summary>The class labels of a data set as an int64 tensor [rows], the condition of a conditional model.</summary>
+    public static Tensor LabelTensor(VaeDataset data) => data.Labels is { } labels
+        ? tensor(labels.Select(l => (long)l).ToArray(), [data.Rows])
+        : throw new ArgumentException($"{data.Source}: the rows have no labels; a conditional model needs the condition of every row.");
+
+    /// <summary>The one-hot float condition [N, K] of int64 labels [N].</summary>
+    public static Tensor OneHot(Tensor labels, int classes) => nn.functional.one_hot(labels, classes).to_type(ScalarType.Float32);
 
     /// <summary>The whole data set as one [rows, D] tensor (a single copy of the managed block).</summary>
     public static Tensor AsTensor(VaeDataset data) => tensor(data.Features, [data.Rows, data.FeatureCount]);

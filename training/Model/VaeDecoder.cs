@@ -8,11 +8,16 @@ namespace VaeOnnx.Training.Model;
 /// <summary>
 /// The decoder network z -> [N, D]: logits of p(x|z) for a Bernoulli likelihood, the mean for a Gaussian one.
 /// The sigmoid of the Bernoulli case is left out here because the loss works on logits (stable BCE); the exporter appends it.
+/// A conditional decoder, p(x|z,c), adds a projection of the one-hot condition to the first layer's pre-activation (see
+/// <see cref="VaeEncoder"/>).
 /// </summary>
 public sealed class VaeDecoder : nn.Module<Tensor, Tensor>
 {
     /// <summary>Layers from z to the flattened output.</summary>
     public readonly Sequential body;
+
+    /// <summary>Conditional models: the condition's weights into the first layer (no bias); null otherwise.</summary>
+    public readonly Linear? condition;
 
     /// <summary>Builds the decoder mirroring the encoder of the same architecture.</summary>
     public VaeDecoder(VaeArchitecture architecture) : base(nameof(VaeDecoder))
@@ -43,9 +48,14 @@ public sealed class VaeDecoder : nn.Module<Tensor, Tensor>
             layers.Add(("fc_out", nn.Linear(width, architecture.InputDim)));
         }
         body = nn.Sequential(layers);
+        if (architecture.ConditionDim > 0) condition = nn.Linear(architecture.ConditionDim, hidden[0], hasBias: false);
         RegisterComponents();
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor z) => body.forward(z);
+    public override Tensor forward(Tensor z) =>
+        condition is null ? body.forward(z) : throw new InvalidOperationException("a conditional decoder needs the condition: call Decode(z, c)");
+
+    /// <summary>The decoder output for latents <paramref name="z"/> [N, L] and, for a conditional decoder, the one-hot condition <paramref name="c"/> [N, K].</summary>
+    public Tensor Decode(Tensor z, Tensor? c) => ConditionedBody.Forward(body, z, condition, c);
 }

@@ -8,9 +8,15 @@ namespace VaeOnnx.Training.Model;
 /// <summary>
 /// q(z|x) = N(mu(x), diag exp(logvar(x))): a body shared by two linear heads.
 /// Input is the flattened sample [N, D]; conv models unflatten inside the body so that the ONNX graph keeps the same [N, D] input.
+/// A conditional encoder, q(z|x,c), adds a projection of the one-hot condition to the first fully connected layer's
+/// pre-activation: the same as concatenating c to that layer's input, while the body keeps the module names (and so
+/// the weights files) of an unconditional model.
 /// </summary>
 public sealed class VaeEncoder : nn.Module<Tensor, (Tensor Mu, Tensor LogVar)>
 {
+    /// <summary>Name of the first fully connected layer of the body, which receives the condition.</summary>
+    public const string ConditionedLayer = "fc1";
+
     /// <summary>Layers from x to the last hidden activation.</summary>
     public readonly Sequential body;
 
@@ -19,6 +25,9 @@ public sealed class VaeEncoder : nn.Module<Tensor, (Tensor Mu, Tensor LogVar)>
 
     /// <summary>Head producing the posterior log-variance.</summary>
     public readonly Linear logvar;
+
+    /// <summary>Conditional models: the condition's weights into <see cref="ConditionedLayer"/> (no bias); null otherwise.</summary>
+    public readonly Linear? condition;
 
     /// <summary>Builds the encoder for an architecture.</summary>
     public VaeEncoder(VaeArchitecture architecture) : base(nameof(VaeEncoder))
@@ -50,13 +59,24 @@ public sealed class VaeEncoder : nn.Module<Tensor, (Tensor Mu, Tensor LogVar)>
         body = nn.Sequential(layers);
         mu = nn.Linear(width, architecture.LatentDim);
         logvar = nn.Linear(width, architecture.LatentDim);
+        if (architecture.ConditionDim > 0) condition = nn.Linear(architecture.ConditionDim, architecture.Hidden[0], hasBias: false);
         RegisterComponents();
     }
 
     /// <inheritdoc />
     public override (Tensor Mu, Tensor LogVar) forward(Tensor x)
     {
+        if (condition is not null) throw new InvalidOperationException("a conditional encoder needs the condition: call Encode(x, c)");
         using var h = body.forward(x);
         return (mu.forward(h), logvar.forward(h));
+    }
+
+    /// <summary>mu, logvar and the last hidden activation h (the context of an IAF posterior) of q(z|x,c).</summary>
+    /// <param name="x">Samples [N, D].</param>
+    /// <param name="c">The one-hot condition [N, K] of a conditional encoder; null otherwise.</param>
+    public (Tensor Mu, Tensor LogVar, Tensor Hidden) Encode(Tensor x, Tensor? c)
+    {
+        var h = ConditionedBody.Forward(body, x, condition, c);
+        return (mu.forward(h), logvar.forward(h), h);
     }
 }

@@ -61,8 +61,21 @@ public static class ElboLoss
         return nll.MoveToOuterDisposeScope();
     }
 
+    /// <summary>log N(z; 0, I) summed over the last axis.</summary>
+    public static Tensor LogStandardNormal(Tensor z)
+    {
+        using var scope = NewDisposeScope();
+        return (-0.5 * (z.square() + Log2Pi).sum(-1)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The KL term of one forward pass [N]: closed form for a Gaussian posterior; for an IAF posterior the one-sample
+    /// estimate log q(z|x) - log p(z) at the pass's draw (unbiased; there is no closed form after the flow).
+    /// </summary>
+    public static Tensor Kl(VaeForward forward) =>
+        forward.LogQ is { } logQ ? logQ - LogStandardNormal(forward.Z) : KlToStandardNormal(forward.Mu, forward.LogVar);
+
     /// <summary>Both terms for one forward pass (what the trainer minimises).</summary>
     public static ElboTerms Compute(VariationalAutoencoder model, VaeForward forward, Tensor x) =>
-        new(ReconstructionNll(model.Architecture.Likelihood, forward.Decoded, x, model.decoder_logvar),
-            KlToStandardNormal(forward.Mu, forward.LogVar));
+        new(ReconstructionNll(model.Architecture.Likelihood, forward.Decoded, x, model.decoder_logvar), Kl(forward));
 }

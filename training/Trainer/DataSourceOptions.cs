@@ -9,6 +9,12 @@ public sealed record DataSourceOptions
     /// <summary>CSV only: the column holding a class label, set aside from the features.</summary>
     public string? LabelColumn { get; init; }
 
+    /// <summary>
+    /// Conditional models: the condition column. For an IDX folder "label" (the label file); for a CSV file a categorical
+    /// column, read as <see cref="LabelColumn"/> (which it sets, or must equal).
+    /// </summary>
+    public string? ConditionColumn { get; init; }
+
     /// <summary>CSV only: feature columns by name; null takes every column but the label.</summary>
     public IReadOnlyList<string>? FeatureColumns { get; init; }
 

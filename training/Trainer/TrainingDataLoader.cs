@@ -15,6 +15,12 @@ public static class TrainingDataLoader
     /// <summary>Loads, splits and scales a data source for a decoder likelihood.</summary>
     public static TrainingData Load(DataSourceOptions source, Likelihood likelihood)
     {
+        if (source.ConditionColumn is { } condition && !Directory.Exists(source.Path))
+        {
+            if (source.LabelColumn is { } label && label != condition)
+                throw new ArgumentException($"{source.Path}: the condition column '{condition}' and the label column '{label}' differ; a CSV model's condition is read as its label column");
+            source = source with { LabelColumn = condition };
+        }
         var (train, test, description) = ReadSplits(source);
         VaeDataset? validation = null;
         if (source.ValidationFraction > 0)
@@ -25,6 +31,27 @@ public static class TrainingDataLoader
         description = description with { TrainRows = train.Rows, ValidationRows = validation?.Rows ?? 0, TestRows = test.Rows };
         return new TrainingData(scaling.Apply(train, clip), validation is null ? null : scaling.Apply(validation, clip), scaling.Apply(test, clip),
             scaling, description);
+    }
+
+    /// <summary>The name that makes the label file of an MNIST-family folder the condition of a conditional model.</summary>
+    public const string IdxLabelColumn = "label";
+
+    /// <summary>
+    /// The condition of a conditional model trained on <paramref name="data"/>: the label file of an IDX folder
+    /// (<paramref name="column"/> "label"; classes by name for Fashion-MNIST, else "0", "1", ...) or the categorical CSV
+    /// column the data was read with as its label column (classes in order of first appearance).
+    /// </summary>
+    public static ConditionSpec Condition(TrainingData data, string column)
+    {
+        var d = data.Dataset;
+        if (d.Format == DatasetFormat.Idx && column != IdxLabelColumn)
+            throw new ArgumentException($"{d.Source}: an IDX folder's condition is its label file, named '{IdxLabelColumn}'; '{column}' is not a column of it");
+        if (d.Format == DatasetFormat.Csv && d.LabelColumn != column)
+            throw new ArgumentException($"{d.Source}: the condition column '{column}' must be read as the label column (it is '{d.LabelColumn ?? "none"}')");
+        var labels = data.Train.Labels ?? throw new ArgumentException($"{data.Train.Source}: the rows have no labels for condition '{column}'");
+        int classes = labels.Length == 0 ? 0 : labels.Max() + 1;
+        var names = d.ClassNames is { } known && known.Count >= classes ? known : Enumerable.Range(0, classes).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return new ConditionSpec { Column = column, Classes = names.ToArray() };
     }
 
     /// <summary>The test split of the data a checkpoint was trained on, scaled with the checkpoint's own scaling.</summary>

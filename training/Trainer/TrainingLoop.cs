@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using VaeOnnx.Contract;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Evaluation;
 using VaeOnnx.Training.Model;
@@ -54,11 +55,12 @@ internal sealed class TrainingLoop
     public TrainingResult Run()
     {
         using var all = VaeEvaluator.AsTensor(_data.Train);
+        using var labels = _model.IsConditional ? VaeEvaluator.LabelTensor(_data.Train) : null;
         using var generator = new Generator((ulong)_options.Seed);
         var stopReason = StopReason.Completed;
         for (int epoch = _info.Epoch + 1; epoch <= _options.Epochs; epoch++)
         {
-            var sums = TrainEpoch(epoch, all, generator);
+            var sums = TrainEpoch(epoch, all, labels, generator);
             if (sums is null) return new TrainingResult(_model, _info, _folder);
             if (FinishEpoch(epoch, sums))
             {
@@ -78,7 +80,7 @@ internal sealed class TrainingLoop
     }
 
     /// <summary>The epoch's steps; null when cancellation stopped it (the checkpoint then holds the step reached).</summary>
-    private EpochSums? TrainEpoch(int epoch, Tensor all, Generator generator)
+    private EpochSums? TrainEpoch(int epoch, Tensor all, Tensor? labels, Generator generator)
     {
         int firstStep = _info.Step;
         var sums = new EpochSums(firstStep > 0 ? _info.PartialEpoch ?? new PartialEpoch() : new PartialEpoch());
@@ -92,7 +94,7 @@ internal sealed class TrainingLoop
                 Interrupt(epoch, step, sums);
                 return null;
             }
-            Step(epoch, step, all, permutation, generator, sums);
+            Step(epoch, step, all, labels, permutation, generator, sums);
             if (_progress is not null && (step % 20 == 19 || step == _stepsPerEpoch - 1))
             {
                 long remaining = (long)(_options.Epochs - epoch) * _rows + (_rows - sums.Seen);
@@ -104,23 +106,34 @@ internal sealed class TrainingLoop
     }
 
     /// <summary>One optimiser step on the batch at <paramref name="step"/> of the epoch's permutation.</summary>
-    private void Step(int epoch, int step, Tensor all, Tensor permutation, Generator generator, EpochSums sums)
+    private void Step(int epoch, int step, Tensor all, Tensor? labels, Tensor permutation, Generator generator, EpochSums sums)
     {
         int start = step * _batch, n = Math.Min(_batch, _rows - start);
         double beta = _options.BetaAt(epoch - 1 + (double)step / _stepsPerEpoch);
         using var scope = NewDisposeScope();
-        var x = all.index_select(0, permutation.narrow(0, start, n));
+        var rows = permutation.narrow(0, start, n);
+        var x = all.index_select(0, rows);
+        var c = labels is null ? null : VaeEvaluator.OneHot(labels.index_select(0, rows), _model.Architecture.ConditionDim);
         generator.manual_seed(VaeTrainer.StreamSeed(_options.Seed, epoch, step));
         _optimizer.zero_grad();
-        var pass = _model.forward(x, randn([n, _model.Architecture.LatentDim], generator: generator));
-        var terms = ElboLoss.Compute(_model, pass, x);
-        var loss = terms.Loss(beta);
+        Tensor loss, recon, kl;
+        int latent = _model.Architecture.LatentDim;
+        if (_options.Objective == TrainingObjective.Iwae)
+        {
+            var terms = ImportanceWeightedLoss.Compute(_model, x, c, randn([n, _options.IwTrainSamples, latent], generator: generator), beta);
+            (loss, recon, kl) = (terms.Loss, terms.Reconstruction, terms.Kl);
+        }
+        else
+        {
+            var terms = ElboLoss.Compute(_model, _model.Forward(x, c, randn([n, latent], generator: generator)), x);
+            (loss, recon, kl) = (terms.Loss(beta), terms.Reconstruction, terms.Kl);
+        }
         double objective = loss.item<float>();
         if (!double.IsFinite(objective))
             throw new NonFiniteLossException(epoch, step + 1, objective, _lastCheckpoint);
         loss.backward();
         _optimizer.step();
-        sums.Add(terms.Reconstruction.sum().item<float>(), terms.Kl.sum().item<float>(), objective, n);
+        sums.Add(recon.sum().item<float>(), kl.sum().item<float>(), objective, n);
     }
 
     private void Interrupt(int epoch, int step, EpochSums sums)

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using VaeOnnx.Contract;
 
 namespace VaeOnnx.Training.Trainer;
 
@@ -38,6 +39,17 @@ public sealed record TrainingOptions
     /// <summary>Stop when the validation negative ELBO has not improved for this many epochs; 0 disables early stopping.</summary>
     [JsonPropertyName("early_stopping_patience")] public int EarlyStoppingPatience { get; init; }
 
+    /// <summary>
+    /// The bound the optimiser maximises: the ELBO, or the importance-weighted bound with <see cref="IwTrainSamples"/> draws
+    /// per sample. Left out of the JSON at its default, so that existing checkpoints and pairs read and write unchanged.
+    /// </summary>
+    [JsonPropertyName("objective"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public TrainingObjective Objective { get; init; } = TrainingObjective.Elbo;
+
+    /// <summary>Importance-weighted training: the draws K per sample (0 with the ELBO objective).</summary>
+    [JsonPropertyName("iw_train_samples"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int IwTrainSamples { get; init; }
+
     /// <summary>Rows per no-grad evaluation batch.</summary>
     [JsonPropertyName("eval_batch_size")] public int EvalBatchSize { get; init; } = 2000;
 
@@ -54,6 +66,9 @@ public sealed record TrainingOptions
         if (!(WarmupEpochs >= 0) || double.IsInfinity(WarmupEpochs)) Fail("warmup_epochs", "a finite number >= 0", WarmupEpochs);
         if (EarlyStoppingPatience < 0) Fail("early_stopping_patience", "0 (off) or more", EarlyStoppingPatience);
         if (EvalBatchSize < 1) Fail("eval_batch_size", "at least 1", EvalBatchSize);
+        if (!Enum.IsDefined(Objective)) Fail("objective", EnumText.Choices<TrainingObjective>(), (int)Objective);
+        if (Objective == TrainingObjective.Iwae && (IwTrainSamples < 1 || IwTrainSamples > 4096)) Fail("iw_train_samples", "1 to 4096 draws for the iwae objective", IwTrainSamples);
+        if (Objective == TrainingObjective.Elbo && IwTrainSamples != 0) Fail("iw_train_samples", "0 (unset) with the elbo objective", IwTrainSamples);
     }
 
     /// <summary>

@@ -124,6 +124,14 @@ public sealed class VaeTrainer
                 throw new ArgumentException($"{split.Source}: rows have {split.FeatureCount} features; the model expects {architecture.InputDim}.");
         }
         if (data.Train.Rows == 0) throw new ArgumentException($"{data.Train.Source}: the training split is empty.");
+        if (architecture.Condition is { } condition)
+            foreach (var split in new[] { data.Train, data.Validation, data.Test })
+            {
+                if (split is null) continue;
+                if (split.Labels is null) throw new ArgumentException($"{split.Source}: the rows have no labels; the condition '{condition.Column}' needs one per row.");
+                int bad = Array.FindIndex(split.Labels, l => l < 0 || l >= condition.Dim);
+                if (bad >= 0) throw new ArgumentException($"{split.Source}: row {bad + 1} has condition class {split.Labels[bad]}; the model's condition '{condition.Column}' has classes 0 to {condition.Dim - 1}.");
+            }
         if (data.Test.Rows == 0) throw new ArgumentException($"{data.Test.Source}: the test split is empty.");
     }
 }
