@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Http;
+using VaeOnnx.Serving.Rows;
+
+namespace VaeOnnx.Serving.Endpoints;
+
+/// <summary>Reads a request body into memory, refusing one above the configured size before it is all read.</summary>
+internal static class RequestBody
+{
+    public static async Task<byte[]> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancel)
+    {
+        if (request.ContentLength > maxBytes) throw TooLarge(maxBytes);
+        using var memory = new MemoryStream(request.ContentLength is long n and > 0 ? (int)Math.Min(n, int.MaxValue) : 4096);
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer, cancel)) > 0)
+        {
+            if (memory.Length + read > maxBytes) throw TooLarge(maxBytes);
+            memory.Write(buffer, 0, read);
+        }
+        return memory.ToArray();
+    }
+
+    private static BadRequestException TooLarge(long maxBytes) =>
+        new($"the body is larger than {maxBytes} bytes (Vae:MaxRequestBytes); send fewer rows per request", statusCode: StatusCodes.Status413PayloadTooLarge);
+}
