@@ -8,6 +8,7 @@ using VaeOnnx.Inference;
 using VaeOnnx.Inference.Serving;
 using VaeOnnx.Serving.Hosting;
 using VaeOnnx.Serving.Load;
+using VaeOnnx.Serving.Rows;
 using VaeOnnx.Training.Data;
 
 namespace VaeOnnx.Benchmarks.Load;
@@ -15,8 +16,9 @@ namespace VaeOnnx.Benchmarks.Load;
 /// <summary>
 /// The documented load run of the service (docs/benchmarks.md): the service on Kestrel at 127.0.0.1 (a port the system
 /// picks), first <c>--clients</c> clients for <c>--seconds</c> with <c>--swaps</c> hot swaps between two pairs of the same
-/// shape, every answer checked against the pair it names; then the batch /score endpoint's rows/s against the in-process
-/// VaeAnomalyScore chain's, measured before and after it in the same run. Loopback only; every loop is bounded.
+/// shape, every answer checked against the pair it names; then the batch /score endpoint's rows/s, with JSON rows and with
+/// binary float32 rows, against the in-process VaeAnomalyScore chain's, measured before, between and after them in the
+/// same run. Loopback only; every loop is bounded.
 /// </summary>
 public static class ServiceLoadRun
 {
@@ -37,8 +39,9 @@ public static class ServiceLoadRun
         var figures = new Dictionary<string, object?> { ["model"] = modelA, ["swap_with"] = modelB, ["machine_cores"] = Environment.ProcessorCount };
         try
         {
+            // Logs at Error only: the run counts the refused half-replaced folders itself, and the report goes to standard output.
             await using var app = VaeServingApp.Build(["--model", folder, "--urls", "http://127.0.0.1:0", "--Vae:PollIntervalMs", "100",
-                "--Vae:JsonLogs", "false", "--Logging:LogLevel:Default", "Warning"]);
+                "--Vae:JsonLogs", "false", "--Logging:LogLevel:Default", "Error"]);
             await app.StartAsync();
             var host = app.Services.GetRequiredService<VaeChainHost>();
             using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()), Timeout = TimeSpan.FromSeconds(120) };
@@ -63,20 +66,28 @@ public static class ServiceLoadRun
             var scenarios = new ScoringScenarios(serving, batchRows * 20, rows.Take(batchRows).SelectMany(r => r).ToArray());
             double inProcessBefore = InProcessRowsPerSecond(scenarios);
             var batch = rows[..batchRows];
-            var batchRun = await ServiceLoad.RunAsync(client, new LoadPlan
+            Task<LoadResult> Batch(bool binary) => ServiceLoad.RunAsync(client, new LoadPlan
             {
                 Clients = batchClients, Duration = TimeSpan.FromSeconds(batchSeconds), MaxRequestsPerClient = 100_000,
-                Requests = [new LoadRequest("/score", Body(batch, null), batch.Length, (pair, results) =>
-                    pair != serving.PairId ? $"answered by {pair}" : results.GetArrayLength() != batch.Length ? $"{results.GetArrayLength()} results" : null)],
+                Requests = [new LoadRequest("/score", binary ? Binary(batch) : Body(batch, null), batch.Length, (pair, results) =>
+                    pair != serving.PairId ? $"answered by {pair}" : results.GetArrayLength() != batch.Length ? $"{results.GetArrayLength()} results" : null,
+                    binary ? BinaryRowsReader.ContentType : "application/json")],
             });
+            var jsonRun = await Batch(binary: false);
+            double inProcessMiddle = InProcessRowsPerSecond(scenarios);
+            var binaryRun = await Batch(binary: true);
             double inProcessAfter = InProcessRowsPerSecond(scenarios);
-            Report(figures, "batch_run", batchRun);
-            double inProcess = Math.Max(inProcessBefore, inProcessAfter);
-            figures["in_process_score_rows_per_s_before"] = inProcessBefore;
-            figures["in_process_score_rows_per_s_after"] = inProcessAfter;
-            figures["batch_score_vs_in_process"] = batchRun.RowsPerSecond / inProcess;
+            Report(figures, "batch_json", jsonRun);
+            Report(figures, "batch_binary", binaryRun);
+            double inProcess = new[] { inProcessBefore, inProcessMiddle, inProcessAfter }.Max();
+            figures["in_process_score_rows_per_s"] = new[] { inProcessBefore, inProcessMiddle, inProcessAfter };
+            figures["batch_json_score_vs_in_process"] = jsonRun.RowsPerSecond / inProcess;
+            figures["batch_binary_score_vs_in_process"] = binaryRun.RowsPerSecond / inProcess;
+            foreach (var (name, run) in new[] { ("JSON", jsonRun), ("binary float32", binaryRun) })
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"batch /score ({name} rows), {batchClients} clients x {batchRows} rows for {batchSeconds} s: {run.RowsPerSecond:N0} rows/s ({run.Errors} errors, p50 {run.P50Ms:F1} ms, p99 {run.P99Ms:F1} ms); service / in-process {run.RowsPerSecond / inProcess:F2}"));
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"batch /score, {batchClients} clients x {batchRows} rows for {batchSeconds} s: {batchRun.RowsPerSecond:N0} rows/s ({batchRun.Errors} errors, p50 {batchRun.P50Ms:F1} ms, p99 {batchRun.P99Ms:F1} ms); in-process VaeAnomalyScore chain {inProcessBefore:N0} rows/s before, {inProcessAfter:N0} after; service / in-process (the faster) {batchRun.RowsPerSecond / inProcess:F2}"));
+                $"in-process VaeAnomalyScore chain, before / between / after: {inProcessBefore:N0} / {inProcessMiddle:N0} / {inProcessAfter:N0} rows/s (ratios use the fastest)"));
             await app.StopAsync();
         }
         finally
@@ -139,6 +150,18 @@ public static class ServiceLoadRun
     {
         rows = rows.Select(r => names is null ? (object)r : names.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => r[p.i])),
     }));
+
+    private static byte[] Binary(float[][] rows)
+    {
+        var bytes = new byte[rows.Length * rows[0].Length * sizeof(float)];
+        int offset = 0;
+        foreach (var v in rows.SelectMany(r => r))
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(offset), v);
+            offset += sizeof(float);
+        }
+        return bytes;
+    }
 
     private static Dictionary<string, string> Arguments(string[] args)
     {

@@ -54,17 +54,17 @@ public sealed class VaePairScorer : IDisposable, ISwappable
     }
 
     /// <summary>Takes a reference; false when the scorer is already disposed.</summary>
-    bool ISwappable.TryAddReference() => TryAddReference();
-
     internal bool TryAddReference() => _references.TryAdd();
 
     /// <summary>Drops a reference; the last one disposes the sessions.</summary>
-    void ISwappable.Release() => Release();
-
     internal void Release()
     {
         if (_references.Release()) _engine.Dispose();
     }
+
+    bool ISwappable.TryAddReference() => TryAddReference();
+
+    void ISwappable.Release() => Release();
 
     /// <summary>Drops the owner's reference (sessions close when no lease holds them).</summary>
     public void Dispose() => Release();

@@ -9,7 +9,7 @@ namespace VaeOnnx.Serving.Endpoints;
 public sealed record SampleRequest(int Count, int Seed = 1)
 {
     /// <summary>Parses and checks a body; every problem is a <see cref="BadRequestException"/>.</summary>
-    internal static SampleRequest Parse(byte[] body, int maxCount)
+    internal static SampleRequest Parse(ArraySegment<byte> body, int maxCount)
     {
         const string shape = "{\"count\": N, \"seed\": S}";
         JsonDocument document;

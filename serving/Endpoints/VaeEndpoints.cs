@@ -15,6 +15,7 @@ namespace VaeOnnx.Serving.Endpoints;
 /// <summary>
 /// The service's routes. Every scoring request takes one lease on the host, so all its rows are computed by one pair and
 /// the answer names that pair; a request that cannot be served as sent is a 400 (413 when too large) with the reason.
+/// Rows come as JSON or, for large batches of wide rows, as raw float32 (<see cref="BinaryRowsReader"/>); answers are JSON.
 /// </summary>
 public static class VaeEndpoints
 {
@@ -43,11 +44,16 @@ public static class VaeEndpoints
                     var body = await RequestBody.ReadAsync(http.Request, options.Value.MaxRequestBytes, http.RequestAborted);
                     using var lease = host.Acquire();
                     var schema = endpoint.Latent ? FeatureSchema.ForLatent(lease.Model) : FeatureSchema.ForInput(lease.Model);
-                    var rows = RowsReader.Read(body, schema, options.Value.MaxRowsPerRequest);
+                    var rows = IsBinary(http.Request)
+                        ? BinaryRowsReader.Read(body, schema, options.Value.MaxRowsPerRequest)
+                        : RowsReader.Read(body, schema, options.Value.MaxRowsPerRequest);
                     return Score(lease, endpoint, rows);
                 }))
             .WithName(endpoint.Name).WithSummary(summary)
-            .Accepts<RowsRequestDoc>("application/json").ProducesProblem(StatusCodes.Status400BadRequest);
+            .Accepts<RowsRequestDoc>("application/json", BinaryRowsReader.ContentType).ProducesProblem(StatusCodes.Status400BadRequest);
+
+    private static bool IsBinary(HttpRequest request) =>
+        request.ContentType is { } type && type.StartsWith(BinaryRowsReader.ContentType, StringComparison.OrdinalIgnoreCase);
 
     private static Task<IResult> Sample(HttpContext http, VaeChainHost host, ServingMetrics metrics, IOptions<VaeServingOptions> options, ILoggerFactory logs) =>
         Answer(http, RowEndpoint.Sample, metrics, logs, async () =>

@@ -35,7 +35,7 @@ public static class ServiceLoad
                 try
                 {
                     using var content = new ByteArrayContent(request.Body);
-                    content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                    content.Headers.ContentType = new MediaTypeHeaderValue(request.ContentType);
                     using var response = await client.PostAsync(request.Path, content);
                     var bytes = await response.Content.ReadAsByteArrayAsync();
                     times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);

@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace VaeOnnx.Serving.Rows;
 
 /// <summary>
-/// Reads <c>{"rows": [row, ...]}</c> straight from the request bytes into one block of floats (no JSON tree per row):
+/// Reads <c>{"rows": [row, ...]}</c> straight from the request bytes into one block of floats (no JSON tree per row;
+/// bodies whose rows are all arrays take the faster <see cref="ArrayRowsParser"/>):
 /// a row is an array of the model's values in input order, or an object keyed by feature name. Every problem is a
 /// <see cref="BadRequestException"/> that names the row (<c>rows[3]</c>), the feature and what was expected.
 /// </summary>
@@ -15,6 +16,7 @@ public static class RowsReader
     public static RowBlock Read(ReadOnlySpan<byte> body, FeatureSchema schema, int maxRows)
     {
         if (body.Trim(" \t\r\n"u8).IsEmpty) throw new BadRequestException($"the body is empty; expected {Shape}");
+        if (ArrayRowsParser.TryRead(body, schema.Width, maxRows) is { } fast) return fast;
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 8 });
         try
         {
@@ -62,7 +64,7 @@ public static class RowsReader
         int count = 0;
         while (Next(ref reader) != JsonTokenType.EndArray)
         {
-            if (count < row.Length) row[count] = Number(ref reader, index, schema.Columns[count].Name is { } name ? $"feature '{name}'" : $"value {count}");
+            if (count < row.Length) row[count] = Number(ref reader, index, schema, count);
             else if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject) reader.Skip();
             count++;
         }
@@ -82,18 +84,20 @@ public static class RowsReader
             if (seen[feature]) throw new BadRequestException($"rows[{index}] gives feature '{name}' twice");
             seen[feature] = true;
             Next(ref reader);
-            row[feature] = Number(ref reader, index, $"feature '{name}'");
+            row[feature] = Number(ref reader, index, schema, feature);
         }
         int missing = Array.IndexOf(seen, false);
         if (missing >= 0) throw new BadRequestException($"rows[{index}] has no feature '{schema.Columns[missing].Name}'; the model takes {schema.What}");
     }
 
-    private static float Number(ref Utf8JsonReader reader, int row, string what)
+    private static float Number(ref Utf8JsonReader reader, int row, FeatureSchema schema, int feature)
     {
+        // The feature's label is built only for an error: this runs once per value.
+        string What() => schema.Columns[feature].Name is { } name ? $"feature '{name}'" : $"value {feature}";
         if (reader.TokenType != JsonTokenType.Number)
-            throw new BadRequestException($"rows[{row}], {what}: {Describe(reader.TokenType)}; expected a number");
+            throw new BadRequestException($"rows[{row}], {What()}: {Describe(reader.TokenType)}; expected a number");
         if (!reader.TryGetSingle(out float value) || !float.IsFinite(value))
-            throw new BadRequestException($"rows[{row}], {what}: {System.Text.Encoding.UTF8.GetString(reader.ValueSpan)} is outside the float32 range");
+            throw new BadRequestException($"rows[{row}], {What()}: {System.Text.Encoding.UTF8.GetString(reader.ValueSpan)} is outside the float32 range");
         return value;
     }
 

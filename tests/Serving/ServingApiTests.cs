@@ -67,6 +67,32 @@ public sealed class ServingApiTests
     }
 
     [TestMethod]
+    public async Task BinaryRowsScoreLikeJsonRowsAndBadOnesAre400()
+    {
+        var rows = ServingFolders.Rows(10, 6);
+        using var factory = new ServiceFactory(ServingFolders.CopyOf(ServingFolders.SensorsA));
+        using var client = factory.CreateClient();
+        async Task<(HttpStatusCode, string)> PostBinary(byte[] bytes)
+        {
+            var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+            using var response = await client.PostAsync("/score", content);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+        byte[] Bytes(IEnumerable<float> values) => values.SelectMany(BitConverter.GetBytes).ToArray();
+        var json = await PostAsync(client, "/score", RowsBody(rows, false));
+        var (status, binary) = await PostBinary(Bytes(rows.SelectMany(r => r)));
+        Assert.AreEqual(HttpStatusCode.OK, status, binary);
+        Assert.AreEqual(json.GetRawText(), JsonDocument.Parse(binary).RootElement.GetRawText());
+        var (shortStatus, shortBody) = await PostBinary(Bytes(rows[0].Take(3)));
+        Assert.AreEqual(HttpStatusCode.BadRequest, shortStatus);
+        StringAssert.Contains(shortBody, "the body has 12 bytes, not a whole number of rows of 5 features");
+        var (nanStatus, nanBody) = await PostBinary(Bytes([1, 2, 3, 4, 5, 1, 2, float.NaN, 4, 5]));
+        Assert.AreEqual(HttpStatusCode.BadRequest, nanStatus);
+        StringAssert.Contains(nanBody, "rows[1], feature '1': NaN; expected a finite number");
+    }
+
+    [TestMethod]
     public async Task SampleDrawsWhatSamplePriorDrawsAndDecodesThem()
     {
         using var factory = new ServiceFactory(ServingFolders.CopyOf(ServingFolders.SensorsA));
