@@ -103,7 +103,7 @@ public sealed class VaeModel
     /// <see cref="Register"/> and <c>mlContext.Model.Load</c> (so it reads every zip ML.NET reads, with ML.NET's own
     /// checks), then replaces each saved VaeOnnx step (encode, decode, reconstruct, anomaly score) by the block-scoring
     /// transformer, rebuilt from the graphs stored in the zip. <c>mlContext.Model.Load</c> alone gives the same numbers
-    /// one row per ONNX Runtime call (6-8x slower on a whole data view): ML.NET 5 keeps the loader of a third-party
+    /// one row per ONNX Runtime call (4-8x slower on a whole data view): ML.NET 5 keeps the loader of a third-party
     /// transformer's state internal, so what is saved is a chain of ML.NET's own transformers. Zips saved before saved
     /// steps carried a marker load as that stock chain. Dispose the returned transformer (it is <see cref="IDisposable"/>)
     /// to close its sessions.
