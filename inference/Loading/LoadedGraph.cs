@@ -33,6 +33,14 @@ internal sealed class LoadedGraph : IDisposable
     public static LoadedGraph Open(string path)
     {
         var summary = OnnxFile.Read(path, out var bytes);
+        return Open(path, bytes, summary);
+    }
+
+    /// <summary>Opens a graph held in memory, named <paramref name="name"/> in every error (a graph stored in a saved chain).</summary>
+    public static LoadedGraph FromBytes(string name, byte[] bytes) => Open(name, bytes, OnnxFile.Read(name, bytes));
+
+    private static LoadedGraph Open(string path, byte[] bytes, OnnxFileSummary summary)
+    {
         foreach (var value in summary.Inputs.Concat(summary.Outputs))
             if (!value.IsFloat) throw new ModelFileException(path, $"value '{value.Name}' has element type {value.ElementType}; expected float32");
         try

@@ -18,17 +18,64 @@ internal static class PairLoader
             using var decoder = LoadedGraph.Open(decoderPath);
             var shapes = PairShapes.Bind(encoder, decoder);
             var metadata = ReadMetadata(encoder, decoder, shapes);
-            // Some damage (an operator that changes a shape, a wrong reshape) shows only when a graph runs: find it here, not in the first scored row.
-            int rows = Math.Min(2, shapes.MaxBatchRows);
-            LoadProbe.Run(encoder, rows, shapes.EncoderInput, shapes.InputDim, [(shapes.EncoderMu, shapes.LatentDim), (shapes.EncoderLogVar, shapes.LatentDim)]);
-            LoadProbe.Run(decoder, rows, shapes.DecoderInput, shapes.LatentDim, [(shapes.DecoderOutput, shapes.InputDim)]);
+            Probe(encoder, decoder, shapes);
             var provider = options.ResolveProvider(encoder.Path, encoder.Bytes);
-            return Create(encoder, decoder, shapes, metadata, options, provider, likelihood);
+            return Create(encoder, decoder, shapes, metadata?.Encoder, metadata?.Decoder, options, provider, likelihood,
+                metadata?.Encoder.PairId ?? ContentId(encoder.Bytes, decoder.Bytes));
         }
         catch (ModelFileException e)
         {
             throw new VaeModelLoadException(e.Message, e);
         }
+    }
+
+    /// <summary>
+    /// Rebuilds the model of a saved chain from the graphs the chain stored: both, or only the encoder (an encode chain) or
+    /// only the decoder (a decode chain), with the pair id the chain recorded (<paramref name="source"/> names the chain in
+    /// errors). The graphs get the same checks as files.
+    /// </summary>
+    public static VaeModel LoadSaved(string source, byte[]? encoderBytes, byte[]? decoderBytes, string pairId, VaeSessionOptions options, Likelihood? likelihood)
+    {
+        try
+        {
+            using var encoder = encoderBytes is null ? null : LoadedGraph.FromBytes($"{source}: saved encoder", encoderBytes);
+            using var decoder = decoderBytes is null ? null : LoadedGraph.FromBytes($"{source}: saved decoder", decoderBytes);
+            var shapes = (encoder, decoder) switch
+            {
+                (not null, not null) => PairShapes.Bind(encoder, decoder),
+                (not null, null) => PairShapes.BindEncoder(encoder),
+                (null, not null) => PairShapes.BindDecoder(decoder),
+                _ => throw new ArgumentException("a saved chain holds at least one graph"),
+            };
+            var e = StampedMetadata(encoder, GraphRole.Encoder, shapes, pairId);
+            var d = StampedMetadata(decoder, GraphRole.Decoder, shapes, pairId);
+            Probe(encoder, decoder, shapes);
+            var graph = (encoder ?? decoder)!;
+            var provider = options.ResolveProvider(graph.Path, graph.Bytes);
+            return Create(encoder, decoder, shapes, e ?? d, d, options, provider, likelihood, pairId);
+        }
+        catch (ModelFileException e)
+        {
+            throw new VaeModelLoadException(e.Message, e);
+        }
+    }
+
+    private static PairMetadata? StampedMetadata(LoadedGraph? graph, GraphRole role, PairShapes shapes, string pairId)
+    {
+        if (graph is null || !PairMetadata.IsStamped(graph.Properties)) return null;
+        var metadata = PairMetadata.Read(graph.Properties, graph.Path, role, shapes.InputDim, shapes.LatentDim);
+        if (metadata.PairId != pairId) throw graph.Problem($"pair id {metadata.PairId} differs from the {pairId} the saved chain records");
+        return metadata;
+    }
+
+    /// <summary>Some damage (an operator that changes a shape, a wrong reshape) shows only when a graph runs: find it here, not in the first scored row.</summary>
+    private static void Probe(LoadedGraph? encoder, LoadedGraph? decoder, PairShapes shapes)
+    {
+        int rows = Math.Min(2, shapes.MaxBatchRows);
+        if (encoder is not null)
+            LoadProbe.Run(encoder, rows, shapes.EncoderInput, shapes.InputDim, [(shapes.EncoderMu, shapes.LatentDim), (shapes.EncoderLogVar, shapes.LatentDim)]);
+        if (decoder is not null)
+            LoadProbe.Run(decoder, rows, shapes.DecoderInput, shapes.LatentDim, [(shapes.DecoderOutput, shapes.InputDim)]);
     }
 
     /// <summary>The encoder's and decoder's metadata, or null for a pair from another tool; a half-stamped or mixed-up pair is refused.</summary>
@@ -45,14 +92,13 @@ internal static class PairLoader
         return (e, d);
     }
 
-    private static VaeModel Create(LoadedGraph encoder, LoadedGraph decoder, PairShapes shapes, (PairMetadata Encoder, PairMetadata Decoder)? metadata,
-        VaeSessionOptions options, VaeExecutionProvider provider, Likelihood? likelihood)
+    private static VaeModel Create(LoadedGraph? encoder, LoadedGraph? decoder, PairShapes shapes, PairMetadata? e, PairMetadata? decoderMetadata,
+        VaeSessionOptions options, VaeExecutionProvider provider, Likelihood? likelihood, string pairId)
     {
-        var e = metadata?.Encoder;
         var resolved = likelihood ?? e?.Likelihood;
-        return new VaeModel(encoder.Path, decoder.Path, options, encoder.Bytes, decoder.Bytes)
+        return new VaeModel(encoder?.Path ?? "", decoder?.Path ?? "", options, encoder?.Bytes ?? [], decoder?.Bytes ?? [])
         {
-            PairId = e?.PairId ?? ContentId(encoder.Bytes, decoder.Bytes),
+            PairId = pairId,
             ExecutionProvider = provider,
             Metadata = e,
             InputDim = shapes.InputDim,
@@ -61,7 +107,7 @@ internal static class PairLoader
             InputShape = e?.InputShape ?? [shapes.InputDim],
             Likelihood = resolved,
             Scaling = e?.Scaling ?? FeatureScaling.Identity(shapes.InputDim),
-            DecoderLogVar = resolved == Contract.Likelihood.Gaussian ? metadata?.Decoder.DecoderLogVar ?? new float[shapes.InputDim] : null,
+            DecoderLogVar = resolved == Contract.Likelihood.Gaussian ? decoderMetadata?.DecoderLogVar ?? new float[shapes.InputDim] : null,
             EncoderInput = shapes.EncoderInput, EncoderMu = shapes.EncoderMu, EncoderLogVar = shapes.EncoderLogVar,
             DecoderInput = shapes.DecoderInput, DecoderOutput = shapes.DecoderOutput,
         };

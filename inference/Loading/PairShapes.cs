@@ -13,27 +13,44 @@ internal sealed record PairShapes(string EncoderInput, string EncoderMu, string 
     /// <summary>Binds the declarations of <paramref name="encoder"/> and <paramref name="decoder"/>, or says which file breaks the rules.</summary>
     public static PairShapes Bind(LoadedGraph encoder, LoadedGraph decoder)
     {
-        var (e, d) = (encoder.Summary, decoder.Summary);
+        var e = BindEncoder(encoder);
+        var d = BindDecoder(decoder);
+        if (d.LatentDim != e.LatentDim)
+            throw decoder.Problem($"takes a latent of {d.LatentDim} but {encoder.Path} produces {e.LatentDim}; the two files are not a pair");
+        if (d.InputDim != e.InputDim)
+            throw decoder.Problem($"outputs {d.InputDim} features but {encoder.Path} takes {e.InputDim}; the two files are not a pair");
+        return e with { DecoderInput = d.DecoderInput, DecoderOutput = d.DecoderOutput, MaxBatchRows = Math.Min(e.MaxBatchRows, d.MaxBatchRows) };
+    }
+
+    /// <summary>The encoder's half (x [N,D] -> mu, logvar [N,L]); the decoder names are empty.</summary>
+    public static PairShapes BindEncoder(LoadedGraph encoder)
+    {
+        var e = encoder.Summary;
         if (e.Inputs.Count != 1) throw encoder.Problem($"{e.Inputs.Count} inputs; an encoder has one input x [N, D]");
         if (e.Outputs.Count != 2) throw encoder.Problem($"{e.Outputs.Count} outputs; an encoder has two outputs, mu [N, L] and logvar [N, L]");
-        if (d.Inputs.Count != 1) throw decoder.Problem($"{d.Inputs.Count} inputs; a decoder has one input z [N, L]");
-        if (d.Outputs.Count != 1) throw decoder.Problem($"{d.Outputs.Count} outputs; a decoder has one output x_hat [N, D]");
         int inputDim = FeatureDim(encoder, e.Inputs[0]);
         var (mu, logvar) = MeanAndLogVariance(e.Outputs[0], e.Outputs[1]);
         int latentDim = FeatureDim(encoder, mu);
         if (FeatureDim(encoder, logvar) != latentDim) throw encoder.Problem("mu and logvar have different sizes");
-        int decoderLatent = FeatureDim(decoder, d.Inputs[0]);
-        if (decoderLatent != latentDim)
-            throw decoder.Problem($"takes a latent of {decoderLatent} but {encoder.Path} produces {latentDim}; the two files are not a pair");
-        int decoderOut = FeatureDim(decoder, d.Outputs[0]);
-        if (decoderOut != inputDim)
-            throw decoder.Problem($"outputs {decoderOut} features but {encoder.Path} takes {inputDim}; the two files are not a pair");
+        return new PairShapes(e.Inputs[0].Name, mu.Name, logvar.Name, "", "", inputDim, latentDim, MaxBatchRowsOf(encoder));
+    }
+
+    /// <summary>The decoder's half (z [N,L] -> x_hat [N,D]); the encoder names are empty.</summary>
+    public static PairShapes BindDecoder(LoadedGraph decoder)
+    {
+        var d = decoder.Summary;
+        if (d.Inputs.Count != 1) throw decoder.Problem($"{d.Inputs.Count} inputs; a decoder has one input z [N, L]");
+        if (d.Outputs.Count != 1) throw decoder.Problem($"{d.Outputs.Count} outputs; a decoder has one output x_hat [N, D]");
+        int latentDim = FeatureDim(decoder, d.Inputs[0]), inputDim = FeatureDim(decoder, d.Outputs[0]);
+        return new PairShapes("", "", "", d.Inputs[0].Name, d.Outputs[0].Name, inputDim, latentDim, MaxBatchRowsOf(decoder));
+    }
+
+    private static int MaxBatchRowsOf(LoadedGraph graph)
+    {
         bool fixedBatch = false;
-        foreach (var graph in new[] { encoder, decoder })
-            foreach (var value in graph.Summary.Inputs.Concat(graph.Summary.Outputs))
-                fixedBatch |= FixedBatchOfOne(graph, value);
-        return new PairShapes(e.Inputs[0].Name, mu.Name, logvar.Name, d.Inputs[0].Name, d.Outputs[0].Name, inputDim, latentDim,
-            fixedBatch ? 1 : int.MaxValue);
+        foreach (var value in graph.Summary.Inputs.Concat(graph.Summary.Outputs))
+            fixedBatch |= FixedBatchOfOne(graph, value);
+        return fixedBatch ? 1 : int.MaxValue;
     }
 
     /// <summary>Finds mean and log-variance among the two outputs: by name when they say so, else in order.</summary>
