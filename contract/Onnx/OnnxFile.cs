@@ -57,6 +57,7 @@ public static class OnnxFile
             Operators = graph.Node.GroupBy(n => n.OpType).ToDictionary(g => g.Key, g => g.Count()),
             InitializerCount = graph.Initializer.Count,
             ParameterCount = ParameterCount(graph),
+            WeightsDigest = Onnx.WeightsDigest.Compute(model),
             Metadata = Metadata(path, model),
         };
     }
