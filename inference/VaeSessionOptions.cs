@@ -39,7 +39,10 @@ public sealed record VaeSessionOptions
     /// <summary>Fall back to the CPU when the GPU provider cannot be used (default true).</summary>
     public bool AllowCpuFallback { get; init; } = true;
 
-    /// <summary>Receives warnings (e.g. the CPU fallback); null writes them to standard error.</summary>
+    /// <summary>
+    /// Receives warnings (e.g. the CPU fallback) and information notes (a pair loaded without weights digests, once per
+    /// load); null writes them to standard error, prefixed "warning:" or "note:".
+    /// </summary>
     public Action<string>? Log { get; init; }
 
     /// <summary>Builds ONNX Runtime session options; <paramref name="usesGpu"/> tells whether CUDA was attached.</summary>
@@ -146,6 +149,13 @@ public sealed record VaeSessionOptions
 
     private int _warned;
     private CudaFailure? _cudaFailure;
+
+    /// <summary>Sends an information note to <see cref="Log"/> or standard error.</summary>
+    internal void Inform(string message)
+    {
+        if (Log is not null) Log(message);
+        else Console.Error.WriteLine($"note: {message}");
+    }
 
     /// <summary>Sends a warning to <see cref="Log"/> or standard error.</summary>
     internal void Warn(string message)

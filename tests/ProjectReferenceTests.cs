@@ -61,6 +61,16 @@ public sealed class ProjectReferenceTests
     }
 
     [TestMethod]
+    public void TheServiceBuildsOnInferenceOnly()
+    {
+        var (packages, projects) = References("serving", "VaeOnnx.Serving.csproj");
+        CollectionAssert.AreEquivalent(new[] { "Microsoft.AspNetCore.OpenApi" }, packages);
+        CollectionAssert.AreEqual(new[] { "VaeOnnx.Inference" }, projects);
+        var referenced = AssemblyReferences(typeof(VaeOnnx.Serving.Hosting.VaeServingApp).Assembly);
+        Assert.IsFalse(referenced.Any(n => n.StartsWith("TorchSharp", StringComparison.Ordinal) || n is "VaeOnnx.Training" or "VaeOnnx.Export" or "vae"), string.Join(",", referenced));
+    }
+
+    [TestMethod]
     public void TrainingAndExportBuildOnTheContractAndExportDoesNotKnowInference()
     {
         var (_, training) = References("training", "VaeOnnx.Training.csproj");

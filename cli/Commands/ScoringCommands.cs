@@ -56,9 +56,10 @@ public static class ScoringCommands
         var command = new Command(name, $"{description}\nExamples:\n  {string.Join("\n  ", examples)}") { Model, input, Output, Likelihood, Condition, Labels };
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
-            var model = ModelInput.LoadModel(parse.GetValue(Model)!, parse.GetValue(Likelihood));
+            var model = ModelInput.LoadModel(parse.GetValue(Model)!, parse.GetValue(Likelihood), parse.InvocationConfiguration.Error);
             int width = latentInput ? model.LatentDim : model.InputDim;
-            var rows = ModelInput.Read(parse.GetValue(input)!, width, latentInput ? null : model.FeatureNames, out _);
+            var rows = latentInput ? ModelInput.Read(parse.GetValue(input)!, width, null, out _)
+                : ModelInput.Read(parse.GetValue(input)!, width, model.FeatureNames, model.Image, out _);
             var conditions = ConditionRows.Read(model, parse.GetValue(input)!, rows.Length, parse.GetValue(Condition), parse.GetValue(Labels));
             var ml = new MLContext(1);
             var view = View(ml, rows, width, conditions, model.ConditionDim);
@@ -91,7 +92,7 @@ public static class ScoringCommands
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
             if (parse.GetValue(output) is null && parse.GetValue(png) is null) throw new CommandUsageException("give --output FILE.csv, --png FILE.png, or both.");
-            var model = ModelInput.LoadModel(parse.GetValue(Model)!, parse.GetValue(Likelihood));
+            var model = ModelInput.LoadModel(parse.GetValue(Model)!, parse.GetValue(Likelihood), parse.InvocationConfiguration.Error);
             var ml = new MLContext(1);
             var condition = parse.GetValue(Condition);
             if (condition is not null && model.Condition is null) throw new CommandUsageException("--condition: the model has no condition.");
@@ -107,10 +108,10 @@ public static class ScoringCommands
                 CsvResultWriter.Write(csv, [.. CsvResultWriter.Block("z", z, model.LatentDim), .. CsvResultWriter.Block("x_hat", x, model.InputDim)], z.Length);
             if (parse.GetValue(png) is { } picture)
             {
-                if (model.InputShape.Count != 3) throw new CommandUsageException($"--png needs an image model; this one takes rows of shape {string.Join("x", model.InputShape)}.");
+                if (model.Image is not { } image) throw new CommandUsageException($"--png needs an image model; this one takes rows of shape {string.Join("x", model.InputShape)}.");
                 int columns = (int)Math.Ceiling(Math.Sqrt(x.Length));
                 var grid = x.Chunk(columns).Select(r => (IReadOnlyList<float[]>)r.ToList()).ToList();
-                VaeOnnx.Contract.IO.AtomicFileWriter.Write(picture, s => s.Write(ImageGrid.RenderPng(grid, model.InputShape[1], model.InputShape[2], scale: 2)));
+                VaeOnnx.Contract.IO.AtomicFileWriter.Write(picture, s => s.Write(ImageGrid.RenderPng(grid, image, scale: 2)));
             }
             var what = $"{EnumText.Of(parse.GetValue(sampler))} sampler" + (model.Condition is null ? "" : $", condition {parse.GetValue(Condition) ?? "classes in turn"}");
             parse.InvocationConfiguration.Error.WriteLine($"sample: {z.Length} draws ({what}, seed {parse.GetValue(seed)}, model pair {model.PairId})");

@@ -80,4 +80,11 @@ public static class VaeMetadataKeys
 
     /// <summary>JSON of a <see cref="LatentMixture"/> fitted to the training codes, for sampling (see <see cref="LatentSampler.Gmm"/>).</summary>
     public const string LatentMixture = "vaeonnx.latent_mixture";
+
+    /// <summary>
+    /// The <see cref="Onnx.WeightsDigest"/> of this graph ("sha256:" and 64 hex digits): its initializers, nodes and
+    /// opsets as exported. Each graph carries its own; the loader recomputes both and refuses a pair whose files changed.
+    /// Exports made before digests have it in neither graph and load with one information note.
+    /// </summary>
+    public const string WeightsDigest = "vaeonnx.weights_digest";
 }

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using VaeOnnx.Contract;
 using VaeOnnx.Inference.Scoring;
 
 namespace VaeOnnx.Inference.Transforms;
@@ -9,7 +10,10 @@ namespace VaeOnnx.Inference.Transforms;
 /// graphs, column copies and registered custom mappings). ML.NET keeps the loading of third-party transformer state
 /// internal (its <c>LoadableClass</c>, <c>ModelLoadContext</c> and <c>VersionInfo</c> are not public), so delegating
 /// to stock transformers is what lets <c>mlContext.Model.Save/Load</c> carry the ONNX bytes inside the zip. A loaded
-/// model comes back as this chain and maps rows the same way, one ONNX Runtime call per row. A conditional pair's chain
+/// model comes back as this chain and maps rows the same way, one ONNX Runtime call per row. Each saved transformer of a
+/// plain pair starts with a <see cref="SavedSegment"/> marker, by which <see cref="SavedChainLoader"/> puts the
+/// block-scoring transformer back; a conditional or flow pair's steps carry none (the marker has no place for the condition
+/// column or the flow), so they load as this stock chain. A conditional pair's chain
 /// copies the condition column to both graphs' condition input; a flow posterior's chain feeds the encoder the noise the
 /// scoring engine uses (from a small graph, or the seeded noise mapping) with its draws axis fixed for ML.NET.
 /// </summary>
@@ -18,15 +22,40 @@ internal static class SavedChain
     /// <summary>Column-name prefix reserved for the chain's intermediate columns.</summary>
     public const string Prefix = "__vae_";
 
-    private const string Eps = Prefix + "eps", Z = Prefix + "z", LogQ = Prefix + "log_q";
-
+    /// <summary>The saved form of <c>VaeEncode</c>.</summary>
     public static IEstimator<ITransformer> Encode(TransformsCatalog c, VaeModel m, string input, string mu, string logVar, string? condition = null) =>
+        Marked(c, m, () => SavedSegment.For(m, ScoringStage.Encode, input, mu, logVar), input, EncodeSteps(c, m, input, mu, logVar, condition));
+
+    /// <summary>The saved form of <c>VaeDecode</c>.</summary>
+    public static IEstimator<ITransformer> Decode(TransformsCatalog c, VaeModel m, string z, string output, string? condition = null) =>
+        Marked(c, m, () => SavedSegment.For(m, ScoringStage.Decode, z, output), z, DecodeSteps(c, m, z, output, condition));
+
+    /// <summary>The saved form of <c>VaeReconstruct</c>.</summary>
+    public static IEstimator<ITransformer> Reconstruct(TransformsCatalog c, VaeModel m, string input, string output, string? condition = null) =>
+        Marked(c, m, () => SavedSegment.For(m, ScoringStage.Reconstruct, input, output), input, ReconstructSteps(c, m, input, output, condition));
+
+    /// <summary>The saved form of <c>VaeAnomalyScore</c>.</summary>
+    public static IEstimator<ITransformer> AnomalyScore(TransformsCatalog c, VaeModel m, string input, string scoreColumn, string? condition = null) =>
+        Marked(c, m, () => SavedSegment.For(m, ScoringStage.AnomalyScore, input, scoreColumn), input, AnomalyScoreSteps(c, m, input, scoreColumn, condition));
+
+    /// <summary>
+    /// <paramref name="steps"/> between a copy of <paramref name="input"/> into the marker column and the drop of it (the
+    /// copy is never read, so the marker costs nothing per row); without a marker for a conditional or flow pair.
+    /// </summary>
+    private static IEstimator<ITransformer> Marked(TransformsCatalog c, VaeModel m, Func<SavedSegment> segment, string input, IEstimator<ITransformer> steps)
+    {
+        if (m.IsConditional || m.Posterior is not null) return steps;
+        var column = segment().ColumnName;
+        return c.CopyColumns(column, input).Append(steps).Append(c.DropColumns(column));
+    }
+
+    private static IEstimator<ITransformer> EncodeSteps(TransformsCatalog c, VaeModel m, string input, string mu, string logVar, string? condition) =>
         Encoder(c, m, input, condition, noise: null, [m.EncoderMu, m.EncoderLogVar])
             .Append(Copy(c, mu, m.EncoderMu))
             .Append(Copy(c, logVar, m.EncoderLogVar))
-            .Append(Drop(c, [m.EncoderInput, m.EncoderMu, m.EncoderLogVar, .. Marked(m)], input, mu, logVar, condition));
+            .Append(Drop(c, [m.EncoderInput, m.EncoderMu, m.EncoderLogVar, .. EncoderScratch(m, condition)], input, mu, logVar, condition));
 
-    public static IEstimator<ITransformer> Decode(TransformsCatalog c, VaeModel m, string z, string output, string? condition = null)
+    private static IEstimator<ITransformer> DecodeSteps(TransformsCatalog c, VaeModel m, string z, string output, string? condition)
     {
         IEstimator<ITransformer> chain = Copy(c, m.DecoderInput, z);
         if (condition is not null) chain = chain.Append(Copy(c, m.DecoderConditionInput!, condition));
@@ -36,19 +65,21 @@ internal static class SavedChain
             .Append(Drop(c, [m.DecoderInput, m.DecoderOutput, .. condition is null ? [] : new[] { m.DecoderConditionInput! }], z, output, condition));
     }
 
-    public static IEstimator<ITransformer> Reconstruct(TransformsCatalog c, VaeModel m, string input, string output, string? condition = null)
+    private static IEstimator<ITransformer> ReconstructSteps(TransformsCatalog c, VaeModel m, string input, string output, string? condition)
     {
         const string mu = Prefix + "mu", logVar = Prefix + "logvar";
         if (m.Posterior is null)
-            return Encode(c, m, input, mu, logVar, condition).Append(Decode(c, m, mu, output, condition)).Append(Drop(c, [mu, logVar], input, output, condition));
+            return EncodeSteps(c, m, input, mu, logVar, condition).Append(DecodeSteps(c, m, mu, output, condition)).Append(Drop(c, [mu, logVar], input, output, condition));
         var first = Prefix + "z_first";
+        // The encoder's columns go before decoding: the decoder's inputs may have the same names (z, c).
         return Encoder(c, m, input, condition, noise: null, [m.Posterior.ZOutput])
             .Append(FirstDraw(c, m, draws: 1, first))
-            .Append(Decode(c, m, first, output, condition))
-            .Append(Drop(c, [first, m.EncoderInput, m.Posterior.ZOutput, .. Marked(m)], input, output, condition));
+            .Append(Drop(c, [m.EncoderInput, m.Posterior.ZOutput, .. EncoderScratch(m, condition)], input, first, condition))
+            .Append(DecodeSteps(c, m, first, output, condition))
+            .Append(Drop(c, [first], input, output, condition));
     }
 
-    public static IEstimator<ITransformer> AnomalyScore(TransformsCatalog c, VaeModel m, string input, string scoreColumn, string? condition = null)
+    private static IEstimator<ITransformer> AnomalyScoreSteps(TransformsCatalog c, VaeModel m, string input, string scoreColumn, string? condition)
     {
         string x = Prefix + AnomalyScoreGraph.X, mu = Prefix + AnomalyScoreGraph.Mu, logVar = Prefix + AnomalyScoreGraph.LogVar, xHat = Prefix + AnomalyScoreGraph.XHat;
         var parts = VaeScoreParts.All.Select(p => Prefix + p).ToArray();
@@ -59,16 +90,17 @@ internal static class SavedChain
             // The engine's draws: zeros (the flow of mu, decoded for the reconstruction term), then the KL estimate's fixed draws.
             string z = Prefix + AnomalyScoreGraph.Z, logQ = Prefix + AnomalyScoreGraph.LogQ, first = Prefix + "z_first";
             int draws = 1 + VaeScoringEngine.FlowKlDraws;
-            chain = chain.Append(Encoder(c, m, x, condition, VaeScoringEngine.KlNoise(m.LatentDim), null, [p.ZOutput, p.LogQOutput], draws))
+            chain = chain.Append(Encoder(c, m, x, condition, VaeScoringEngine.KlNoise(m.LatentDim), [p.ZOutput, p.LogQOutput], draws))
                 .Append(Copy(c, z, p.ZOutput)).Append(Copy(c, logQ, p.LogQOutput))
                 .Append(FirstDraw(c, m, draws, first, z))
-                .Append(Decode(c, m, first, xHat, condition));
+                .Append(Drop(c, [m.EncoderInput, p.ZOutput, p.LogQOutput, .. EncoderScratch(m, condition)], input, x, z, logQ, first, condition))
+                .Append(DecodeSteps(c, m, first, xHat, condition));
             scoreInputs = [x, z, logQ, xHat];
-            temporary = [x, z, logQ, first, xHat, m.EncoderInput, p.ZOutput, p.LogQOutput, .. Marked(m)];
+            temporary = [x, z, logQ, first, xHat];
         }
         else
         {
-            chain = chain.Append(Encode(c, m, x, mu, logVar, condition)).Append(Decode(c, m, mu, xHat, condition));
+            chain = chain.Append(EncodeSteps(c, m, x, mu, logVar, condition)).Append(DecodeSteps(c, m, mu, xHat, condition));
             scoreInputs = [x, mu, logVar, xHat];
             temporary = [x, mu, logVar, xHat];
         }
@@ -89,36 +121,26 @@ internal static class SavedChain
     }
 
     /// <summary>
-    /// x -> a seeded draw of q(z|x): for a Gaussian posterior the encoder and <see cref="SampleLatent"/>; for a flow the
-    /// same noise (<see cref="VaeLatentNoiseMapping"/> of mu, logvar and the seed) through the encoder again.
+    /// x -> a seeded draw of q(z|x): for a Gaussian posterior the encoder and <see cref="SampleLatent"/>. A flow posterior's
+    /// draw is not saved (see the exception).
     /// </summary>
     public static IEstimator<ITransformer> SamplePosterior(TransformsCatalog c, VaeModel m, string input, string zColumn, int seed, string? condition)
     {
         const string mu = Prefix + "p_mu", logVar = Prefix + "p_logvar";
-        var encode = Encode(c, m, input, mu, logVar, condition);
         if (m.Posterior is not { } p)
-            return encode.Append(SampleLatent(c, m, mu, logVar, zColumn, seed)).Append(Drop(c, [mu, logVar], input, zColumn, condition));
-        const string s_mu = Prefix + "s_mu", s_logvar = Prefix + "s_logvar", seedColumn = Prefix + "s_seed", first = Prefix + "z_first";
-        return encode.Append(Copy(c, s_mu, mu)).Append(Copy(c, s_logvar, logVar))
-            .Append(Onnx(c, SeedGraph.Build(m.LatentDim, seed, s_mu, seedColumn), [s_mu], [seedColumn]))
-            .Append(c.CustomMapping<VaeLatentSampleInput, VaeLatentNoise>(VaeLatentNoiseMapping.Map, VaeLatentNoiseMapping.ContractName,
-                outputSchemaDefinition: VaeLatentNoiseMapping.Schema(m.LatentDim)))
-            .Append(Encoder(c, m, input, condition, noise: Eps, [p.ZOutput]))
-            .Append(FirstDraw(c, m, draws: 1, first))
-            .Append(Copy(c, zColumn, first))
-            .Append(Drop(c, [mu, logVar, s_mu, s_logvar, seedColumn, Eps, first, m.EncoderInput, p.ZOutput, .. Marked(m)], input, zColumn, condition));
+            return EncodeSteps(c, m, input, mu, logVar, condition).Append(SampleLatent(c, m, mu, logVar, zColumn, seed)).Append(Drop(c, [mu, logVar], input, zColumn, condition));
+        // A loaded chain would rebuild a custom noise mapping without its output's vector size (ML.NET's custom-mapping
+        // loader keeps no schema definition), and the ONNX transform cannot feed a vector of unknown size to the flow's
+        // noise input: refuse to save rather than write a chain that fails when it is loaded.
+        throw new NotSupportedException($"{m.EncoderPath}: VaeSamplePosterior of a flow posterior ({EnumText.Of(p.Kind)}) cannot be saved as an ML.NET chain; save the chain without it and draw with the transform at run time");
     }
 
     /// <summary>
     /// The encoder graph on <paramref name="input"/> (and the condition), producing <paramref name="outputs"/> under the
-    /// graph's own names. A flow encoder takes <paramref name="noise"/> (a column of <paramref name="draws"/> x L values),
-    /// or zeros when it is null.
+    /// graph's own names. A flow encoder takes the same <paramref name="noise"/> (<paramref name="draws"/> x L values) for
+    /// every row, zeros (the flow of the mean) when it is null.
     /// </summary>
-    private static IEstimator<ITransformer> Encoder(TransformsCatalog c, VaeModel m, string input, string? condition, string? noise, string[] outputs, int draws = 1) =>
-        Encoder(c, m, input, condition, noise is null && m.Posterior is not null ? new float[draws * m.LatentDim] : null, noise, outputs, draws);
-
-    private static IEstimator<ITransformer> Encoder(TransformsCatalog c, VaeModel m, string input, string? condition, float[]? noiseValues, string? noiseColumn,
-        string[] outputs, int draws)
+    private static IEstimator<ITransformer> Encoder(TransformsCatalog c, VaeModel m, string input, string? condition, float[]? noise, string[] outputs, int draws = 1)
     {
         IEstimator<ITransformer> chain = Copy(c, m.EncoderInput, input);
         var inputs = new List<string> { m.EncoderInput };
@@ -129,9 +151,8 @@ internal static class SavedChain
         }
         if (m.Posterior is { } p)
         {
-            chain = noiseValues is not null
-                ? chain.Append(Onnx(c, FlowChainGraphs.Noise(m.EncoderInput, m.InputDim, p.EpsInput, noiseValues, m.LatentDim), [m.EncoderInput], [p.EpsInput]))
-                : chain.Append(Copy(c, p.EpsInput, noiseColumn!));
+            var values = noise ?? new float[draws * m.LatentDim];
+            chain = chain.Append(Onnx(c, FlowChainGraphs.Noise(m.EncoderInput, m.InputDim, p.EpsInput, values, m.LatentDim), [m.EncoderInput], [p.EpsInput]));
             inputs.Add(p.EpsInput);
         }
         return chain.Append(Onnx(c, m.EncoderBytes, [.. inputs], outputs, Shapes(m, [.. inputs, .. outputs], draws)));
@@ -144,9 +165,12 @@ internal static class SavedChain
         return Onnx(c, FlowChainGraphs.FirstDraw(z, draws, m.LatentDim, output), [z], [output], new Dictionary<string, int[]> { [z] = [1, draws, m.LatentDim] });
     }
 
-    /// <summary>The graph inputs and outputs a pair marks (condition, noise, draws), dropped with the chain's other intermediate columns.</summary>
-    private static IEnumerable<string> Marked(VaeModel m) =>
-        new[] { m.EncoderConditionInput, m.Posterior?.EpsInput, m.Posterior?.LogQOutput }.OfType<string>();
+    /// <summary>
+    /// The columns <see cref="Encoder"/> makes for the
+    /// graph's marked inputs (the condition's copy, the flow's noise), dropped by its caller with the outputs it does not keep.
+    /// </summary>
+    private static IEnumerable<string> EncoderScratch(VaeModel m, string? condition) =>
+        new[] { condition is null ? null : m.EncoderConditionInput, m.Posterior?.EpsInput }.OfType<string>();
 
     /// <summary>
     /// ML.NET sizes ONNX values from their declared shapes and cannot size a symbolic draws axis: the flow values among

@@ -47,10 +47,11 @@ public sealed class FamilyPairTests
         }).ToList();
         var ml = new MLContext(1);
         var view = Load(ml, rows, d, model.ConditionDim);
-        var scored = ml.Transforms.VaeReconstruct(model, "Features", "Reconstruction")
+        ITransformer fitted = ml.Transforms.VaeReconstruct(model, "Features", "Reconstruction")
             .Append(ml.Transforms.VaeAnomalyScore(model, "Features", "Score"))
             .Append(ml.Transforms.VaeSamplePosterior(model, "Features", "Z", seed: 3))
-            .Fit(view).Transform(view);
+            .Fit(view);
+        var scored = fitted.Transform(view);
         var reconstruction = scored.GetColumn<float[]>("Reconstruction").SelectMany(v => v).ToArray();
         var scores = scored.GetColumn<float>("Score").ToArray();
         var z = scored.GetColumn<float[]>("Z").SelectMany(v => v).ToArray();
@@ -80,7 +81,41 @@ public sealed class FamilyPairTests
             }
         }
 
+        // The saved chain (stock ML.NET transformers, the condition column and the flow's noise included) scores the same.
+        var zip = Path.Combine(run, "chain.zip");
+        if (arch.HasFlow)
+        {
+            var refused = Assert.ThrowsExactly<NotSupportedException>(() => ml.Model.Save(fitted, view.Schema, zip));
+            StringAssert.Contains(refused.Message, "VaeSamplePosterior of a flow posterior (iaf) cannot be saved");
+            fitted = ml.Transforms.VaeReconstruct(model, "Features", "Reconstruction").Append(ml.Transforms.VaeAnomalyScore(model, "Features", "Score")).Fit(view);
+        }
+        ml.Model.Save(fitted, view.Schema, zip);
+        var loaded = VaeModel.LoadChain(new MLContext(2), zip, out _);
+        var again = loaded.Transform(view);
+        Assert.AreEqual(0, MaxDifference(reconstruction, again.GetColumn<float[]>("Reconstruction").SelectMany(v => v).ToArray()), 1e-6, $"{kind}: saved reconstruction");
+        Assert.AreEqual(0, MaxDifference(scores, again.GetColumn<float>("Score").ToArray()), 1e-4, $"{kind}: saved anomaly score");
+        if (!arch.HasFlow)
+            Assert.AreEqual(0, MaxDifference(z, again.GetColumn<float[]>("Z").SelectMany(v => v).ToArray()), 1e-5, $"{kind}: saved posterior draws");
+        (loaded as IDisposable)?.Dispose();
+
         if (model.IsConditional) AssertConditionalSampling(ml, model, l);
+        AssertDigestGuardsTheGraphs(model, folder);
+    }
+
+    /// <summary>The family's graphs carry weights digests like every export: changed weights are refused at load.</summary>
+    private static void AssertDigestGuardsTheGraphs(VaeModel model, string folder)
+    {
+        Assert.IsTrue(model.WeightsVerified, "both graphs' digests match");
+        var path = Path.Combine(folder, "decoder.onnx");
+        var bytes = File.ReadAllBytes(path);
+        var weights = VaeOnnx.Contract.Onnx.Proto.ModelProto.Parser.ParseFrom(bytes).Graph.Initializer.MaxBy(t => t.RawData.Length)!.RawData;
+        int start = bytes.AsSpan().IndexOf(weights.Span[..16]);
+        Assert.IsGreaterThan(0, start);
+        bytes[start + 3] ^= 0x10;
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.ThrowsExactly<VaeModelLoadException>(() => VaeModel.Load(folder));
+        StringAssert.Contains(e.Message, "weights digest mismatch");
+        StringAssert.Contains(e.Message, path);
     }
 
     private static void AssertConditionalSampling(MLContext ml, VaeModel model, int latent)

@@ -85,7 +85,7 @@ public sealed class VaeModelLoadTests
         Expect(truncated, Dec(truncated));
 
         Expect(Folder(Enc(ModelPairs.Image), Dec(ModelPairs.Tabular)), "not a pair");
-        Expect(Folder(Dec(ModelPairs.Image), Dec(ModelPairs.Image)), "1 outputs; an encoder has two outputs");
+        Expect(Folder(Dec(ModelPairs.Image), Dec(ModelPairs.Image)), "1 output ('x_hat' [N,784]); an encoder has two outputs");
         Expect(Folder(Enc(ModelPairs.Tabular), Dec(ModelPairs.Foreign)), "not a pair");
     }
 
