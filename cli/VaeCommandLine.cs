@@ -41,6 +41,7 @@ public static class VaeCommandLine
             DemoCommand.Create(),
             ManifoldCommand.Create(),
             BenchCommand.Create(),
+            ReportCommand.Create(),
         };
         foreach (var command in ScoringCommands.Create()) root.Add(command);
         return root;

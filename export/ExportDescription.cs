@@ -1,5 +1,6 @@
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Contract;
+using VaeOnnx.Training.Data.Tables;
 
 namespace VaeOnnx.Export;
 
@@ -9,5 +10,7 @@ namespace VaeOnnx.Export;
 /// <param name="Evaluation">Held-out figures, when known.</param>
 /// <param name="TrainingConfigJson">Training configuration as JSON, for metadata.</param>
 /// <param name="TrainingCommand">The command that reproduces the model, when known.</param>
+/// <param name="HeldOutRows">Table models: raw rows of the training file the weights never saw, which calibrate the anomaly threshold and feed the parity check.</param>
+/// <param name="FalseAlarmRate">Table models: the fraction of ordinary rows the calibrated threshold may flag.</param>
 public sealed record ExportDescription(FeatureScaling Scaling, DatasetDescription Dataset, EvaluationSummary? Evaluation,
-    string TrainingConfigJson, string? TrainingCommand = null);
+    string TrainingConfigJson, string? TrainingCommand = null, RawTable? HeldOutRows = null, double FalseAlarmRate = 0.01);

@@ -108,7 +108,7 @@ public static class ParityCheck
         return (outputs[0].GetTensorDataAsSpan<float>().ToArray(), second is null ? null : outputs[1].GetTensorDataAsSpan<float>().ToArray());
     }
 
-    private static double MaxAbsDiff(ReadOnlySpan<float> a, float[] b)
+    internal static double MaxAbsDiff(ReadOnlySpan<float> a, float[] b)
     {
         if (a.Length != b.Length) return double.PositiveInfinity;
         double max = 0;

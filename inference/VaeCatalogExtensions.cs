@@ -26,4 +26,12 @@ public static class VaeCatalogExtensions
     public static VaeAnomalyScoreEstimator VaeAnomalyScore(this TransformsCatalog catalog, VaeModel model, string inputColumn = "Features",
         string scoreColumn = "Score") => new(catalog, model, inputColumn, scoreColumn);
 
+    /// <summary>
+    /// Scores the rows of a business table with a table pair: the table's columns by name in, <paramref name="scoreColumn"/>
+    /// (and its _recon, _kl and _contrib parts, the last one value per column) and <paramref name="anomalyColumn"/> out;
+    /// see <see cref="VaeTableScoreEstimator"/>.
+    /// </summary>
+    public static VaeTableScoreEstimator VaeTableScore(this TransformsCatalog catalog, VaeModel model, string scoreColumn = "Score",
+        string anomalyColumn = "IsAnomaly") => new(catalog, model, scoreColumn, anomalyColumn);
+
 }

@@ -56,6 +56,10 @@ public sealed class VaeModel
     public IReadOnlyList<float>? DecoderLogVar { get; internal init; }
     /// <summary>Feature names of tabular models.</summary>
     public IReadOnlyList<string>? FeatureNames => Metadata?.FeatureNames;
+    /// <summary>Table pairs: the column schema (names, kinds, categories, flag spellings, scaling, missing rates, the anomaly threshold); null otherwise.</summary>
+    public TableSchema? Table => Metadata?.Table;
+    /// <summary>True for a table pair: its encoder takes one input per column, scored with <see cref="VaeCatalogExtensions.VaeTableScore"/>.</summary>
+    public bool IsTable => Table is not null;
     /// <summary>Name of the encoder's input.</summary>
     public string EncoderInput { get; internal init; } = "";
     /// <summary>Name of the encoder's mean output.</summary>

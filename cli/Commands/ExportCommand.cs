@@ -17,6 +17,7 @@ public static class ExportCommand
         var force = new Option<bool>("--force") { Description = "Replace an existing model folder." };
         var parityRows = new Option<int>("--parity-rows") { Description = "Test rows used for the ONNX Runtime parity check (0 = synthetic rows).", DefaultValueFactory = _ => 256 }.AtLeast(0);
         var json = new Option<bool>("--json") { Description = "Print one JSON object describing the export." };
+        var falseAlarmRate = new Option<double>("--false-alarm-rate") { Description = "Table models: fraction of ordinary held-out rows the anomaly threshold may flag (IsAnomaly).", DefaultValueFactory = _ => 0.01 }.OpenFraction();
         var command = new Command("export", """
             Export a checkpoint as two ONNX graphs (encoder x -> mu, logvar; decoder z -> x_hat) plus model.json.
             Both graphs are run in ONNX Runtime and compared with the trained model (max abs difference <= 1e-5).
@@ -24,15 +25,15 @@ public static class ExportCommand
               vae export --checkpoint runs/fashion-mnist --out models/my-model
               vae export --checkpoint runs/fashion-mnist --out models/my-model --force --json
             """)
-        { checkpoint, output, force, parityRows, json };
+        { checkpoint, output, force, parityRows, falseAlarmRate, json };
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
             var folder = parse.GetValue(checkpoint)!;
             int rows = parse.GetValue(parityRows);
             float[]? parity = null;
-            if (rows > 0)
+            var info = VaeCheckpoint.ReadInfo(folder);
+            if (rows > 0 && info.Table is null)
             {
-                var info = VaeCheckpoint.ReadInfo(folder);
                 try
                 {
                     // Raw (unscaled) test rows: the graphs take raw features.
@@ -45,7 +46,7 @@ public static class ExportCommand
                 }
             }
             var command = TrainingCommandLine.Format(VaeCheckpoint.ReadInfo(folder));
-            var result = VaeOnnxExporter.ExportCheckpoint(folder, parse.GetValue(output)!, command, parse.GetValue(force), parity);
+            var result = VaeOnnxExporter.ExportCheckpoint(folder, parse.GetValue(output)!, command, parse.GetValue(force), parity, parse.GetValue(falseAlarmRate));
             var stdout = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
@@ -54,6 +55,7 @@ public static class ExportCommand
                     ["model"] = result.Folder, ["pair_id"] = result.Card.PairId, ["encoder_max_abs_diff"] = result.EncoderMaxAbsDiff,
                     ["decoder_max_abs_diff"] = result.DecoderMaxAbsDiff, ["parity_rows"] = result.ParityRows,
                     ["encoder_bytes"] = result.Card.FileBytes["encoder"], ["decoder_bytes"] = result.Card.FileBytes["decoder"],
+                    ["anomaly_threshold"] = result.Card.Table?.Threshold?.Score, ["false_alarm_rate"] = result.Card.Table?.Threshold?.FalseAlarmRate,
                 });
             }
             else
@@ -61,6 +63,9 @@ public static class ExportCommand
                 stdout.WriteLine($"wrote {result.Folder}: encoder.onnx, decoder.onnx, model.json (pair {result.Card.PairId})");
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"parity with the trained model on {result.ParityRows} rows: max |diff| encoder {result.EncoderMaxAbsDiff:G3}, decoder {result.DecoderMaxAbsDiff:G3} (limit 1e-5)"));
+                if (result.Card.Table?.Threshold is { } t)
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"anomaly threshold {t.Score:G6} (false-alarm rate {t.FalseAlarmRate:G3}, calibrated on {t.CalibrationRows} held-out rows, {t.CalibrationAlarmRate:P1} of them above it)"));
             }
             return 0;
         }));

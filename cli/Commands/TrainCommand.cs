@@ -4,6 +4,7 @@ using VaeOnnx.Cli.Console;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Evaluation;
 using VaeOnnx.Training.Trainer;
+using VaeOnnx.Training.Data.Tables;
 
 namespace VaeOnnx.Cli.Commands;
 
@@ -80,6 +81,12 @@ public static class TrainCommand
         TrainResume.Refuse(parse, o.Patience, F(t.EarlyStoppingPatience), folder);
         TrainResume.Refuse(parse, o.Validation, F(d.ValidationFraction), folder);
         TrainResume.Refuse<string?>(parse, o.Label, d.LabelColumn, folder);
+        if (info.Table is { } table)
+        {
+            TrainResume.Refuse<string?>(parse, o.IgnoreColumns, string.Join(",", table.IgnoredColumns), folder, v => string.Join(",", TableOptions.ParseNames(v)));
+            if (parse.GetResult(o.ColumnTypes) is { Implicit: false })
+                throw new CommandUsageException($"--column-types: leave it out when resuming; the checkpoint in {folder} keeps its column schema.");
+        }
         TrainResume.Refuse(parse, o.MaxTrain, F(d.MaxTrainRows), folder);
         TrainResume.Refuse(parse, o.MaxTest, F(d.MaxTestRows), folder);
         // --data may say where the data is now, but not point at other data while the checkpoint's source is still there.
@@ -102,15 +109,20 @@ public static class TrainCommand
             Path = parse.GetValue(o.Data)!, LabelColumn = parse.GetValue(o.Label),
             ValidationFraction = parse.GetValue(o.Validation) ?? (patience > 0 ? 0.1 : 0.0),
             MaxTrainRows = parse.GetValue(o.MaxTrain), MaxTestRows = parse.GetValue(o.MaxTest), Seed = parse.GetValue(o.Seed),
+            Table = new TableReadOptions
+            {
+                ColumnTypes = TableOptions.ParseColumnTypes(parse.GetValue(o.ColumnTypes)), IgnoreColumns = TableOptions.ParseNames(parse.GetValue(o.IgnoreColumns)),
+            },
         };
         if (patience > 0 && source.ValidationFraction <= 0)
             throw new CommandUsageException("--patience needs a validation split: set --validation to a fraction above 0.");
-        var data = TrainingDataLoader.Load(source, parse.GetValue(o.Likelihood));
+        var likelihood = ResolveLikelihood(parse, o, source.Path);
+        var data = TrainingDataLoader.Load(source, likelihood);
         var architecture = new VaeArchitecture
         {
             Kind = parse.GetValue(o.Arch), InputShape = data.Train.ImageShape ?? [data.Train.FeatureCount],
             Hidden = ParseHidden(parse.GetValue(o.Hidden)!), LatentDim = parse.GetValue(o.Latent), Activation = parse.GetValue(o.Activation),
-            Likelihood = parse.GetValue(o.Likelihood), GaussianVariance = parse.GetValue(o.GaussianVariance),
+            Likelihood = likelihood, GaussianVariance = parse.GetValue(o.GaussianVariance),
         };
         if (architecture.Kind == ModelKind.Conv && data.Train.ImageShape is null)
             throw new CommandUsageException($"--arch conv needs image data; {source.Path} has no image shape (use --arch mlp).");
@@ -130,6 +142,20 @@ public static class TrainCommand
             WarmupEpochs = parse.GetValue(o.Warmup), EarlyStoppingPatience = patience,
         };
         return new Setup(data, architecture, options);
+    }
+
+    /// <summary>
+    /// The likelihood asked for; without <c>--likelihood</c>, a CSV file is a table (mixed: text, flags, numbers, blank cells)
+    /// and an IDX folder is images (Bernoulli). The table options make sense only for a mixed model.
+    /// </summary>
+    private static Likelihood ResolveLikelihood(ParseResult parse, TrainCommandOptions o, string path)
+    {
+        bool given = parse.GetResult(o.Likelihood) is { Implicit: false };
+        var likelihood = given ? parse.GetValue(o.Likelihood)
+            : File.Exists(path) && !Directory.Exists(path) ? Likelihood.Mixed : Likelihood.Bernoulli;
+        if (likelihood != Likelihood.Mixed && (parse.GetValue(o.ColumnTypes) is not null || parse.GetValue(o.IgnoreColumns) is not null))
+            throw new CommandUsageException($"--column-types and --ignore-columns describe a table: use them with --likelihood mixed (the default for a CSV file), not {EnumText.Of(likelihood)}.");
+        return likelihood;
     }
 
     /// <summary>Parses "400" or "512,256" into layer sizes.</summary>

@@ -16,7 +16,11 @@ public sealed class TrainCommandOptions
     /// <summary>Hidden activation.</summary>
     public Option<Activation> Activation { get; } = EnumOptions.Create("--activation", "relu, leakyrelu, tanh or sigmoid.", Contract.Activation.Relu);
     /// <summary>Decoder likelihood.</summary>
-    public Option<Likelihood> Likelihood { get; } = EnumOptions.Create("--likelihood", "bernoulli (data in [0,1]) or gaussian (real-valued).", Contract.Likelihood.Bernoulli);
+    public Option<Likelihood> Likelihood { get; } = EnumOptions.Create("--likelihood", "bernoulli (data in [0,1]), gaussian (real-valued) or mixed (a table with text, flags, numbers and blank cells; the default for a CSV file).", Contract.Likelihood.Bernoulli);
+    /// <summary>Table models: declared column kinds.</summary>
+    public Option<string?> ColumnTypes { get; } = new Option<string?>("--column-types") { Description = "Table (mixed) models: kinds that override inference, e.g. zip:categorical,age:integer (numeric, integer, boolean, categorical)." }.ParsedOrNull(TableOptions.ParseColumnTypes);
+    /// <summary>Table models: columns left out.</summary>
+    public Option<string?> IgnoreColumns { get; } = new("--ignore-columns") { Description = "Table (mixed) models: columns to leave out, e.g. ids and free text: id,comment." };
     /// <summary>Gaussian decoder variance.</summary>
     public Option<GaussianVariance> GaussianVariance { get; } = EnumOptions.Create("--gaussian-variance", "learned or fixed per-feature variance of a Gaussian decoder.", Contract.GaussianVariance.Learned);
     /// <summary>KL weight.</summary>
@@ -57,7 +61,7 @@ public sealed class TrainCommandOptions
     /// <summary>Every option, in help order.</summary>
     public IEnumerable<Option> All =>
     [
-        Data, Arch, Hidden, Latent, Activation, Likelihood, GaussianVariance, Beta, Warmup, Epochs, Batch, Lr, Seed, Threads,
+        Data, Arch, Hidden, Latent, Activation, Likelihood, ColumnTypes, IgnoreColumns, GaussianVariance, Beta, Warmup, Epochs, Batch, Lr, Seed, Threads,
         Patience, Validation, Label, MaxTrain, MaxTest, IwSamples, IwRows, Output, Resume, Json,
     ];
 }

@@ -17,7 +17,12 @@ public static class TrainingCommandLine
         var c = CultureInfo.InvariantCulture;
         var command = new StringBuilder(string.Create(c,
             $"vae train --data {ShellWord(d.Source)} --arch {EnumText.Of(a.Kind)} --hidden {string.Join(",", a.Hidden)} --latent {a.LatentDim} --activation {EnumText.Of(a.Activation)} --likelihood {EnumText.Of(a.Likelihood)}"));
-        if (a.Likelihood == Likelihood.Gaussian) command.Append(c, $" --gaussian-variance {EnumText.Of(a.GaussianVariance)}");
+        if (a.Likelihood != Likelihood.Bernoulli) command.Append(c, $" --gaussian-variance {EnumText.Of(a.GaussianVariance)}");
+        if (info.Table is { } table)
+        {
+            command.Append(c, $" --column-types {ShellWord(TableOptions.ColumnTypesText(table))}");
+            if (table.IgnoredColumns.Count > 0) command.Append(c, $" --ignore-columns {ShellWord(string.Join(",", table.IgnoredColumns))}");
+        }
         command.Append(c, $" --beta {t.Beta} --warmup {t.WarmupEpochs} --epochs {t.Epochs} --batch {t.BatchSize} --lr {t.LearningRate} --seed {t.Seed}");
         if (t.Threads > 0) command.Append(c, $" --threads {t.Threads}");
         if (t.EarlyStoppingPatience > 0) command.Append(c, $" --patience {t.EarlyStoppingPatience}");

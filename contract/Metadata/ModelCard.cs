@@ -78,6 +78,9 @@ public sealed record ModelCard
         return card;
     }
 
+    /// <summary>Table models: the column schema, with the calibrated anomaly threshold.</summary>
+    [JsonPropertyName("table")] public TableSchema? Table { get; init; }
+
     /// <summary>The command that reproduces the model, when known.</summary>
     [JsonPropertyName("training_command")] public string? TrainingCommand { get; init; }
 }

@@ -33,7 +33,7 @@ public static class VaeMetadataKeys
     /// <summary>Latent dimension L.</summary>
     public const string LatentDim = "vaeonnx.latent_dim";
 
-    /// <summary>"bernoulli" or "gaussian".</summary>
+    /// <summary>"bernoulli", "gaussian" or "mixed" (a table model).</summary>
     public const string Likelihood = "vaeonnx.likelihood";
 
     /// <summary>What the decoder output holds: "probabilities" (Bernoulli, sigmoid applied) or "mean" (Gaussian), in raw feature units.</summary>
@@ -63,4 +63,11 @@ public static class VaeMetadataKeys
 
     /// <summary>JSON of the training configuration (optimizer, lr, batch, epochs, beta, warm-up, seed).</summary>
     public const string TrainingConfig = "vaeonnx.training_config";
+
+    /// <summary>
+    /// Table models: JSON of the <see cref="TableSchema"/> (column names, kinds, categories, flag spellings, scaling, missing
+    /// rates, the calibrated anomaly threshold). Its presence makes the pair a table pair: the encoder takes one input per
+    /// column and the decoder gives one typed output per column besides x_hat.
+    /// </summary>
+    public const string TableSchema = "vaeonnx.table_schema";
 }

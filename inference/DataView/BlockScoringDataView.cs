@@ -14,7 +14,7 @@ internal sealed class BlockScoringDataView : IDataView
     {
         Source = source;
         Plan = plan;
-        InputColumn = plan.FindInput(source.Schema);
+        InputColumns = plan.FindInputs(source.Schema);
         Schema = plan.OutputSchema(source.Schema);
     }
 
@@ -22,7 +22,7 @@ internal sealed class BlockScoringDataView : IDataView
 
     public ScoringPlan Plan { get; }
 
-    public DataViewSchema.Column InputColumn { get; }
+    public IReadOnlyList<DataViewSchema.Column> InputColumns { get; }
 
     public bool CanShuffle => false;
 
@@ -33,7 +33,8 @@ internal sealed class BlockScoringDataView : IDataView
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         var needed = columnsNeeded.Select(c => c.Index).ToHashSet();
-        var upstreamNeeded = Source.Schema.Where(c => needed.Contains(c.Index) || c.Index == InputColumn.Index).ToArray();
+        var inputs = InputColumns.Select(c => c.Index).ToHashSet();
+        var upstreamNeeded = Source.Schema.Where(c => needed.Contains(c.Index) || inputs.Contains(c.Index)).ToArray();
         return new BlockScoringCursor(this, Source.GetRowCursor(upstreamNeeded), needed);
     }
 

@@ -13,7 +13,7 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
     {
         Plan = plan;
         InputSchema = inputSchema;
-        InputColumn = plan.FindInput(inputSchema);
+        InputColumns = plan.FindInputs(inputSchema);
         OutputSchema = plan.OutputSchema(inputSchema);
     }
 
@@ -23,13 +23,14 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
 
     public DataViewSchema OutputSchema { get; }
 
-    public DataViewSchema.Column InputColumn { get; }
+    public IReadOnlyList<DataViewSchema.Column> InputColumns { get; }
 
     public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns)
     {
         var indices = dependingColumns.Select(c => c.Index).ToHashSet();
         bool outputs = indices.Any(i => i >= InputSchema.Count);
-        return InputSchema.Where(c => indices.Contains(c.Index) || (outputs && c.Index == InputColumn.Index)).ToArray();
+        var inputs = InputColumns.Select(c => c.Index).ToHashSet();
+        return InputSchema.Where(c => indices.Contains(c.Index) || (outputs && inputs.Contains(c.Index))).ToArray();
     }
 
     public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns) =>

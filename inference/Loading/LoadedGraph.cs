@@ -33,8 +33,11 @@ internal sealed class LoadedGraph : IDisposable
     public static LoadedGraph Open(string path)
     {
         var summary = OnnxFile.Read(path, out var bytes);
+        // Table pairs take and give text columns; every other pair is float32 throughout.
+        bool table = summary.Metadata.ContainsKey(VaeMetadataKeys.TableSchema);
         foreach (var value in summary.Inputs.Concat(summary.Outputs))
-            if (!value.IsFloat) throw new ModelFileException(path, $"value '{value.Name}' has element type {value.ElementType}; expected float32");
+            if (!value.IsFloat && !(table && value.IsString))
+                throw new ModelFileException(path, $"value '{value.Name}' has element type {value.ElementType}; expected float32{(table ? " or string" : "")}");
         try
         {
             using var options = new SessionOptions

@@ -15,6 +15,10 @@ internal static class PairLoader
         {
             using var encoder = LoadedGraph.Open(encoderPath);
             using var decoder = LoadedGraph.Open(decoderPath);
+            if (encoder.Properties.ContainsKey(VaeMetadataKeys.TableSchema) || decoder.Properties.ContainsKey(VaeMetadataKeys.TableSchema))
+                return TablePairLoader.Load(encoder, decoder, options, likelihood);
+            if (likelihood == Likelihood.Mixed)
+                throw encoder.Problem("likelihood mixed was asked for, but the pair has no table schema; mixed is for table pairs exported by VaeOnnx");
             var shapes = PairShapes.Bind(encoder, decoder);
             var metadata = ReadMetadata(encoder, decoder, shapes);
             var model = Create(encoder, decoder, shapes, metadata, options, likelihood);
@@ -31,7 +35,7 @@ internal static class PairLoader
     }
 
     /// <summary>The encoder's and decoder's metadata, or null for a pair from another tool; a half-stamped or mixed-up pair is refused.</summary>
-    private static (PairMetadata Encoder, PairMetadata Decoder)? ReadMetadata(LoadedGraph encoder, LoadedGraph decoder, PairShapes shapes)
+    internal static (PairMetadata Encoder, PairMetadata Decoder)? ReadMetadata(LoadedGraph encoder, LoadedGraph decoder, PairShapes shapes)
     {
         bool encoderStamped = PairMetadata.IsStamped(encoder.Properties), decoderStamped = PairMetadata.IsStamped(decoder.Properties);
         if (!encoderStamped && !decoderStamped) return null;

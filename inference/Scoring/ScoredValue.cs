@@ -17,4 +17,8 @@ internal enum ScoredValue
     Kl,
     /// <summary>Squared reconstruction error.</summary>
     SquaredError,
+    /// <summary>Table pairs: each column's share of the reconstruction term [C].</summary>
+    Contributions,
+    /// <summary>Table pairs: the score is above the pair's calibrated threshold.</summary>
+    IsAnomaly,
 }

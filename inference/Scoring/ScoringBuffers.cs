@@ -1,3 +1,4 @@
+using VaeOnnx.Contract;
 using Microsoft.ML.OnnxRuntime;
 
 namespace VaeOnnx.Inference.Scoring;
@@ -12,10 +13,18 @@ internal sealed class ScoringBuffers : IDisposable
     private readonly Dictionary<float[], OrtValue> _bound = new(ReferenceEqualityComparer.Instance);
     private readonly int _inputDim, _latentDim;
 
-    public ScoringBuffers(ScoringStage stage, int inputDim, int latentDim, int blockSize)
+    private readonly int _columns;
+
+    public ScoringBuffers(ScoringStage stage, int inputDim, int latentDim, int blockSize, TableSchema? table = null)
     {
         (_inputDim, _latentDim, BlockSize) = (inputDim, latentDim, blockSize);
-        bool encodes = stage != ScoringStage.Decode, decodes = stage != ScoringStage.Encode, scores = stage == ScoringStage.AnomalyScore;
+        bool encodes = stage != ScoringStage.Decode, decodes = stage != ScoringStage.Encode;
+        bool scores = stage is ScoringStage.AnomalyScore or ScoringStage.TableScore, tableScores = stage == ScoringStage.TableScore;
+        _columns = tableScores ? table!.Columns.Count : 0;
+        TableColumns = tableScores ? table!.Columns.Select(c => c.IsText ? (Array)new string?[blockSize] : new float[blockSize]).ToArray() : [];
+        Observed = tableScores ? new float[blockSize * _columns] : [];
+        Unknown = tableScores ? new float[blockSize * _columns] : [];
+        Contributions = tableScores ? new float[blockSize * _columns] : [];
         Input = encodes ? new float[blockSize * inputDim] : [];
         Mu = new float[blockSize * latentDim];
         LogVar = encodes ? new float[blockSize * latentDim] : [];
@@ -23,7 +32,7 @@ internal sealed class ScoringBuffers : IDisposable
         Score = scores ? new float[blockSize] : [];
         Reconstruction = scores ? new float[blockSize] : [];
         Kl = scores ? new float[blockSize] : [];
-        SquaredError = scores ? new float[blockSize] : [];
+        SquaredError = stage == ScoringStage.AnomalyScore ? new float[blockSize] : [];
     }
 
     /// <summary>Rows per full block.</summary>
@@ -44,6 +53,17 @@ internal sealed class ScoringBuffers : IDisposable
     public float[] Kl { get; }
     /// <summary>Squared reconstruction errors.</summary>
     public float[] SquaredError { get; }
+    /// <summary>
+    /// Table pairs: the block's cells per schema column, float[] for numbers (NaN for blank) and string?[] for flags and
+    /// categories; <see cref="Input"/> then receives the encoder's features and <see cref="XHat"/> the decoder's logits.
+    /// </summary>
+    public Array[] TableColumns { get; }
+    /// <summary>Table pairs: 1 where a cell's value term counts, rows x columns.</summary>
+    public float[] Observed { get; }
+    /// <summary>Table pairs: 1 where a cell holds a value training never had, rows x columns.</summary>
+    public float[] Unknown { get; }
+    /// <summary>Table pairs: each column's contribution, rows x columns.</summary>
+    public float[] Contributions { get; }
 
     /// <summary>The array holding <paramref name="value"/> for every row of the block, and its width per row (0 for a scalar).</summary>
     public (float[] Values, int Width) Of(ScoredValue value) => value switch
@@ -55,6 +75,8 @@ internal sealed class ScoringBuffers : IDisposable
         ScoredValue.Reconstruction => (Reconstruction, 0),
         ScoredValue.Kl => (Kl, 0),
         ScoredValue.SquaredError => (SquaredError, 0),
+        ScoredValue.Contributions => (Contributions, _columns),
+        ScoredValue.IsAnomaly => (Score, 0),
         _ => throw new ArgumentOutOfRangeException(nameof(value), value, null),
     };
 

@@ -11,4 +11,7 @@ internal enum ScoringStage
     Reconstruct,
     /// <summary>x -> score, recon, kl, sqerr (encoder, decoder, score graph).</summary>
     AnomalyScore,
+
+    /// <summary>Table pairs: typed columns -> score, recon, kl and each column's contribution (encoder, decoder, table score graph).</summary>
+    TableScore,
 }

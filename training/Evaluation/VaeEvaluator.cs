@@ -35,7 +35,7 @@ public static class VaeEvaluator
             int n = Math.Min(batchSize, data.Rows - start);
             var x = all.narrow(0, start, n);
             var pass = model.forward(x, randn([n, model.Architecture.LatentDim], generator: generator));
-            recon += ElboLoss.ReconstructionNll(model.Architecture.Likelihood, pass.Decoded, x, model.decoder_logvar).to_type(ScalarType.Float64).sum().item<double>();
+            recon += ElboLoss.ReconstructionNll(model, pass.Decoded, x).to_type(ScalarType.Float64).sum().item<double>();
             var perDim = ElboLoss.KlPerDimension(pass.Mu, pass.LogVar).to_type(ScalarType.Float64).sum(dim: 0);
             var perDimValues = perDim.data<double>().ToArray();
             for (int j = 0; j < perDimValues.Length; j++) klPerDim[j] += perDimValues[j];
@@ -94,7 +94,7 @@ public static class VaeEvaluator
                 var z = mu.unsqueeze(1) + (logvar.unsqueeze(1) * 0.5).exp() * eps;
                 var decoded = model.decoder.forward(z.reshape(n * k, latent));
                 var xRep = x.unsqueeze(1).expand(n, k, x.shape[1]).reshape(n * k, x.shape[1]);
-                var logPxGivenZ = -ElboLoss.ReconstructionNll(model.Architecture.Likelihood, decoded, xRep, model.decoder_logvar).reshape(n, k);
+                var logPxGivenZ = -ElboLoss.ReconstructionNll(model, decoded, xRep).reshape(n, k);
                 var logPz = -0.5 * (z.square() + Log2Pi).sum(2);
                 var logQz = -0.5 * (eps.square() + logvar.unsqueeze(1) + Log2Pi).sum(2);
                 logWeights.narrow(1, k0, k).copy_((logPxGivenZ + logPz - logQz).to_type(ScalarType.Float64));

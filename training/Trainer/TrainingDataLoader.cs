@@ -15,6 +15,7 @@ public static class TrainingDataLoader
     /// <summary>Loads, splits and scales a data source for a decoder likelihood.</summary>
     public static TrainingData Load(DataSourceOptions source, Likelihood likelihood)
     {
+        if (likelihood == Likelihood.Mixed) return TableDataLoader.Load(source);
         var (train, test, description) = ReadSplits(source);
         VaeDataset? validation = null;
         if (source.ValidationFraction > 0)
@@ -32,6 +33,7 @@ public static class TrainingDataLoader
     /// <param name="path">Where the data is now; null for the source recorded in the checkpoint.</param>
     public static VaeDataset LoadTest(CheckpointInfo info, string? path)
     {
+        if (info.Table is not null) return TableDataLoader.LoadTest(info, path);
         var d = info.Dataset;
         var source = new DataSourceOptions
         {

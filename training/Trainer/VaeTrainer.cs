@@ -86,10 +86,10 @@ public sealed class VaeTrainer
         manual_seed(_options.Seed);
         var info = new CheckpointInfo
         {
-            Architecture = architecture, Training = _options, Scaling = data.Scaling, Dataset = data.Dataset,
+            Architecture = architecture, Training = _options, Scaling = data.Scaling, Dataset = data.Dataset, Table = data.Table,
             WeightsFile = "", OptimizerFile = "",
         };
-        return (info, new VariationalAutoencoder(architecture));
+        return (info, new VariationalAutoencoder(architecture, data.Table));
     }
 
     /// <summary>Writes (atomically) one CSV row per epoch, with a header.</summary>

@@ -1,0 +1,33 @@
+namespace VaeOnnx.Contract;
+
+/// <summary>
+/// Reads a table decoder's x_hat as typed values, as the decoder graph's typed outputs do: the most probable category, the
+/// flag's more probable spelling, a number's mean in raw units (rounded for integer columns), and blank where the missing
+/// indicator's probability is above one half.
+/// </summary>
+public static class TableModeDecoder
+{
+    /// <summary>The most probable value of <paramref name="column"/>: its text (categories, flags; "" when blank) and number (NaN for text columns and blanks).</summary>
+    /// <param name="column">The column.</param>
+    /// <param name="span">Where its features sit.</param>
+    /// <param name="parameters">One row of x_hat.</param>
+    public static (string Text, float Number) Decode(TableColumn column, ColumnSpan span, ReadOnlySpan<float> parameters)
+    {
+        if (span.HasIndicator && parameters[span.Indicator] > 0.5f) return ("", float.NaN);
+        var value = parameters.Slice(span.Start, span.ValueWidth);
+        switch (column.Kind)
+        {
+            case ColumnKind.Categorical:
+                int best = 0;
+                for (int k = 1; k < value.Length; k++)
+                    if (value[k] > value[best]) best = k;
+                return (column.Categories![best], float.NaN);
+            case ColumnKind.Boolean:
+                return (value[0] > 0.5f ? column.TrueText! : column.FalseText!, float.NaN);
+            default:
+                float raw = value[0] / column.Scale + column.Offset;
+                if (column.Kind == ColumnKind.Integer) raw = MathF.Round(raw, MidpointRounding.ToEven);
+                return (raw.ToString("R", System.Globalization.CultureInfo.InvariantCulture), raw);
+        }
+    }
+}
