@@ -152,7 +152,8 @@ def run(data_dir, work, name, label, extra):
     vae("report", "--model", model, "--data", train_csv, "--out", os.path.join(base, "report-independent"), "--synthetic", independent_csv)
     qi = json.load(open(os.path.join(base, "report-independent", "quality.json")))
     result.update(overall=q["overall"], shapes=q["column_shapes"], pairs=q["column_pair_trends"], indep_overall=qi["overall"], indep_pairs=qi["column_pair_trends"])
-    _, synthetic = read(synthetic_csv)
+    sh, synthetic = read(synthetic_csv)  # the model's columns only: ignored ones come back blank
+    synthetic = [[row[sh.index(h)] if h in sh else "" for h in header] for row in synthetic]
     real_acc, syn_acc = classifier_ratio(schema, header, label, train, synthetic, holdout)
     result.update(acc_real=real_acc, acc_syn=syn_acc, acc_ratio=syn_acc / real_acc)
     # Injected anomalies, 10 draws.
