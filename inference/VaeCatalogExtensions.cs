@@ -31,7 +31,7 @@ public static class VaeCatalogExtensions
     /// (and its _recon, _kl and _contrib parts, the last one value per column) and <paramref name="anomalyColumn"/> out;
     /// see <see cref="VaeTableScoreEstimator"/>.
     /// </summary>
-    public static VaeTableScoreEstimator VaeTableScore(this TransformsCatalog catalog, VaeModel model, string scoreColumn = "Score",
-        string anomalyColumn = "IsAnomaly") => new(catalog, model, scoreColumn, anomalyColumn);
+    public static VaeTableScoreEstimator VaeTableScore(this TransformsCatalog catalog, VaeModel model, string scoreColumn = VaeTableScoreEstimator.DefaultScoreColumn,
+        string anomalyColumn = VaeTableScoreEstimator.DefaultAnomalyColumn) => new(catalog, model, scoreColumn, anomalyColumn);
 
 }

@@ -95,7 +95,7 @@ public sealed class VaeModel
         PairLoader.Load(Path.GetFullPath(encoderPath), Path.GetFullPath(decoderPath), options ?? new VaeSessionOptions(), likelihood);
 
     /// <summary>
-    /// Registers this library with an ML.NET context so that saved chains containing <c>VaeAnomalyScore</c> or
+    /// Registers this library with an ML.NET context so that saved chains containing <c>VaeAnomalyScore</c>, <c>VaeTableScore</c> or
     /// <c>VaeSampleLatent</c> load (their float outputs come from custom mappings, which ML.NET finds by contract name in
     /// registered assemblies).
     /// </summary>

@@ -9,7 +9,8 @@ one field corrupted in 5% of the held-out rows (a category swapped for another s
 deviations, a flag flipped), over 10 draws: AUROC of `vae score`, of scikit-learn's IsolationForest on one-hot features
 and of an independent-columns score, and how often the corrupted field is the top contribution.
 
-Usage: benchmarks/tables/quality_bar.py DATA_DIR WORK_DIR   (needs python3-sklearn; run from the repository root)
+Usage: benchmarks/tables/quality_bar.py DATA_DIR WORK_DIR [TRAIN OPTIONS...]   (needs python3-sklearn; run from the repository root)
+The TRAIN OPTIONS replace or add to the `vae train` options below for every table, e.g. `--numeric-encoding modes` or `--epochs 600`.
 """
 import csv, json, math, os, subprocess, sys
 import numpy as np
@@ -22,7 +23,8 @@ TABLES = [  # file, label, extra train options
     ("breastcancer.csv", "Class", ["--ignore-columns", "Id"]),
 ]
 TRAIN = ["--hidden", "128,128", "--latent", "8", "--epochs", "300", "--batch", "64", "--lr", "1e-3", "--threads", "2", "--iw-samples", "0"]
-VAE = ["dotnet", "cli/bin/Release/net10.0/vae.dll"]
+# VAE_DLL: a copy of the built CLI, so that a rebuild of the repository during a long run does not change it.
+VAE = ["dotnet", os.environ.get("VAE_DLL", "cli/bin/Release/net10.0/vae.dll")]
 MISSING = {"", "na", "n/a", "nan", "null", "?"}
 
 
@@ -125,7 +127,24 @@ def classifier_ratio(schema, header, label, train, synthetic, holdout):
     return real, syn
 
 
-def run(data_dir, work, name, label, extra):
+def train_options(overrides):
+    """TRAIN with each option given in OVERRIDES replaced (an option followed by its value) or added."""
+    options = list(TRAIN)
+    i = 0
+    while i < len(overrides):
+        name = overrides[i]
+        value = overrides[i + 1] if i + 1 < len(overrides) and not overrides[i + 1].startswith("--") else None
+        if name in options:
+            j = options.index(name)
+            if value is not None:
+                options[j + 1] = value
+        else:
+            options += [name] + ([value] if value is not None else [])
+        i += 2 if value is not None else 1
+    return options
+
+
+def run(data_dir, work, name, label, extra, overrides=()):
     header, rows = read(os.path.join(data_dir, name))
     rng = np.random.default_rng(20261201)
     order = rng.permutation(len(rows))
@@ -138,7 +157,7 @@ def run(data_dir, work, name, label, extra):
     write(holdout_csv, header, holdout)
     run_dir, model = os.path.join(base, "run"), os.path.join(base, "model")
     subprocess.run(["rm", "-rf", run_dir, model])
-    vae("train", "--data", train_csv, "--likelihood", "mixed", *extra, *TRAIN, "--out", run_dir)
+    vae("train", "--data", train_csv, "--likelihood", "mixed", *extra, *train_options(list(overrides)), "--out", run_dir)
     vae("export", "--checkpoint", run_dir, "--out", model, "--force")
     schema = json.load(open(os.path.join(model, "model.json")))["table"]
     result = {"table": name[:-4], "rows": len(rows), "train": len(train), "holdout": len(holdout)}
@@ -182,8 +201,13 @@ def run(data_dir, work, name, label, extra):
 
 
 def main():
-    data_dir, work = sys.argv[1], sys.argv[2]
-    results = [run(data_dir, work, *t) for t in TABLES]
+    data_dir, work, overrides = sys.argv[1], sys.argv[2], sys.argv[3:]
+    only = None
+    if "--only" in overrides:  # --only creditcard,housevotes84: a subset of the tables, for quick experiments
+        i = overrides.index("--only")
+        only, overrides = overrides[i + 1].split(","), overrides[:i] + overrides[i + 2:]
+    print("vae train options:", " ".join(train_options(overrides)))
+    results = [run(data_dir, work, *t, overrides) for t in TABLES if only is None or t[0][:-4] in only]
     print("| table | rows (train/held out) | overall | column shapes | pair trends | independent: overall / pairs | RF acc real -> synthetic (ratio) | AUROC VaeOnnx (sd) | AUROC IsolationForest | AUROC independent | top-contribution hit rate | independent hit rate |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:

@@ -45,7 +45,7 @@ public static class ExportCommand
                     parse.InvocationConfiguration.Error.WriteLine($"note: training data not readable ({e.Message}); parity check uses synthetic rows.");
                 }
             }
-            var command = TrainingCommandLine.Format(VaeCheckpoint.ReadInfo(folder));
+            var command = TrainingCommandLine.Format(info);
             var result = VaeOnnxExporter.ExportCheckpoint(folder, parse.GetValue(output)!, command, parse.GetValue(force), parity, parse.GetValue(falseAlarmRate));
             var stdout = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using VaeOnnx.Cli.Scoring;
+using VaeOnnx.Contract.IO;
 using VaeOnnx.Inference;
 
 namespace VaeOnnx.Cli.Commands;
@@ -38,17 +39,8 @@ public static class SynthesizeCommand
     /// <summary>The rows as CSV with the table's header.</summary>
     public static string ToCsv(VaeTableRows rows)
     {
-        var text = new StringBuilder();
-        text.AppendJoin(',', rows.Schema.Columns.Select(c => TableScoreOutput.CsvCell(c.Name))).Append('\n');
-        for (int r = 0; r < rows.Count; r++)
-        {
-            for (int j = 0; j < rows.Schema.Columns.Count; j++)
-            {
-                if (j > 0) text.Append(',');
-                text.Append(TableScoreOutput.CsvCell(rows.Cell(r, j)));
-            }
-            text.Append('\n');
-        }
+        var text = CsvText.AppendRecord(new StringBuilder(), rows.Schema.Columns.Select(c => c.Name));
+        for (int r = 0; r < rows.Count; r++) CsvText.AppendRecord(text, Enumerable.Range(0, rows.Schema.Columns.Count).Select(j => rows.Cell(r, j)));
         return text.ToString();
     }
 }

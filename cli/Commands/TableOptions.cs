@@ -30,8 +30,11 @@ public static class TableOptions
     public static TableReadOptions Reproducing(TableSchema schema) => new()
     {
         ColumnTypes = schema.Columns.ToDictionary(c => c.Name, c => c.Kind, StringComparer.Ordinal),
-        IgnoreColumns = schema.IgnoredColumns, LabelColumn = schema.LabelColumn,
+        IgnoreColumns = schema.IgnoredColumns, LabelColumn = schema.LabelColumn, NumericEncoding = Encoding(schema),
     };
+
+    /// <summary>The numeric encoding <paramref name="schema"/> was fitted with: modes when any column has them.</summary>
+    public static NumericEncoding Encoding(TableSchema schema) => schema.Columns.Any(c => c.HasModes) ? NumericEncoding.Modes : NumericEncoding.Standard;
 
     /// <summary>The <c>--column-types</c> value that declares every column of <paramref name="schema"/>.</summary>
     public static string ColumnTypesText(TableSchema schema) => string.Join(",", schema.Columns.Select(c => $"{c.Name}:{EnumText.Of(c.Kind)}"));

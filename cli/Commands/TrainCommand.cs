@@ -84,8 +84,9 @@ public static class TrainCommand
         if (info.Table is { } table)
         {
             TrainResume.Refuse<string?>(parse, o.IgnoreColumns, string.Join(",", table.IgnoredColumns), folder, v => string.Join(",", TableOptions.ParseNames(v)));
-            if (parse.GetResult(o.ColumnTypes) is { Implicit: false })
-                throw new CommandUsageException($"--column-types: leave it out when resuming; the checkpoint in {folder} keeps its column schema.");
+            foreach (var option in new Option[] { o.ColumnTypes, o.NumericEncoding })
+                if (parse.GetResult(option) is { Implicit: false })
+                    throw new CommandUsageException($"{option.Name}: leave it out when resuming; the checkpoint in {folder} keeps its column schema.");
         }
         TrainResume.Refuse(parse, o.MaxTrain, F(d.MaxTrainRows), folder);
         TrainResume.Refuse(parse, o.MaxTest, F(d.MaxTestRows), folder);
@@ -112,6 +113,7 @@ public static class TrainCommand
             Table = new TableReadOptions
             {
                 ColumnTypes = TableOptions.ParseColumnTypes(parse.GetValue(o.ColumnTypes)), IgnoreColumns = TableOptions.ParseNames(parse.GetValue(o.IgnoreColumns)),
+                NumericEncoding = parse.GetValue(o.NumericEncoding),
             },
         };
         if (patience > 0 && source.ValidationFraction <= 0)
@@ -153,8 +155,8 @@ public static class TrainCommand
         bool given = parse.GetResult(o.Likelihood) is { Implicit: false };
         var likelihood = given ? parse.GetValue(o.Likelihood)
             : File.Exists(path) && !Directory.Exists(path) ? Likelihood.Mixed : Likelihood.Bernoulli;
-        if (likelihood != Likelihood.Mixed && (parse.GetValue(o.ColumnTypes) is not null || parse.GetValue(o.IgnoreColumns) is not null))
-            throw new CommandUsageException($"--column-types and --ignore-columns describe a table: use them with --likelihood mixed (the default for a CSV file), not {EnumText.Of(likelihood)}.");
+        if (likelihood != Likelihood.Mixed && (parse.GetValue(o.ColumnTypes) is not null || parse.GetValue(o.IgnoreColumns) is not null || parse.GetResult(o.NumericEncoding) is { Implicit: false }))
+            throw new CommandUsageException($"--column-types, --ignore-columns and --numeric-encoding describe a table: use them with --likelihood mixed (the default for a CSV file), not {EnumText.Of(likelihood)}.");
         return likelihood;
     }
 

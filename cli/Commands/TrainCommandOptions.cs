@@ -21,6 +21,10 @@ public sealed class TrainCommandOptions
     public Option<string?> ColumnTypes { get; } = new Option<string?>("--column-types") { Description = "Table (mixed) models: kinds that override inference, e.g. zip:categorical,age:integer (numeric, integer, boolean, categorical)." }.ParsedOrNull(TableOptions.ParseColumnTypes);
     /// <summary>Table models: columns left out.</summary>
     public Option<string?> IgnoreColumns { get; } = new("--ignore-columns") { Description = "Table (mixed) models: columns to leave out, e.g. ids and free text: id,comment." };
+    /// <summary>Table models: how numbers become features.</summary>
+    public Option<NumericEncoding> NumericEncoding { get; } = EnumOptions.Create("--numeric-encoding",
+        "Table (mixed) models: standard (standardised numbers) or modes (TVAE's mode-specific normalisation: a Gaussian mixture of at most 10 modes per numeric column).",
+        Contract.NumericEncoding.Standard);
     /// <summary>Gaussian decoder variance.</summary>
     public Option<GaussianVariance> GaussianVariance { get; } = EnumOptions.Create("--gaussian-variance", "learned or fixed per-feature variance of a Gaussian decoder.", Contract.GaussianVariance.Learned);
     /// <summary>KL weight.</summary>
@@ -61,7 +65,7 @@ public sealed class TrainCommandOptions
     /// <summary>Every option, in help order.</summary>
     public IEnumerable<Option> All =>
     [
-        Data, Arch, Hidden, Latent, Activation, Likelihood, ColumnTypes, IgnoreColumns, GaussianVariance, Beta, Warmup, Epochs, Batch, Lr, Seed, Threads,
+        Data, Arch, Hidden, Latent, Activation, Likelihood, ColumnTypes, IgnoreColumns, NumericEncoding, GaussianVariance, Beta, Warmup, Epochs, Batch, Lr, Seed, Threads,
         Patience, Validation, Label, MaxTrain, MaxTest, IwSamples, IwRows, Output, Resume, Json,
     ];
 }

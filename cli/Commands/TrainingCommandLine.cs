@@ -22,6 +22,7 @@ public static class TrainingCommandLine
         {
             command.Append(c, $" --column-types {ShellWord(TableOptions.ColumnTypesText(table))}");
             if (table.IgnoredColumns.Count > 0) command.Append(c, $" --ignore-columns {ShellWord(string.Join(",", table.IgnoredColumns))}");
+            if (TableOptions.Encoding(table) == NumericEncoding.Modes) command.Append(c, $" --numeric-encoding {EnumText.Of(NumericEncoding.Modes)}");
         }
         command.Append(c, $" --beta {t.Beta} --warmup {t.WarmupEpochs} --epochs {t.Epochs} --batch {t.BatchSize} --lr {t.LearningRate} --seed {t.Seed}");
         if (t.Threads > 0) command.Append(c, $" --threads {t.Threads}");

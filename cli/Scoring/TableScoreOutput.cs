@@ -4,6 +4,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using VaeOnnx.Contract.IO;
 using VaeOnnx.Inference;
+using VaeOnnx.Inference.Transforms;
 
 namespace VaeOnnx.Cli.Scoring;
 
@@ -17,9 +18,11 @@ public static class TableScoreOutput
         var view = rows.ToDataView();
         using var transformer = ml.Transforms.VaeTableScore(model).Fit(view);
         var scored = transformer.Transform(view);
-        var contributions = scored.GetColumn<VBuffer<float>>("Score_contrib").Select(v => v.DenseValues().ToArray()).ToArray();
-        return new TableScores(scored.GetColumn<float>("Score").ToArray(), scored.GetColumn<float>("Score_recon").ToArray(),
-            scored.GetColumn<float>("Score_kl").ToArray(), scored.GetColumn<bool>("IsAnomaly").ToArray(), contributions);
+        const string score = VaeTableScoreEstimator.DefaultScoreColumn;
+        float[] Part(string part) => scored.GetColumn<float>(VaeScoreParts.Column(score, part)).ToArray();
+        var contributions = scored.GetColumn<VBuffer<float>>(VaeTableScoreEstimator.ContributionsColumn(score)).Select(v => v.DenseValues().ToArray()).ToArray();
+        return new TableScores(Part(VaeScoreParts.Score), Part(VaeScoreParts.Reconstruction), Part(VaeScoreParts.Kl),
+            scored.GetColumn<bool>(VaeTableScoreEstimator.DefaultAnomalyColumn).ToArray(), contributions);
     }
 
     /// <summary>Writes the scores as CSV (atomically).</summary>
@@ -27,7 +30,7 @@ public static class TableScoreOutput
     {
         static string F(float v) => v.ToString("R", CultureInfo.InvariantCulture);
         var text = new StringBuilder("score,recon,kl,is_anomaly");
-        foreach (var column in schema.Columns) text.Append(",contrib.").Append(CsvCell(column.Name));
+        foreach (var column in schema.Columns) text.Append(",contrib.").Append(CsvText.Cell(column.Name));
         text.Append('\n');
         for (int r = 0; r < scores.Score.Length; r++)
         {
@@ -46,8 +49,4 @@ public static class TableScoreOutput
         if (folder is not null) Directory.CreateDirectory(folder);
         AtomicFileWriter.WriteText(path, text);
     }
-
-    /// <summary>A CSV cell, quoted when it holds a comma, a quote or a line break (RFC 4180).</summary>
-    public static string CsvCell(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) < 0 && value.Trim() == value ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
 }

@@ -55,6 +55,22 @@ internal sealed class OnnxGraphBuilder
     /// <summary>Declares a float output [N, dims...].</summary>
     public void AddOutput(string name, params long[] featureDims) => _graph.Output.Add(FloatValue(name, featureDims));
 
+    /// <summary>
+    /// Declares an output of <paramref name="type"/> with exactly <paramref name="dims"/>, no batch dimension: for graphs
+    /// that ML.NET's OnnxTransformer runs one row at a time, which types a column after the declared shape (an output
+    /// [C] is a vector of C values, a rank-0 output a single value).
+    /// </summary>
+    public void AddRowOutput(string name, TensorProto.Types.DataType type, params long[] dims)
+    {
+        var shape = new TensorShapeProto();
+        foreach (var d in dims) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        _graph.Output.Add(new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } },
+        });
+    }
+
     /// <summary>Declares an input of <paramref name="type"/> [N, dims...].</summary>
     public string AddInput(string name, TensorProto.Types.DataType type, params long[] featureDims)
     {

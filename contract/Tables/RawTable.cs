@@ -1,7 +1,10 @@
-using VaeOnnx.Contract;
-namespace VaeOnnx.Training.Data.Tables;
+namespace VaeOnnx.Contract;
 
-/// <summary>A CSV table as text: the header and every data row's trimmed cells, with the line each row started on.</summary>
+/// <summary>
+/// A table as text: the header and every data row's trimmed cells, with the line each row started on. What the CSV reader
+/// gives, what an ML.NET data view becomes before a table model trains on it (<c>VaeTableData.FromDataView</c>), and what the
+/// column schema is inferred from.
+/// </summary>
 public sealed class RawTable
 {
     /// <summary>Creates a table; every row must have one cell per header column.</summary>

@@ -37,6 +37,13 @@ public sealed record TableColumn
     /// <summary>Numeric and integer columns: the largest training value.</summary>
     [JsonPropertyName("max")] public double Max { get; init; }
 
+    /// <summary>
+    /// Numeric and integer columns under <see cref="NumericEncoding.Modes"/>: the modes of the column's Gaussian mixture,
+    /// fitted on the training values; null for the standard encoding. The column's value features are then its offset
+    /// within the mode and the mode's one-hot (see <see cref="ModeEncoding"/>).
+    /// </summary>
+    [JsonPropertyName("modes")] public IReadOnlyList<NumericMode>? Modes { get; init; }
+
     /// <summary>Numeric columns: decimal places the file wrote at most, so that synthetic values read like real ones.</summary>
     [JsonPropertyName("decimals")] public int Decimals { get; init; }
 
@@ -46,14 +53,25 @@ public sealed record TableColumn
     /// <summary>True when the column has a missing-value indicator feature: the file had blank cells in it.</summary>
     [JsonPropertyName("has_missing")] public bool HasMissing { get; init; }
 
-    /// <summary>Features of the value: the number of categories, else 1.</summary>
-    [JsonIgnore] public int ValueWidth => Kind == ColumnKind.Categorical ? Categories?.Count ?? 0 : 1;
+    /// <summary>Features of the value: the number of categories, 1 + the number of modes of a mode-encoded number, else 1.</summary>
+    [JsonIgnore] public int ValueWidth => Kind == ColumnKind.Categorical ? Categories?.Count ?? 0 : 1 + (IsNumber ? Modes?.Count ?? 0 : 0);
+
+    /// <summary>True for a number encoded by its modes (<see cref="NumericEncoding.Modes"/>).</summary>
+    [JsonIgnore] public bool HasModes => IsNumber && Modes is not null;
 
     /// <summary>Features of the column: the value's plus the missing-value indicator.</summary>
     [JsonIgnore] public int FeatureWidth => ValueWidth + (HasMissing ? 1 : 0);
 
     /// <summary>True for numeric and integer columns.</summary>
     [JsonIgnore] public bool IsNumber => Kind is ColumnKind.Numeric or ColumnKind.Integer;
+
+    /// <summary>An ordinary value of the column as the file would write it (the first category, true, the mean), for probe and parity rows.</summary>
+    public string TypicalText() => Kind switch
+    {
+        ColumnKind.Categorical => Categories![0],
+        ColumnKind.Boolean => TrueText!,
+        _ => Offset.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     /// <summary>True when the model's input and typed output for this column are text (categories and flags).</summary>
     [JsonIgnore] public bool IsText => Kind is ColumnKind.Categorical or ColumnKind.Boolean;

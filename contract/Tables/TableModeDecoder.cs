@@ -2,7 +2,7 @@ namespace VaeOnnx.Contract;
 
 /// <summary>
 /// Reads a table decoder's x_hat as typed values, as the decoder graph's typed outputs do: the most probable category, the
-/// flag's more probable spelling, a number's mean in raw units (rounded for integer columns), and blank where the missing
+/// flag's more probable spelling, a number's mean in raw units (of the most probable mode for a mode-encoded number; rounded for integer columns), and blank where the missing
 /// indicator's probability is above one half.
 /// </summary>
 public static class TableModeDecoder
@@ -25,9 +25,22 @@ public static class TableModeDecoder
             case ColumnKind.Boolean:
                 return (value[0] > 0.5f ? column.TrueText! : column.FalseText!, float.NaN);
             default:
-                float raw = value[0] / column.Scale + column.Offset;
+                float raw = column.HasModes ? ModeValue(new ModeEncoding(column), value) : value[0] / column.Scale + column.Offset;
                 if (column.Kind == ColumnKind.Integer) raw = MathF.Round(raw, MidpointRounding.ToEven);
                 return (raw.ToString("R", System.Globalization.CultureInfo.InvariantCulture), raw);
         }
+    }
+
+    /// <summary>A mode-encoded number: the most probable mode (the first on ties, as ArgMax), decoded at the offset's mean.</summary>
+    public static float ModeValue(ModeEncoding modes, ReadOnlySpan<float> value) => modes.Decode(MostProbableMode(value), value[0]);
+
+    /// <summary>The most probable mode of a mode-encoded number's parameters (offset mean, then mode probabilities), the first on ties.</summary>
+    public static int MostProbableMode(ReadOnlySpan<float> value)
+    {
+        var probabilities = value[1..];
+        int best = 0;
+        for (int k = 1; k < probabilities.Length; k++)
+            if (probabilities[k] > probabilities[best]) best = k;
+        return best;
     }
 }

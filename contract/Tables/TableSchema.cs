@@ -64,13 +64,23 @@ public sealed record TableSchema
         {
             if (c.Kind == ColumnKind.Categorical) names.AddRange(c.Categories!.Select(k => $"{c.Name}={k}"));
             else names.Add(c.Name);
+            if (c.HasModes) names.AddRange(Enumerable.Range(1, c.Modes!.Count).Select(k => $"{c.Name}.mode{k}"));
             if (c.HasMissing) names.Add($"{c.Name}.missing");
         }
         return names;
     }
 
     /// <summary>True when <paramref name="cell"/> (already trimmed) spells a missing value.</summary>
-    public bool IsMissing(string cell) => MissingTexts.Any(m => TableSpelling.Matches(cell, m));
+    public bool IsMissing(string cell) => MissingSpellingSets.GetValue(MissingTexts, TableSpelling.SetOf).Contains(cell);
+
+    // Keyed by the list itself rather than held in a field, so that the record's equality and `with` copies stay plain data.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<string>, HashSet<string>> MissingSpellingSets = new();
+
+    /// <summary>
+    /// The widths of the feature vector's blocks in order: each column's value features, then its missing-value indicator
+    /// (1) where it has one. The graphs split x_hat, logits and features along these.
+    /// </summary>
+    public long[] BlockWidths() => Columns.SelectMany(c => c.HasMissing ? new long[] { c.ValueWidth, 1 } : [c.ValueWidth]).ToArray();
 
     /// <summary>Every spelling of a missing value the encoder graph recognises.</summary>
     public IReadOnlyList<string> MissingSpellings() => MissingTexts.SelectMany(TableSpelling.Variants).Distinct(StringComparer.Ordinal).ToArray();
@@ -106,6 +116,9 @@ public sealed record TableSchema
         if (c.MissingRate > 0 && !c.HasMissing) fail($"{at}.has_missing", "is false but missing_rate is above 0");
         switch (c.Kind)
         {
+            case ColumnKind.Categorical or ColumnKind.Boolean when c.Modes is not null:
+                fail($"{at}.modes", "is set on a text column; modes encode numeric and integer columns only");
+                break;
             case ColumnKind.Categorical:
                 if (c.Categories is null || c.Categories.Count == 0 || c.Categories.Any(k => k is null))
                     fail($"{at}.categories", "must list at least one category");
@@ -122,7 +135,23 @@ public sealed record TableSchema
                 if (!double.IsFinite(c.Min) || !double.IsFinite(c.Max) || c.Min > c.Max)
                     fail($"{at}.min/max", "must be finite with min <= max");
                 if (c.Decimals is < 0 or > 9) fail($"{at}.decimals", $"is {c.Decimals}; expected 0 to 9");
+                if (c.Modes is { } modes) ValidateModes(modes, $"{at}.modes", fail);
                 break;
+        }
+    }
+
+    /// <summary>The most modes a column's mixture may have (TVAE's 10).</summary>
+    public const int MaxModes = 10;
+
+    private static void ValidateModes(IReadOnlyList<NumericMode> modes, string at, Action<string, string> fail)
+    {
+        if (modes.Count is 0 or > MaxModes) fail(at, $"lists {modes.Count} modes; expected 1 to {MaxModes}");
+        for (int k = 0; k < modes.Count; k++)
+        {
+            var m = modes[k];
+            // The bounds keep every float32 constant of the encoding (1 / 4s, log w - log s, ...) finite.
+            if (m is null || !(m.Weight >= 1e-6 && m.Weight <= 1) || !(Math.Abs(m.Mean) < 1e30) || !(m.Std >= 1e-20 && m.Std <= 1e20))
+                fail($"{at}[{k}]", "must hold a weight in [1e-6, 1], a mean below 1e30 in magnitude and a std in [1e-20, 1e20]");
         }
     }
 

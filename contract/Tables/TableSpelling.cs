@@ -14,6 +14,18 @@ public static class TableSpelling
         return new[] { text, text.ToLowerInvariant(), text.ToUpperInvariant(), title }.Distinct(StringComparer.Ordinal).ToArray();
     }
 
-    /// <summary>True when <paramref name="cell"/> is one of the accepted spellings of <paramref name="text"/>.</summary>
-    public static bool Matches(string cell, string text) => Variants(text).Contains(cell, StringComparer.Ordinal);
+    /// <summary>Every accepted spelling of every one of <paramref name="texts"/>, for lookups cell by cell.</summary>
+    public static HashSet<string> SetOf(IEnumerable<string> texts) => texts.SelectMany(Variants).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The spellings a flag column accepts with their codes, 1 for true and 0 for false; a spelling of both words (two
+    /// declared values that differ only in case) reads as true. The featuriser and the encoder graph's LabelEncoder share it.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, long>> FlagCodes(string trueText, string falseText)
+    {
+        var codes = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var spelling in Variants(trueText)) codes[spelling] = 1;
+        foreach (var spelling in Variants(falseText)) codes.TryAdd(spelling, 0);
+        return codes.ToArray();
+    }
 }

@@ -24,7 +24,7 @@ internal sealed class TableDecoderGraph
         g.RenameValue(logits, TableGraphNames.Logits);
         logits = TableGraphNames.Logits;
         var spans = schema.Spans;
-        var widths = schema.Columns.SelectMany(c => c.HasMissing ? new long[] { c.ValueWidth, 1 } : [c.ValueWidth]).ToArray();
+        var widths = schema.BlockWidths();
         var parts = g.AddNode("Split", "", "decoder.split", [logits, g.AddInt64Initializer("decoder.split_sizes", widths)], new string?[widths.Length],
             OnnxGraphBuilder.Attribute("axis", 1L));
         var parameterParts = new List<string>();
@@ -60,9 +60,36 @@ internal sealed class TableDecoderGraph
     {
         ColumnKind.Categorical => _g.AddNode("Softmax", $"{column.Name}.probabilities", [logits], null, OnnxGraphBuilder.Attribute("axis", 1L)),
         ColumnKind.Boolean => _g.AddNode("Sigmoid", $"{column.Name}.p_true", [logits]),
+        _ when column.HasModes => ModeParameters(column, logits),
         // Identity gives the mean its own node, so the typed output can take the column's name.
         _ => _g.AddNode("Identity", $"{column.Name}.mean", [logits]),
     };
+
+    /// <summary>A mode-encoded number's parameters [N, 1 + K]: the offset's mean, then the modes' softmax probabilities.</summary>
+    private string ModeParameters(TableColumn column, string logits)
+    {
+        var g = _g;
+        int k = column.Modes!.Count;
+        var parts = g.AddNode("Split", "", $"{column.Name}.mode_split", [logits, g.AddInt64Initializer($"{column.Name}.mode_split_sizes", 1, k)], [null, null],
+            OnnxGraphBuilder.Attribute("axis", 1L));
+        var probabilities = g.AddNode("Softmax", $"{column.Name}.mode_probabilities", [parts[1]], null, OnnxGraphBuilder.Attribute("axis", 1L));
+        return g.AddNode("Concat", $"{column.Name}.mode_parameters", [parts[0], probabilities], null, OnnxGraphBuilder.Attribute("axis", 1L));
+    }
+
+    /// <summary>A mode-encoded number's most probable value [N,1] in raw units: the most probable mode at the offset's mean.</summary>
+    private string ModeValue(TableColumn column, string parameters)
+    {
+        var g = _g;
+        var name = column.Name;
+        var modes = new ModeEncoding(column);
+        int k = modes.Count;
+        var parts = g.AddNode("Split", "", $"{name}.typed_split", [parameters, g.AddInt64Initializer($"{name}.typed_split_sizes", 1, k)], [null, null],
+            OnnxGraphBuilder.Attribute("axis", 1L));
+        var mode = g.AddNode("ArgMax", $"{name}.typed_mode", [parts[1]], null, OnnxGraphBuilder.Attribute("axis", 1L), OnnxGraphBuilder.Attribute("keepdims", 1L));
+        string Pick(float[] values, string what) => g.AddNode("Gather", $"{name}.{what}", [g.AddInitializer($"{name}.{what}_table", values, k), mode]);
+        var spread = g.AddNode("Mul", $"{name}.typed_spread", [Pick(modes.FourStd, "typed_four_std"), parts[0]]);
+        return g.AddNode("Add", $"{name}.typed_value", [Pick(modes.Means, "typed_mean"), spread]);
+    }
 
     /// <summary>The most probable value of a column as its typed output [N,1].</summary>
     private string Typed(TableColumn column, string parameters, string? pMissing)
@@ -83,6 +110,10 @@ internal sealed class TableDecoderGraph
                 var isTrue = g.AddNode("Greater", $"{name}.is_true", [parameters, g.AddInitializer($"{name}.half", [0.5f], 1)]);
                 value = g.AddNode("Where", $"{name}.flag", [isTrue, g.AddStringInitializer($"{name}.true_text", [column.TrueText!], 1),
                     g.AddStringInitializer($"{name}.false_text", [column.FalseText!], 1)]);
+                break;
+            case ColumnKind.Numeric or ColumnKind.Integer when column.HasModes:
+                value = ModeValue(column, parameters);
+                if (column.Kind == ColumnKind.Integer) value = g.AddNode("Round", $"{name}.round", [value]);
                 break;
             default:
                 value = g.AddNode("Add", $"{name}.unscale", [

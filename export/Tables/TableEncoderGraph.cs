@@ -17,14 +17,17 @@ internal sealed class TableEncoderGraph
 {
     private readonly OnnxGraphBuilder _g = new("vae_table_encoder");
     private readonly TableSchema _schema;
-    private readonly string _zero, _one;
+    private string? _zero, _one;
 
     private TableEncoderGraph(TableSchema schema)
     {
         _schema = schema;
-        _zero = _g.AddInitializer("zero", [0f], 1);
-        _one = _g.AddInitializer("one", [1f], 1);
     }
+
+    // Added on first use, after the inputs have claimed the columns' names: ONNX Runtime warns about an initializer no
+    // node reads, and a column may be called "one".
+    private string Zero => _zero ??= _g.AddInitializer("zero", [0f], 1);
+    private string One => _one ??= _g.AddInitializer("one", [1f], 1);
 
     public static ModelProto Build(VariationalAutoencoder model, TableSchema schema, PairMetadata metadata, string version, out long parameters)
     {
@@ -66,13 +69,44 @@ internal sealed class TableEncoderGraph
     {
         var g = _g;
         var isNaN = g.AddNode("IsNaN", $"{column.Name}.is_blank", [input]);
-        var scaled = g.AddNode("Mul", $"{column.Name}.scale", [
-            g.AddNode("Sub", $"{column.Name}.shift", [input, g.AddInitializer($"{column.Name}.offset", [column.Offset], 1)]),
-            g.AddInitializer($"{column.Name}.scale", [column.Scale], 1)]);
-        var value = g.AddNode("Where", $"{column.Name}.impute", [isNaN, _zero, scaled]);
+        string value;
+        if (column.HasModes) value = Modes(column, input, isNaN);
+        else
+        {
+            var scaled = g.AddNode("Mul", $"{column.Name}.scale", [
+                g.AddNode("Sub", $"{column.Name}.shift", [input, g.AddInitializer($"{column.Name}.offset", [column.Offset], 1)]),
+                g.AddInitializer($"{column.Name}.scale", [column.Scale], 1)]);
+            value = g.AddNode("Where", $"{column.Name}.impute", [isNaN, Zero, scaled]);
+        }
         var missing = Cast(isNaN, $"{column.Name}.missing");
-        var observed = g.AddNode("Sub", $"{column.Name}.observed", [_one, missing]);
-        return (value, missing, observed, column.HasMissing ? g.AddNode("Mul", $"{column.Name}.unknown", [missing, _zero]) : missing);
+        var observed = g.AddNode("Sub", $"{column.Name}.observed", [One, missing]);
+        return (value, missing, observed, column.HasMissing ? g.AddNode("Mul", $"{column.Name}.unknown", [missing, Zero]) : missing);
+    }
+
+    /// <summary>
+    /// A mode-encoded number's value features [N, 1 + K], as <see cref="ModeEncoding"/> computes them: the offset within the
+    /// most likely mode, then the mode's one-hot; all zeros for a blank cell.
+    /// </summary>
+    private string Modes(TableColumn column, string input, string isNaN)
+    {
+        var g = _g;
+        var name = column.Name;
+        var modes = new ModeEncoding(column);
+        int k = modes.Count;
+        var means = g.AddInitializer($"{name}.mode_means", modes.Means, 1, k);
+        // A blank cell is scored at the first mode's mean, then zeroed: NaN must not reach ArgMax.
+        var x = g.AddNode("Where", $"{name}.safe", [isNaN, g.AddInitializer($"{name}.mode_fill", [modes.Means[0]], 1), input]);
+        var z = g.AddNode("Mul", $"{name}.mode_z", [g.AddNode("Sub", $"{name}.mode_shift", [x, means]), g.AddInitializer($"{name}.mode_inverse_std", modes.InverseStd, 1, k)]);
+        var half = g.AddNode("Mul", $"{name}.mode_half_square", [g.AddNode("Mul", $"{name}.mode_square", [z, z]), g.AddInitializer($"{name}.minus_half", [-0.5f], 1)]);
+        var score = g.AddNode("Add", $"{name}.mode_score", [half, g.AddInitializer($"{name}.mode_log_prior", modes.LogPrior, 1, k)]);
+        var mode = g.AddNode("ArgMax", $"{name}.mode", [score], null, OnnxGraphBuilder.Attribute("axis", 1L), OnnxGraphBuilder.Attribute("keepdims", 1L));
+        var oneHot = Cast(g.AddNode("Equal", $"{name}.mode_one_hot", [mode, g.AddInt64Initializer($"{name}.mode_range", Enumerable.Range(0, k).Select(i => (long)i).ToArray())]), $"{name}.mode_value");
+        string Pick(float[] values, string what) => g.AddNode("Gather", $"{name}.{what}", [g.AddInitializer($"{name}.{what}_table", values, k), mode]);
+        var alpha = g.AddNode("Mul", $"{name}.alpha", [g.AddNode("Sub", $"{name}.alpha_shift", [x, Pick(modes.Means, "mode_mean")]), Pick(modes.QuarterInverseStd, "mode_quarter_inverse_std")]);
+        var present = g.AddNode("Not", $"{name}.present", [isNaN]);
+        var presentFloat = Cast(present, $"{name}.present_value");
+        var values = g.AddNode("Concat", $"{name}.mode_features", [alpha, oneHot], null, OnnxGraphBuilder.Attribute("axis", 1L));
+        return g.AddNode("Mul", $"{name}.impute", [values, presentFloat]);
     }
 
     private (string Value, string Missing, string Observed, string Unknown) Text(TableColumn column, string input)
@@ -93,12 +127,12 @@ internal sealed class TableEncoderGraph
         }
         else
         {
-            var (t, f) = (TableSpelling.Variants(column.TrueText!), TableSpelling.Variants(column.FalseText!));
-            code = Encode(input, [.. t, .. f], [.. t.Select(_ => 1L), .. f.Select(_ => 0L)], $"{name}.code");
+            var flags = TableSpelling.FlagCodes(column.TrueText!, column.FalseText!);
+            code = Encode(input, flags.Select(p => p.Key).ToArray(), flags.Select(p => p.Value).ToArray(), $"{name}.code");
             value = Cast(g.AddNode("Equal", $"{name}.is_true", [code, g.AddInt64Initializer($"{name}.true_code", 1)]), $"{name}.value");
         }
         var observed = Cast(g.AddNode("GreaterOrEqual", $"{name}.known", [code, g.AddInt64Initializer($"{name}.zero_code", 0)]), $"{name}.observed");
-        var notObserved = g.AddNode("Sub", $"{name}.not_observed", [_one, observed]);
+        var notObserved = g.AddNode("Sub", $"{name}.not_observed", [One, observed]);
         var unknown = column.HasMissing ? g.AddNode("Sub", $"{name}.unknown", [notObserved, missing]) : notObserved;
         return (value, missing, observed, unknown);
     }

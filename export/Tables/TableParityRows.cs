@@ -18,7 +18,7 @@ internal static class TableParityRows
             var indices = new TableFeaturizer(schema).ColumnIndices(heldOut);
             rows.AddRange(heldOut.Rows.Take(maxRows).Select(r => indices.Select(i => r[i]).ToArray()));
         }
-        var typical = rows.Count > 0 ? rows[0] : schema.Columns.Select(Typical).ToArray();
+        var typical = rows.Count > 0 ? rows[0] : schema.Columns.Select(c => c.TypicalText()).ToArray();
         if (rows.Count == 0) rows.Add(typical);
         for (int c = 0; c < schema.Columns.Count; c++)
         {
@@ -32,13 +32,6 @@ internal static class TableParityRows
         }
         return new RawTable("parity rows", header, rows, Enumerable.Range(1, rows.Count).ToArray());
     }
-
-    private static string Typical(TableColumn column) => column.Kind switch
-    {
-        ColumnKind.Categorical => column.Categories![0],
-        ColumnKind.Boolean => column.TrueText!,
-        _ => column.Offset.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-    };
 
     private static IEnumerable<string> Variants(TableColumn column)
     {

@@ -19,7 +19,7 @@ internal sealed class TableRowInput : IRowInput
 
     public TableRowInput(DataViewRow row, TableSchema schema, IReadOnlyList<DataViewSchema.Column> columns)
     {
-        _store = schema.Columns.Select((c, j) => Store(row, schema, c, columns[j], j)).ToArray();
+        _store = schema.Columns.Select((c, j) => c.IsText ? StoreText(row, c, columns[j], j) : StoreNumber(row, schema, c, columns[j], j)).ToArray();
     }
 
     public void Store(ScoringBuffers buffers, int slot)
@@ -33,53 +33,74 @@ internal sealed class TableRowInput : IRowInput
         || type == NumberDataViewType.Single || type == NumberDataViewType.Double
         || type == NumberDataViewType.Int32 || type == NumberDataViewType.Int64;
 
-    private static Action<ScoringBuffers, int> Store(DataViewRow row, TableSchema schema, TableColumn column, DataViewSchema.Column source, int index)
+    /// <summary>A flag or category cell as the encoder's text.</summary>
+    private static Action<ScoringBuffers, int> StoreText(DataViewRow row, TableColumn column, DataViewSchema.Column source, int index)
     {
-        var read = Reader(row, source);
-        if (column.IsText)
-            return (buffers, slot) => ((string?[])buffers.TableColumns[index])[slot] = Text(read(), column);
-        return (buffers, slot) => ((float[])buffers.TableColumns[index])[slot] = Number(read(), schema, column, source, row);
-    }
-
-    private static Func<object?> Reader(DataViewRow row, DataViewSchema.Column source)
-    {
+        Func<string> read;
         switch (source.Type)
         {
             case TextDataViewType:
                 var text = row.GetGetter<ReadOnlyMemory<char>>(source);
-                return () => { ReadOnlyMemory<char> v = default; text(ref v); return v.Span.Trim().ToString(); };
+                read = () => { ReadOnlyMemory<char> v = default; text(ref v); return v.Span.Trim().ToString(); };
+                break;
             case BooleanDataViewType:
                 var flag = row.GetGetter<bool>(source);
-                return () => { bool v = false; flag(ref v); return v; };
+                string yes = column.TrueText ?? "true", no = column.FalseText ?? "false";
+                read = () => { bool v = false; flag(ref v); return v ? yes : no; };
+                break;
             default:
-                if (source.Type == NumberDataViewType.Single) return Number<float>(row, source, v => v);
-                if (source.Type == NumberDataViewType.Double) return Number<double>(row, source, v => (float)v);
-                if (source.Type == NumberDataViewType.Int32) return Number<int>(row, source, v => v);
-                return Number<long>(row, source, v => v);
+                var number = NumberReader(row, source);
+                read = () =>
+                {
+                    float f = number();
+                    return float.IsNaN(f) ? "" : f.ToString("R", CultureInfo.InvariantCulture);
+                };
+                break;
         }
+        return (buffers, slot) => ((string?[])buffers.TableColumns[index])[slot] = read();
     }
 
-    private static Func<object?> Number<T>(DataViewRow row, DataViewSchema.Column source, Func<T, float> convert)
+    /// <summary>A numeric or integer cell as the encoder's float (NaN for blank).</summary>
+    private static Action<ScoringBuffers, int> StoreNumber(DataViewRow row, TableSchema schema, TableColumn column, DataViewSchema.Column source, int index)
+    {
+        Func<float> read;
+        switch (source.Type)
+        {
+            case TextDataViewType:
+                var text = row.GetGetter<ReadOnlyMemory<char>>(source);
+                read = () =>
+                {
+                    ReadOnlyMemory<char> v = default;
+                    text(ref v);
+                    var s = v.Span.Trim();
+                    if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && double.IsFinite(parsed)) return (float)parsed;
+                    var cell = s.ToString();
+                    if (schema.IsMissing(cell)) return float.NaN;
+                    throw new InvalidDataException($"row {row.Position}, column '{source.Name}': '{cell}' is not a number; expected {EnumText.Of(column.Kind)} values like 1.5 (or an empty value for a missing one)");
+                };
+                break;
+            case BooleanDataViewType:
+                var flag = row.GetGetter<bool>(source);
+                read = () => { bool v = false; flag(ref v); return v ? 1f : 0f; };
+                break;
+            default:
+                read = NumberReader(row, source);
+                break;
+        }
+        return (buffers, slot) => ((float[])buffers.TableColumns[index])[slot] = read();
+    }
+
+    private static Func<float> NumberReader(DataViewRow row, DataViewSchema.Column source)
+    {
+        if (source.Type == NumberDataViewType.Single) return Number<float>(row, source, v => v);
+        if (source.Type == NumberDataViewType.Double) return Number<double>(row, source, v => (float)v);
+        if (source.Type == NumberDataViewType.Int32) return Number<int>(row, source, v => v);
+        return Number<long>(row, source, v => v);
+    }
+
+    private static Func<float> Number<T>(DataViewRow row, DataViewSchema.Column source, Func<T, float> convert)
     {
         var getter = row.GetGetter<T>(source);
         return () => { T v = default!; getter(ref v); return convert(v); };
     }
-
-    private static string Text(object? value, TableColumn column) => value switch
-    {
-        string s => s,
-        bool b => b ? column.TrueText ?? "true" : column.FalseText ?? "false",
-        float f => float.IsNaN(f) ? "" : f.ToString("R", CultureInfo.InvariantCulture),
-        _ => "",
-    };
-
-    private static float Number(object? value, TableSchema schema, TableColumn column, DataViewSchema.Column source, DataViewRow row) => value switch
-    {
-        float f => f,
-        bool b => b ? 1f : 0f,
-        string s when schema.IsMissing(s) => float.NaN,
-        string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) => (float)v,
-        string s => throw new InvalidDataException($"row {row.Position}, column '{source.Name}': '{s}' is not a number; expected {EnumText.Of(column.Kind)} values like 1.5 (or an empty value for a missing one)"),
-        _ => float.NaN,
-    };
 }

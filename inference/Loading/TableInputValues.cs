@@ -16,6 +16,6 @@ internal static class TableInputValues
 
     /// <summary>A column of <paramref name="rows"/> ordinary values of <paramref name="column"/>, for the load probe.</summary>
     public static OrtValue Typical(TableColumn column, int rows) => column.IsText
-        ? Strings(Enumerable.Repeat(column.Kind == ColumnKind.Categorical ? column.Categories![0] : column.TrueText, rows).ToArray(), rows)
+        ? Strings(Enumerable.Repeat(column.TypicalText(), rows).ToArray(), rows)
         : OrtValue.CreateTensorValueFromMemory(Enumerable.Repeat(column.Offset, rows).ToArray(), [rows, 1]);
 }

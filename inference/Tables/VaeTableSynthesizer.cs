@@ -6,8 +6,8 @@ namespace VaeOnnx.Inference;
 /// <summary>
 /// Synthetic rows from a table pair: z drawn from the prior N(0, I), decoded through the pair's decoder graph, and every
 /// cell drawn from its decoded likelihood: a category from its softmax probabilities, a flag with its probability (written
-/// in the training file's spellings), a number from its Gaussian (the decoder's mean and learned variance), kept within the
-/// training range and written as the file did (integers whole, at most the file's decimals), and a blank cell with the
+/// in the training file's spellings), a number from its Gaussian (the decoder's mean and learned variance; a mode-encoded number's mode from its
+/// probabilities, then its offset within the mode), kept within the training range and written as the file did (integers whole, at most the file's decimals), and a blank cell with the
 /// decoded probability of its missing-value indicator. The same seed and count give the same rows. Dispose it to close
 /// the decoder session.
 /// </summary>
@@ -61,10 +61,13 @@ public sealed class VaeTableSynthesizer : IDisposable
         private readonly IReadOnlyList<ColumnSpan> _spans;
         private readonly IReadOnlyList<float> _logVar;
 
+        private readonly ModeEncoding?[] _modes;
+
         public CellSampler(TableSchema schema, IReadOnlyList<float> logVar, int count)
         {
             (_schema, _spans, _logVar) = (schema, schema.Spans, logVar);
             Columns = schema.Columns.Select(c => c.IsText ? (Array)new string[count] : new float[count]).ToArray();
+            _modes = schema.Columns.Select(c => c.HasModes ? new ModeEncoding(c) : null).ToArray();
         }
 
         public Array[] Columns { get; }
@@ -76,30 +79,37 @@ public sealed class VaeTableSynthesizer : IDisposable
                 var (column, span) = (_schema.Columns[j], _spans[j]);
                 bool blank = span.HasIndicator && random.NextDouble() < parameters[span.Indicator];
                 if (column.IsText) ((string[])Columns[j])[row] = blank ? "" : Text(column, parameters.Slice(span.Start, span.ValueWidth), random);
-                else ((float[])Columns[j])[row] = blank ? float.NaN : Number(column, parameters[span.Start], _logVar[span.Start], random);
+                else ((float[])Columns[j])[row] = blank ? float.NaN : Number(column, _modes[j], parameters.Slice(span.Start, span.ValueWidth), _logVar[span.Start], random);
             }
         }
 
         private static string Text(TableColumn column, ReadOnlySpan<float> p, Random random)
         {
+            if (column.Kind == ColumnKind.Boolean) return random.NextDouble() < p[0] ? column.TrueText! : column.FalseText!;
+            return column.Categories![Draw(p, random)];
+        }
+
+        /// <summary>An index drawn with the probabilities <paramref name="p"/> (renormalised).</summary>
+        private static int Draw(ReadOnlySpan<float> p, Random random)
+        {
             double u = random.NextDouble();
-            if (column.Kind == ColumnKind.Boolean) return u < p[0] ? column.TrueText! : column.FalseText!;
             double total = 0;
             for (int k = 0; k < p.Length; k++) total += p[k];
             double cumulative = 0;
             for (int k = 0; k < p.Length; k++)
             {
                 cumulative += p[k] / total;
-                if (u < cumulative) return column.Categories![k];
+                if (u < cumulative) return k;
             }
-            return column.Categories![^1];
+            return p.Length - 1;
         }
 
-        private static float Number(TableColumn column, float mean, float logVar, Random random)
+        /// <summary>A number drawn from its Gaussian (for a mode-encoded number: a mode, then the offset within it), kept in the training range.</summary>
+        private static float Number(TableColumn column, ModeEncoding? modes, ReadOnlySpan<float> value, float logVar, Random random)
         {
-            double scaled = mean + Math.Exp(0.5 * logVar) * VaeModel.StandardNormal(random);
-            double raw = Math.Clamp(scaled / column.Scale + column.Offset, column.Min, column.Max);
-            return (float)Math.Round(raw, column.Kind == ColumnKind.Integer ? 0 : column.Decimals);
+            double draw = value[0] + Math.Exp(0.5 * logVar) * VaeModel.StandardNormal(random);
+            double raw = modes is null ? draw / column.Scale + column.Offset : modes.Decode(Draw(value[1..], random), (float)draw);
+            return (float)Math.Round(Math.Clamp(raw, column.Min, column.Max), column.Kind == ColumnKind.Integer ? 0 : column.Decimals);
         }
     }
 }

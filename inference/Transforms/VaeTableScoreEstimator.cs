@@ -28,6 +28,12 @@ public sealed class VaeTableScoreEstimator : IEstimator<VaeTableScoreTransformer
         (_catalog, _model, _score, _anomaly) = (catalog, model, scoreColumn, anomalyColumn);
     }
 
+    /// <summary>The score column's name unless one is given.</summary>
+    public const string DefaultScoreColumn = "Score";
+
+    /// <summary>The anomaly flag column's name unless one is given.</summary>
+    public const string DefaultAnomalyColumn = "IsAnomaly";
+
     /// <summary>The name of the contributions column for a score column named <paramref name="scoreColumn"/>.</summary>
     public static string ContributionsColumn(string scoreColumn) => $"{scoreColumn}_contrib";
 
@@ -44,7 +50,7 @@ public sealed class VaeTableScoreEstimator : IEstimator<VaeTableScoreTransformer
             plan.Engine.Dispose();
             throw;
         }
-        return new VaeTableScoreTransformer(_model.PairId, plan, input.Schema);
+        return new VaeTableScoreTransformer(_model.PairId, plan, () => SavedChain.TableScore(_catalog, _model, input.Schema, _score, _anomaly), input.Schema);
     }
 
     /// <inheritdoc />

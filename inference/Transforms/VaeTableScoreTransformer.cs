@@ -5,15 +5,15 @@ namespace VaeOnnx.Inference.Transforms;
 
 /// <summary>
 /// The fitted form of <see cref="VaeTableScoreEstimator"/>. It scores whole data views in blocks and single rows through
-/// <c>PredictionEngine</c>. It cannot be saved into an ML.NET zip: ML.NET's stock ONNX scoring, which the other transformers
-/// are saved as, reads a model's text inputs only as vectors, not the [N,1] string columns of a table encoder; the model
-/// folder is this transformer's saved form (load it with <c>VaeModel.Load</c> and fit again, which reads no rows).
+/// <c>PredictionEngine</c>. <c>mlContext.Model.Save</c> writes it as ML.NET's own transformers (see
+/// <see cref="SavedChain.TableScore"/>): ML.NET's OnnxTransformer feeds the encoder's [N,1] string inputs from Text
+/// columns, one row at a time; the loaded chain gives the same columns and numbers, except that it does not trim text
+/// cells, has no slot names on the contributions, and refuses (at save) a numeric column given as Text.
 /// </summary>
 public sealed class VaeTableScoreTransformer : VaeTransformerBase
 {
-    internal VaeTableScoreTransformer(string pairId, ScoringPlan plan, DataViewSchema fitSchema)
-        : base(pairId, plan, () => throw new NotSupportedException(
-            "a VaeTableScore transformer is not saved into an ML.NET zip; its model folder is its saved form: VaeModel.Load(folder) and Fit again (fitting reads no rows)"), fitSchema)
+    internal VaeTableScoreTransformer(string pairId, ScoringPlan plan, Func<IEstimator<ITransformer>> savedForm, DataViewSchema fitSchema)
+        : base(pairId, plan, savedForm, fitSchema)
     {
     }
 }

@@ -54,6 +54,26 @@ public sealed class TableCommandTests
     }
 
     [TestMethod]
+    public void TheTableDemoRunsEndToEndOnATableItIsGiven()
+    {
+        var folder = RepoPaths.NewTempFolder("table-demo");
+        var data = TableFiles.Customers(folder, 300);
+        var id = File.ReadAllLines(data).Select(l => l[(l.IndexOf(',') + 1)..]);
+        File.WriteAllLines(data, id);  // the demo infers every column, so the id column goes
+        var output = Path.Combine(folder, "demo");
+        var demo = CliRun.Invoke("demo", "--table", "--data", data, "--epochs", "8", "--threads", "2", "--out", output);
+        Assert.AreEqual(0, demo.ExitCode, demo.ToString());
+        StringAssert.Contains(demo.Output, "columns: city (categorical), vip (boolean), age (numeric), amount (numeric, blanks), visits (integer)");
+        StringAssert.Contains(demo.Output, "synthetic quality: overall");
+        foreach (var file in new[] { "model/encoder.onnx", "model/decoder.onnx", "model/model.json", "scores.csv", "report/report.md", "report/quality.json", "report/hist-city.png" })
+            Assert.IsTrue(File.Exists(Path.Combine(output, file)), file);
+        Assert.AreEqual(301, File.ReadAllLines(Path.Combine(output, "scores.csv")).Length);
+        var quality = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "report", "quality.json"))).RootElement;
+        Assert.IsTrue(quality.GetProperty("overall").GetDouble() is > 0.5 and <= 1);
+        Assert.IsTrue(quality.GetProperty("threshold").GetDouble() > 0);
+    }
+
+    [TestMethod]
     public void QualityMetricsFollowTheSdMetricsDefinitions()
     {
         Assert.AreEqual(0.5, VaeOnnx.Cli.Report.QualityMetrics.KolmogorovSmirnov([1, 2, 3, 4], [3, 4, 5, 6]), 1e-12);

@@ -120,7 +120,54 @@ public sealed class TableModelTests
         Assert.AreEqual(block, single.Score, 1e-5);
         Assert.AreEqual(single.Score_recon, single.Score_contrib.Sum(), 1e-4);
         Assert.AreEqual(5, single.Score_contrib.Length);
-        Assert.ThrowsExactly<NotSupportedException>(() => ml.Model.Save(transformer, input.Schema, Path.Combine(_folder, "chain.zip")));
+    }
+
+    [TestMethod]
+    public void AFittedTableScoreSavesIntoAnMlNetZipAndReloadsWithTheSameNumbers()
+    {
+        // ML.NET's OnnxTransformer feeds the encoder's [N,1] string inputs from Text columns (and a bool flag, an int
+        // count through stock conversions), so the saved form is a chain of stock transformers with the graphs inside.
+        var model = VaeModel.Load(_model);
+        var ml = new MLContext(1);
+        var rows = new[]
+        {
+            new CustomerRow { City = "Rome", Vip = false, Age = 29, Amount = float.NaN, Visits = 1 },
+            new CustomerRow { City = "Paris", Vip = true, Age = 45, Amount = 135, Visits = 5 },
+            new CustomerRow { City = "Atlantis", Vip = true, Age = 80, Amount = 10, Visits = 2 },
+        };
+        var input = ml.Data.LoadFromEnumerable(rows);
+        using var transformer = ml.Transforms.VaeTableScore(model).Fit(input);
+        var zip = Path.Combine(_folder, "table-chain.zip");
+        ml.Model.Save(transformer, input.Schema, zip);
+        var reader = new MLContext(2);
+        VaeModel.Register(reader);
+        var loaded = reader.Model.Load(zip, out _);
+        Assert.IsNotInstanceOfType<VaeOnnx.Inference.Transforms.VaeTableScoreTransformer>(loaded, "the zip holds ML.NET's own transformers");
+        var (live, reloaded) = (transformer.Transform(input), loaded.Transform(input));
+        foreach (var column in new[] { "Score", "Score_recon", "Score_kl" })
+        {
+            var (a, b) = (live.GetColumn<float>(column).ToArray(), reloaded.GetColumn<float>(column).ToArray());
+            for (int r = 0; r < rows.Length; r++) Assert.AreEqual(a[r], b[r], 1e-5 * Math.Max(1, Math.Abs(a[r])), $"{column} row {r}");
+        }
+        CollectionAssert.AreEqual(live.GetColumn<bool>("IsAnomaly").ToArray(), reloaded.GetColumn<bool>("IsAnomaly").ToArray());
+        Assert.IsTrue(reloaded.GetColumn<bool>("IsAnomaly").ToArray()[2], "the row from Atlantis is an anomaly after the reload too");
+        var (ca, cb) = (live.GetColumn<VBuffer<float>>("Score_contrib").ToArray(), reloaded.GetColumn<VBuffer<float>>("Score_contrib").ToArray());
+        for (int r = 0; r < rows.Length; r++)
+            CollectionAssert.AreEqual(ca[r].DenseValues().ToArray(), cb[r].DenseValues().ToArray(), Comparer<float>.Create((x, y) => Math.Abs(x - y) <= 1e-5f * Math.Max(1, Math.Abs(x)) ? 0 : 1), $"row {r}");
+        var schema = reloaded.Schema;
+        Assert.AreEqual(NumberDataViewType.Single, schema["Score"].Type);
+        Assert.AreEqual(BooleanDataViewType.Instance, schema["IsAnomaly"].Type);
+        Assert.AreEqual(new VectorDataViewType(NumberDataViewType.Single, 5), schema["Score_contrib"].Type);
+        Assert.AreEqual(BooleanDataViewType.Instance, schema["vip"].Type, "the user's columns come back as they were");
+        Assert.AreEqual(NumberDataViewType.Int32, schema["visits"].Type);
+        Assert.IsFalse(schema.Any(c => !c.IsHidden && c.Name.StartsWith("__vae_", StringComparison.Ordinal)), string.Join(", ", schema.Select(c => c.Name)));
+        using var engine = reader.Model.CreatePredictionEngine<CustomerRow, CustomerScore>(loaded);
+        Assert.AreEqual(live.GetColumn<float>("Score").ToArray()[1], engine.Predict(rows[1]).Score, 1e-4);
+
+        var text = ml.Data.LoadFromEnumerable([new TextAmountRow()]);
+        using var refused = ml.Transforms.VaeTableScore(model).Fit(text);
+        var e = Assert.ThrowsExactly<NotSupportedException>(() => ml.Model.Save(refused, text.Schema, Path.Combine(_folder, "text.zip")));
+        StringAssert.Contains(e.Message, "column 'amount' is String");
     }
 
     [TestMethod]
@@ -180,6 +227,15 @@ public sealed class TableModelTests
         [ColumnName("age")] public float Age { get; set; }
         [ColumnName("amount")] public float Amount { get; set; }
         [ColumnName("visits")] public int Visits { get; set; }
+    }
+
+    private sealed class TextAmountRow
+    {
+        [ColumnName("city")] public string City { get; set; } = "Rome";
+        [ColumnName("vip")] public string Vip { get; set; } = "no";
+        [ColumnName("age")] public float Age { get; set; } = 30;
+        [ColumnName("amount")] public string Amount { get; set; } = "";
+        [ColumnName("visits")] public float Visits { get; set; } = 1;
     }
 
     private sealed class CustomerScore

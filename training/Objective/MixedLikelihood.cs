@@ -16,12 +16,14 @@ public sealed class MixedLikelihood
     private static readonly double Log2Pi = Math.Log(2 * Math.PI);
     private readonly TableSchema _schema;
     private readonly IReadOnlyList<ColumnSpan> _spans;
+    private readonly float[]?[] _logJacobians;
 
     /// <summary>The likelihood of <paramref name="schema"/>'s columns.</summary>
     public MixedLikelihood(TableSchema schema)
     {
         _schema = schema;
         _spans = schema.Spans;
+        _logJacobians = schema.Columns.Select(c => c.HasModes ? new ModeEncoding(c).LogJacobian : null).ToArray();
     }
 
     /// <summary>Columns in the table.</summary>
@@ -44,7 +46,7 @@ public sealed class MixedLikelihood
         for (int c = 0; c < _spans.Count; c++)
         {
             var (column, span) = (_schema.Columns[c], _spans[c]);
-            var value = ValueTerm(column.Kind, span, decoded, x, logVar);
+            var value = ValueTerm(column.Kind, span, decoded, x, logVar, _logJacobians[c]);
             if (observed is not null) value = value * observed[.., c];
             if (span.HasIndicator)
             {
@@ -64,21 +66,33 @@ public sealed class MixedLikelihood
         return PerColumn(decoded, x, decoderLogVar).sum(1).MoveToOuterDisposeScope();
     }
 
-    private static Tensor ValueTerm(ColumnKind kind, ColumnSpan span, Tensor decoded, Tensor x, Tensor logVar)
+    /// <param name="kind">The column's kind.</param>
+    /// <param name="span">Where its features sit.</param>
+    /// <param name="decoded">Decoder output [N, D].</param>
+    /// <param name="x">Features [N, D].</param>
+    /// <param name="logVar">Floored per-feature log-variance [D].</param>
+    /// <param name="logJacobian">A mode-encoded number's log(4 s_k scale) per mode (see <see cref="ModeEncoding"/>); null otherwise.</param>
+    private static Tensor ValueTerm(ColumnKind kind, ColumnSpan span, Tensor decoded, Tensor x, Tensor logVar, float[]? logJacobian)
     {
         int s = span.Start;
         switch (kind)
         {
             case ColumnKind.Categorical:
-                // A blank or unknown category is all zeros: its term is zero without a mask.
-                var logits = decoded.narrow(1, s, span.ValueWidth);
-                return -(nn.functional.log_softmax(logits, 1) * x.narrow(1, s, span.ValueWidth)).sum(1);
+                return Categorical(decoded.narrow(1, s, span.ValueWidth), x.narrow(1, s, span.ValueWidth));
             case ColumnKind.Boolean:
                 return nn.functional.binary_cross_entropy_with_logits(decoded[.., s], x[.., s], reduction: nn.Reduction.None);
             default:
                 var lv = logVar[s];
                 var residual = x[.., s] - decoded[.., s];
-                return 0.5 * (residual.square() * (-lv).exp() + lv + Log2Pi);
+                var gaussian = 0.5 * (residual.square() * (-lv).exp() + lv + Log2Pi);
+                if (logJacobian is null) return gaussian;
+                // The offset's density, the mode's probability and the Jacobian back to the standardised value.
+                int modes = span.ValueWidth - 1;
+                var oneHot = x.narrow(1, s + 1, modes);
+                return gaussian + Categorical(decoded.narrow(1, s + 1, modes), oneHot) + (oneHot * tensor(logJacobian)).sum(1);
         }
     }
+
+    /// <summary>-sum x log softmax(logits): a blank or unknown category is all zeros, so its term is zero without a mask.</summary>
+    private static Tensor Categorical(Tensor logits, Tensor oneHot) => -(nn.functional.log_softmax(logits, 1) * oneHot).sum(1);
 }

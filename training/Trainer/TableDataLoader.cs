@@ -37,6 +37,18 @@ public static class TableDataLoader
             FeatureScaling.Identity(schema.FeatureCount), description, schema);
     }
 
+    /// <summary>
+    /// Reads, splits and featurises rows held in memory, e.g. an ML.NET data view's (<c>VaeTableData.FromDataView</c> in
+    /// VaeOnnx.Inference): they are first written to <paramref name="source"/>'s <see cref="DataSourceOptions.Path"/> as a
+    /// CSV file, which the checkpoint then names as its data, so that the export calibrates the anomaly threshold on its
+    /// held-out rows and <c>--resume</c> and <c>vae eval</c> read the same rows again; then they load as that file would.
+    /// </summary>
+    public static TrainingData Load(RawTable rows, DataSourceOptions source)
+    {
+        RawTableWriter.Write(rows, source.Path);
+        return Load(source);
+    }
+
     /// <summary>The featurised test split of the table a checkpoint was trained on.</summary>
     public static VaeDataset LoadTest(CheckpointInfo info, string? path)
     {
@@ -105,7 +117,9 @@ public static class TableDataLoader
         if (schema.LabelColumn is { } label && classes is not null)
         {
             int index = rows.IndexOf(label);
-            labels = rows.Rows.Select(r => Math.Max(0, classes.ToList().IndexOf(r[index]))).ToArray();
+            var code = classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+            labels = rows.Rows.Select((r, i) => code.TryGetValue(r[index], out int c) ? c
+                : throw new DataFormatException(rows.Source, $"line {rows.Lines[i]}, column '{label}': class '{r[index]}' is not one of the model's classes ({string.Join(", ", classes)})")).ToArray();
         }
         return new VaeDataset(rows.Source, features.Features, features.Rows, schema.FeatureCount, labels, null, schema.FeatureNames());
     }

@@ -19,7 +19,8 @@ public static class ColumnTypeInference
     {
         var features = FeatureColumns(table, options);
         var missingTexts = TableSchema.DefaultMissingTexts;
-        bool IsMissing(string cell) => missingTexts.Any(m => TableSpelling.Matches(cell, m));
+        var missingSpellings = TableSpelling.SetOf(missingTexts);
+        bool IsMissing(string cell) => missingSpellings.Contains(cell);
         var columns = new List<TableColumn>(features.Count);
         foreach (int index in features)
         {
@@ -35,7 +36,7 @@ public static class ColumnTypeInference
                 HasMissing = present.Length < table.Rows.Count,
                 MissingRate = trainingRows.Count == 0 ? 0 : (double)trainMissing / trainingRows.Count,
             };
-            if (column.IsNumber) column = NumberStatistics(table, index, trainingRows.Where(r => !IsMissing(table.Rows[r][index])).ToArray(), column);
+            if (column.IsNumber) column = NumberStatistics(table, index, trainingRows.Where(r => !IsMissing(table.Rows[r][index])).ToArray(), column, options.NumericEncoding);
             columns.Add(column);
         }
         return new TableSchema
@@ -80,17 +81,57 @@ public static class ColumnTypeInference
                 var (t, f) = Spellings(table, name, distinct);
                 return new TableColumn { Name = name, Kind = kind, TrueText = t, FalseText = f };
             case ColumnKind.Categorical:
-                if (distinct.Length > maxCategories || (declared is null && distinct.Length == values.Length && values.Length >= 50))
+                if (distinct.Length > maxCategories || (declared is null && distinct.Length == values.Length && values.Length >= MinRowsForIdCheck))
                     throw new DataFormatException(table.Source,
                         $"column '{name}' has {distinct.Length:N0} distinct values in {values.Length:N0} rows: it looks like an id or free text, not a category; leave it out with --ignore-columns {name}");
                 return new TableColumn { Name = name, Kind = kind, Categories = SortCategories(distinct) };
             default:
+                if (declared is null && kind == ColumnKind.Integer && LooksLikeId(name, values, distinct.Length))
+                    throw new DataFormatException(table.Source,
+                        $"column '{name}' holds {distinct.Length:N0} distinct whole numbers in {values.Length:N0} rows: it looks like an id or a row number, not a quantity; leave it out with --ignore-columns {name} (or keep it with --column-types {name}:integer)");
                 for (int i = 0; i < present.Length; i++)
                     if (!TryNumber(values[i], out double v) || (kind == ColumnKind.Integer && v != Math.Round(v)))
                         throw new DataFormatException(table.Source,
                             $"line {table.Lines[present[i]]}, column '{name}': '{values[i]}' is not {(kind == ColumnKind.Integer ? "a whole number" : "a number")}; the column was declared {EnumText.Of(kind)}");
                 return new TableColumn { Name = name, Kind = kind, Decimals = kind == ColumnKind.Integer ? 0 : values.Max(Decimals) };
         }
+    }
+
+    /// <summary>Fewest values for a column to be judged id-like: in a small table every column may look unique.</summary>
+    public const int MinRowsForIdCheck = 50;
+
+    private static readonly HashSet<string> IdWords = new(StringComparer.OrdinalIgnoreCase) { "id", "ids", "uuid", "guid", "key", "no", "nr", "num", "number", "code", "ref" };
+
+    /// <summary>
+    /// An integer column is an id when at least 90% of its values are distinct and its name has an id word (BreastCancer's
+    /// "Id", "customer_id", "OrderNo", "caseNumber"), or when all its values are distinct and consecutive (a row number).
+    /// Amounts, counts and years fail both: an amount column rarely has an id word, and its values are never a run.
+    /// </summary>
+    private static bool LooksLikeId(string name, string[] values, int distinct)
+    {
+        if (values.Length < MinRowsForIdCheck) return false;
+        if (distinct >= 0.9 * values.Length && NameWords(name).Any(IdWords.Contains)) return true;
+        if (distinct != values.Length) return false;
+        var numbers = values.Select(v => { TryNumber(v, out double d); return d; }).ToArray();
+        return numbers.Max() - numbers.Min() == values.Length - 1;
+    }
+
+    /// <summary>The words of a column name: split at anything but letters and digits, and where lower case turns upper ("caseNumber").</summary>
+    private static IEnumerable<string> NameWords(string name)
+    {
+        var word = new System.Text.StringBuilder();
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            bool boundary = !char.IsLetterOrDigit(c) || (char.IsUpper(c) && i > 0 && char.IsLower(name[i - 1]));
+            if (boundary && word.Length > 0)
+            {
+                yield return word.ToString();
+                word.Clear();
+            }
+            if (char.IsLetterOrDigit(c)) word.Append(c);
+        }
+        if (word.Length > 0) yield return word.ToString();
     }
 
     private static ColumnKind Infer(string[] values, string[] distinct)
@@ -130,13 +171,17 @@ public static class ColumnTypeInference
         return numeric ? distinct.Zip(numbers).OrderBy(p => p.Second).Select(p => p.First).ToArray() : distinct.Order(StringComparer.Ordinal).ToArray();
     }
 
-    private static TableColumn NumberStatistics(RawTable table, int index, int[] rows, TableColumn column)
+    private static TableColumn NumberStatistics(RawTable table, int index, int[] rows, TableColumn column, NumericEncoding encoding)
     {
         if (rows.Length == 0) return column with { Offset = 0, Scale = 1 };
         var values = rows.Select(r => { TryNumber(table.Rows[r][index], out double v); return v; }).ToArray();
         double mean = values.Average();
         double std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Length);
-        return column with { Offset = (float)mean, Scale = std > 0 ? (float)(1.0 / std) : 1f, Min = values.Min(), Max = values.Max() };
+        return column with
+        {
+            Offset = (float)mean, Scale = std > 0 ? (float)(1.0 / std) : 1f, Min = values.Min(), Max = values.Max(),
+            Modes = encoding == NumericEncoding.Modes ? ModeMixture.Fit(values) : null,
+        };
     }
 
     /// <summary>Parses an invariant-culture finite number.</summary>

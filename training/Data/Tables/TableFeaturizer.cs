@@ -3,15 +3,28 @@ namespace VaeOnnx.Training.Data.Tables;
 
 /// <summary>
 /// Turns raw table cells into the model's features exactly as the exported encoder graph does (the export's parity check
-/// holds the two to 1e-5): numbers (float32) standardised, a blank number imputed at the training mean (0 after scaling);
+/// holds the two to 1e-5): numbers (float32) standardised, or as their mode's one-hot and the offset within it
+/// (<see cref="ModeEncoding"/>), a blank number imputed at the training mean (0 after scaling; no mode);
 /// flags 1/0 (in any <see cref="TableSpelling.Variants"/> of the file's spellings); categories one-hot (exact text), zeros when blank or never seen;
 /// then each column's missing-value indicator. A value the training rows never had (an unseen category or flag spelling,
 /// a blank in a column that had no blanks) is marked unknown.
 /// </summary>
-public sealed class TableFeaturizer(TableSchema schema)
+public sealed class TableFeaturizer
 {
+    // Per column, the code of each text the column knows: a category's index, or 1/0 for every accepted spelling of a flag.
+    private readonly Dictionary<string, int>?[] _codes;
+    private readonly ModeEncoding?[] _modes;
+
+    /// <summary>A featuriser of <paramref name="schema"/>'s columns.</summary>
+    public TableFeaturizer(TableSchema schema)
+    {
+        Schema = schema;
+        _codes = schema.Columns.Select(Codes).ToArray();
+        _modes = schema.Columns.Select(c => c.HasModes ? new ModeEncoding(c) : null).ToArray();
+    }
+
     /// <summary>The schema.</summary>
-    public TableSchema Schema { get; } = schema;
+    public TableSchema Schema { get; }
 
     /// <summary>Featurises every row of <paramref name="table"/>, whose header must hold every feature column.</summary>
     public TableFeatures Featurize(RawTable table)
@@ -24,7 +37,7 @@ public sealed class TableFeaturizer(TableSchema schema)
             for (int j = 0; j < c; j++)
             {
                 var value = Cell(table, r, columns[j], Schema.Columns[j]);
-                Write(Schema.Columns[j], spans[j], value, features.AsSpan(r * d, d), out observed[r * c + j], out unknown[r * c + j]);
+                Write(j, spans[j], value, features.AsSpan(r * d, d), out observed[r * c + j], out unknown[r * c + j]);
             }
         return new TableFeatures(features, observed, unknown, n);
     }
@@ -64,32 +77,37 @@ public sealed class TableFeaturizer(TableSchema schema)
         return (text, (float)v);
     }
 
-    /// <summary>Writes one cell's features into <paramref name="row"/>.</summary>
-    public void Write(TableColumn column, ColumnSpan span, (string Text, float Number) cell, Span<float> row, out float observed, out float unknown)
+    /// <summary>Writes the features of one cell of column <paramref name="column"/> (its index in the schema) into <paramref name="row"/>.</summary>
+    public void Write(int column, ColumnSpan span, (string Text, float Number) cell, Span<float> row, out float observed, out float unknown)
     {
-        bool missing = column.IsNumber ? float.IsNaN(cell.Number) : Schema.IsMissing(cell.Text);
+        var c = Schema.Columns[column];
+        bool missing = c.IsNumber ? float.IsNaN(cell.Number) : Schema.IsMissing(cell.Text);
         int known = -1;
-        if (!missing)
+        if (!missing) known = c.IsNumber ? 0 : _codes[column]!.GetValueOrDefault(cell.Text, -1);
+        if (c.IsNumber && !missing && _modes[column] is { } modes)
         {
-            known = column.Kind switch
-            {
-                ColumnKind.Categorical => IndexOf(column.Categories!, cell.Text),
-                ColumnKind.Boolean => TableSpelling.Matches(cell.Text, column.TrueText!) ? 1 : TableSpelling.Matches(cell.Text, column.FalseText!) ? 0 : -1,
-                _ => 0,
-            };
+            int mode = modes.Mode(cell.Number);
+            row[span.Start] = modes.Alpha(cell.Number, mode);
+            row[span.Start + 1 + mode] = 1f;
         }
-        if (column.IsNumber && !missing) row[span.Start] = (cell.Number - column.Offset) * column.Scale;
-        else if (column.Kind == ColumnKind.Categorical && known >= 0) row[span.Start + known] = 1f;
-        else if (column.Kind == ColumnKind.Boolean && known >= 0) row[span.Start] = known;
+        else if (c.IsNumber && !missing) row[span.Start] = (cell.Number - c.Offset) * c.Scale;
+        else if (c.Kind == ColumnKind.Categorical && known >= 0) row[span.Start + known] = 1f;
+        else if (c.Kind == ColumnKind.Boolean && known >= 0) row[span.Start] = known;
         if (span.HasIndicator) row[span.Indicator] = missing ? 1f : 0f;
         observed = !missing && known >= 0 ? 1f : 0f;
         unknown = (missing && !span.HasIndicator) || (!missing && known < 0) ? 1f : 0f;
     }
 
-    private static int IndexOf(IReadOnlyList<string> categories, string text)
+    private static Dictionary<string, int>? Codes(TableColumn column)
     {
-        for (int k = 0; k < categories.Count; k++)
-            if (categories[k] == text) return k;
-        return -1;
+        switch (column.Kind)
+        {
+            case ColumnKind.Categorical:
+                return column.Categories!.Select((k, i) => (k, i)).ToDictionary(p => p.k, p => p.i, StringComparer.Ordinal);
+            case ColumnKind.Boolean:
+                return TableSpelling.FlagCodes(column.TrueText!, column.FalseText!).ToDictionary(p => p.Key, p => (int)p.Value, StringComparer.Ordinal);
+            default:
+                return null;
+        }
     }
 }

@@ -13,6 +13,9 @@ public sealed record TableReadOptions
     /// <summary>A column kept out of the features and recorded as the label (reports use it).</summary>
     public string? LabelColumn { get; init; }
 
+    /// <summary>How numeric and integer columns become features: standardised, or by their modes (TVAE's mode-specific normalisation).</summary>
+    public NumericEncoding NumericEncoding { get; init; } = NumericEncoding.Standard;
+
     /// <summary>A text column with more distinct values than this is refused as id-like.</summary>
     public int MaxCategories { get; init; } = 1000;
 }
