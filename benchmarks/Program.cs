@@ -1,3 +1,7 @@
 using BenchmarkDotNet.Running;
+using VaeOnnx.Benchmarks.Load;
 
+// `load`: the service's documented load run (docs/benchmarks.md); anything else goes to BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "load") return await ServiceLoadRun.RunAsync(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(VaeOnnx.Benchmarks.ScoringBenchmarks).Assembly).Run(args);
+return 0;

@@ -56,7 +56,7 @@ public class ScoringBenchmarks
         foreach (var d in new IDisposable[] { _rawEncoder, _rawDecoder, _stockEncoder, _stockDecoder, _encode, _decode, _reconstruct, _score }) d.Dispose();
     }
 
-    private static string FindRoot()
+    internal static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "VaeOnnx.sln"))) return dir.FullName;

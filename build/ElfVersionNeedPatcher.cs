@@ -259,6 +259,8 @@ namespace VaeOnnx.Build
     /// <summary>
     /// MSBuild task: on Linux machines whose libstdc++ lacks GLIBCXX_3.4.32, marks that requirement weak in the given
     /// copies of libLibTorchSharp.so (build or publish outputs, never the NuGet cache), with one message per patched file.
+    /// With <see cref="Always"/> it marks them whatever this machine has: a published folder or a tool package runs on
+    /// other machines, and a weak requirement changes nothing where the version exists.
     /// </summary>
     public sealed class WeakenTorchSharpGlibcxxRequirement : Microsoft.Build.Utilities.Task
     {
@@ -269,25 +271,34 @@ namespace VaeOnnx.Build
         [Microsoft.Build.Framework.Required]
         public Microsoft.Build.Framework.ITaskItem[] Libraries { get; set; } = Array.Empty<Microsoft.Build.Framework.ITaskItem>();
 
+        /// <summary>Patch without looking at this machine's libstdc++ (outputs made to run elsewhere).</summary>
+        public bool Always { get; set; }
+
         /// <inheritdoc />
         public override bool Execute()
         {
             if (Libraries.Length == 0) return true;
-            var libstdcxx = ElfVersionNeedPatcher.FindSystemLibStdCxx();
-            if (libstdcxx is null)
-            {
-                Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Low, "VaeOnnx: no libstdc++.so.6 found; TorchSharp native library left as shipped.");
-                return true;
-            }
+            string reason;
             try
             {
-                if (ElfVersionNeedPatcher.DefinesVersion(libstdcxx, Version)) return true;
+                if (Always) reason = "it will run on machines whose libstdc++ may lack it";
+                else
+                {
+                    var libstdcxx = ElfVersionNeedPatcher.FindSystemLibStdCxx();
+                    if (libstdcxx is null)
+                    {
+                        Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Low, "VaeOnnx: no libstdc++.so.6 found; TorchSharp native library left as shipped.");
+                        return true;
+                    }
+                    if (ElfVersionNeedPatcher.DefinesVersion(libstdcxx, Version)) return true;
+                    reason = $"this machine's {libstdcxx} has no {Version}";
+                }
                 foreach (var item in Libraries)
                 {
                     var path = item.GetMetadata("FullPath");
                     if (ElfVersionNeedPatcher.MarkWeak(path, Version) == ElfPatchOutcome.Patched)
                         Log.LogMessage(Microsoft.Build.Framework.MessageImportance.High,
-                            $"VaeOnnx: marked {Version} weak in {path}: this machine's {libstdcxx} has no {Version}, which TorchSharp needs only for an iostream initialiser nothing calls.");
+                            $"VaeOnnx: marked {Version} weak in {path}: {reason}, and TorchSharp needs it only for an iostream initialiser nothing calls.");
                 }
                 return true;
             }

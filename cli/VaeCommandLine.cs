@@ -38,6 +38,7 @@ public static class VaeCommandLine
             EvalCommand.Create(),
             ExportCommand.Create(),
             InspectCommand.Create(),
+            VerifyCommand.Create(),
             DemoCommand.Create(),
             ManifoldCommand.Create(),
             BenchCommand.Create(),

@@ -11,7 +11,8 @@ namespace VaeOnnx.Export;
 /// <summary>
 /// The two graphs of a pair built from a trained model: the encoder with the input scaling in front
 /// (<c>(x - offset) * scale</c>, clipped to [0,1] where training clipped), the decoder with the sigmoid of a Bernoulli
-/// likelihood and the inverse scaling at the end, both stamped with the pair's <see cref="PairMetadata"/>.
+/// likelihood and the inverse scaling at the end, both stamped with the pair's <see cref="PairMetadata"/> and each with its
+/// own <see cref="WeightsDigest"/>.
 /// </summary>
 internal static class PairGraphs
 {
@@ -52,8 +53,8 @@ internal static class PairGraphs
         g.AddOutput("mu", arch.LatentDim);
         g.AddOutput("logvar", arch.LatentDim);
         parameters = g.ParameterCount;
-        return g.BuildModel(version, 1, "VaeOnnx encoder: x [N, D] raw features -> mu [N, L], logvar [N, L] of q(z|x) = N(mu, diag exp(logvar)).",
-            (metadata with { Role = GraphRole.Encoder }).ToProperties());
+        return Stamped(g.BuildModel(version, 1, "VaeOnnx encoder: x [N, D] raw features -> mu [N, L], logvar [N, L] of q(z|x) = N(mu, diag exp(logvar)).",
+            (metadata with { Role = GraphRole.Encoder }).ToProperties()));
     }
 
     public static ModelProto Decoder(VariationalAutoencoder model, ExportDescription d, PairMetadata metadata, string version, out long parameters)
@@ -73,7 +74,14 @@ internal static class PairGraphs
         var doc = arch.IsBernoulli
             ? "VaeOnnx decoder: z [N, L] -> x_hat [N, D], the Bernoulli probabilities of p(x|z) in raw feature units."
             : "VaeOnnx decoder: z [N, L] -> x_hat [N, D], the mean of the Gaussian p(x|z) in raw units; its per-feature log-variance (scaled space) is in metadata vaeonnx.decoder_logvar.";
-        return g.BuildModel(version, 1, doc, (metadata with { Role = GraphRole.Decoder }).ToProperties());
+        return Stamped(g.BuildModel(version, 1, doc, (metadata with { Role = GraphRole.Decoder }).ToProperties()));
+    }
+
+    /// <summary>The graph with its own weights digest added to its metadata (last: the digest does not cover metadata).</summary>
+    private static ModelProto Stamped(ModelProto model)
+    {
+        WeightsDigest.Stamp(model);
+        return model;
     }
 
     /// <summary>

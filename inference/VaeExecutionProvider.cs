@@ -6,6 +6,6 @@ public enum VaeExecutionProvider
     /// <summary>The CPU provider, always available.</summary>
     Cpu,
 
-    /// <summary>NVIDIA CUDA; needs the Microsoft.ML.OnnxRuntime.Gpu package and a GPU.</summary>
+    /// <summary>NVIDIA CUDA; needs the VaeOnnx.Inference.Gpu package (in place of VaeOnnx.Inference), a GPU, CUDA 13 and cuDNN 9.</summary>
     Cuda,
 }

@@ -3,16 +3,21 @@ using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using VaeOnnx.Contract;
 using VaeOnnx.Inference.Loading;
+using VaeOnnx.Inference.Transforms;
 
 namespace VaeOnnx.Inference;
 
 /// <summary>
 /// A loaded encoder/decoder pair. Names, dimensions and metadata are read from the ONNX files at run time, so a new model
 /// file swaps in without recompiling. The bytes are read once and kept: every session made from this object runs exactly
-/// the graphs that were checked at load, even if the files are replaced afterwards. Pairs from other tools load too: one
-/// encoder input [N,D], two encoder outputs [N,L] (named mu/mean and logvar/log_var, else mean first and log-variance
-/// second) and one decoder input [N,L] / output [N,D]. Without VaeOnnx metadata the likelihood is unknown unless given,
-/// and the pair id is derived from the files' bytes.
+/// the graphs that were checked at load, even if the files are replaced afterwards. The weights digests of our exports
+/// are recomputed at load and a changed file is refused (<see cref="WeightsVerified"/>).
+/// Pairs from other tools load too: an encoder input [N,D] or an image [N,C,H,W] / [N,H,W,C] with fixed sizes (rows are
+/// then D = C·H·W values flattened in that layout, <see cref="InputLayout"/>), a mean and a spread output [N,L] picked
+/// by name (mu/mean/z_mean; logvar/log_var/z_log_var, or sigma/std and var converted to a log-variance), others such as
+/// a sampled z ignored, else mean first and log-variance second; a decoder input [N,L] and one output holding the
+/// encoder's row. Sizes a graph leaves symbolic (L, the decoder's image size) are found by running it once. Without
+/// VaeOnnx metadata the likelihood is unknown unless given, and the pair id is derived from the files' bytes.
 /// </summary>
 public sealed class VaeModel
 {
@@ -31,11 +36,16 @@ public sealed class VaeModel
     public string DecoderPath { get; }
     /// <summary>Session options used for scoring.</summary>
     public VaeSessionOptions Options { get; }
+    /// <summary>
+    /// The provider this pair's sessions run on, settled at load: <see cref="VaeExecutionProvider.Cuda"/> only when CUDA was
+    /// asked for and a CUDA session opened; <see cref="VaeExecutionProvider.Cpu"/> otherwise (after the one fallback warning).
+    /// </summary>
+    public VaeExecutionProvider ExecutionProvider { get; internal init; }
     /// <summary>Id shared by the two graphs (from metadata, or a hash of both files for pairs without metadata).</summary>
     public string PairId { get; internal init; } = "";
     /// <summary>True when the graphs carry VaeOnnx metadata.</summary>
     public bool HasMetadata => Metadata is not null;
-    /// <summary>The encoder's VaeOnnx metadata, typed; null for a pair from another tool.</summary>
+    /// <summary>The encoder's VaeOnnx metadata, typed (the decoder's for a model rebuilt from a saved decode chain); null for a pair from another tool.</summary>
     public PairMetadata? Metadata { get; internal init; }
     /// <summary>Flattened input features D.</summary>
     public int InputDim { get; internal init; }
@@ -46,8 +56,12 @@ public sealed class VaeModel
     /// exported with a fixed batch of one (<c>torch.onnx.export</c> without <c>dynamic_axes</c>), which are scored row by row.
     /// </summary>
     public int MaxBatchRows { get; internal init; } = int.MaxValue;
-    /// <summary>Shape of one sample, e.g. [1,28,28] or [D].</summary>
+    /// <summary>Shape of one sample in the graph's own layout, e.g. [1,28,28] (NCHW), [28,28,1] (NHWC) or [D].</summary>
     public IReadOnlyList<int> InputShape { get; internal init; } = [];
+    /// <summary>Channels, height, width and layout of an image model's rows; null for rows of features.</summary>
+    public ImageShape? Image { get; internal init; }
+    /// <summary>How a row of <see cref="InputDim"/> values lies: flat features, or an image flattened in NCHW or NHWC order.</summary>
+    public InputLayout InputLayout => Image?.Layout ?? Contract.InputLayout.Flat;
     /// <summary>The decoder likelihood, or null when unknown (a pair without metadata loaded without one).</summary>
     public Likelihood? Likelihood { get; internal init; }
     /// <summary>Input scaling the model was trained with (identity when unknown).</summary>
@@ -60,16 +74,37 @@ public sealed class VaeModel
     public TableSchema? Table => Metadata?.Table;
     /// <summary>True for a table pair: its encoder takes one input per column, scored with <see cref="VaeCatalogExtensions.VaeTableScore"/>.</summary>
     public bool IsTable => Table is not null;
-    /// <summary>Name of the encoder's input.</summary>
+    /// <summary>Name of the encoder's input [N, D] in the graph that runs (a flat input added in front of an image encoder from another tool, see <see cref="GraphsAdapted"/>).</summary>
     public string EncoderInput { get; internal init; } = "";
     /// <summary>Name of the encoder's mean output.</summary>
     public string EncoderMu { get; internal init; } = "";
-    /// <summary>Name of the encoder's log-variance output.</summary>
+    /// <summary>Name of the encoder's log-variance output in the graph that runs (computed from <see cref="EncoderSpread"/> when that is not a log-variance).</summary>
     public string EncoderLogVar { get; internal init; } = "";
     /// <summary>Name of the decoder's input.</summary>
     public string DecoderInput { get; internal init; } = "";
-    /// <summary>Name of the decoder's output.</summary>
+    /// <summary>Name of the decoder's output [N, D] in the graph that runs (a flat output added behind an image decoder from another tool).</summary>
     public string DecoderOutput { get; internal init; } = "";
+    /// <summary>The encoder output the log-variance comes from, as the file names it (<see cref="EncoderLogVar"/> when it is a log-variance).</summary>
+    public string EncoderSpread { get; internal init; } = "";
+    /// <summary>What <see cref="EncoderSpread"/> holds: a log-variance, or a standard deviation, variance or log standard deviation converted at load.</summary>
+    public SpreadKind EncoderSpreadKind { get; internal init; }
+    /// <summary>Encoder outputs the library does not use (a sampled z, for instance).</summary>
+    public IReadOnlyList<string> IgnoredEncoderOutputs { get; internal init; } = [];
+    /// <summary>
+    /// True when the graphs that run are the files' graphs with nodes added at their edges so that they take and give rows
+    /// of floats: a Reshape for image inputs or outputs, the log-variance computed from another spread, symbolic sizes
+    /// fixed. The names above (<see cref="EncoderInput"/>, <see cref="EncoderLogVar"/>, <see cref="DecoderOutput"/>) are
+    /// those of the graphs that run, which <see cref="CreateSession"/> opens.
+    /// </summary>
+    public bool GraphsAdapted { get; internal init; }
+    /// <summary>True when both graphs carry a weights digest and both matched the files at load; false for a pair without digests.</summary>
+    public bool WeightsVerified { get; internal init; }
+    /// <summary>The weights digest of the encoder file as read (sha256:…), recorded or not: a fingerprint of its weights and nodes.</summary>
+    public string EncoderWeightsDigest { get; internal init; } = "";
+    /// <summary>The weights digest of the decoder file as read.</summary>
+    public string DecoderWeightsDigest { get; internal init; } = "";
+    /// <summary>The information note given once at load (a pair without weights digests), or null.</summary>
+    public string? LoadNote { get; internal init; }
 
     /// <summary>The encoder graph as loaded.</summary>
     internal byte[] EncoderBytes { get; }
@@ -83,7 +118,8 @@ public sealed class VaeModel
     /// <param name="folder">The model folder.</param>
     /// <param name="options">Session options; null for the defaults (CPU).</param>
     /// <param name="likelihood">Overrides (or, for a pair without metadata, supplies) the decoder likelihood.</param>
-    /// <exception cref="VaeModelLoadException">A file is missing or damaged, or the two files are not a pair; the message names the file.</exception>
+    /// <exception cref="VaeModelLoadException">A file is missing or damaged, the two files are not a pair, or CUDA was asked for
+    /// with <see cref="VaeSessionOptions.AllowCpuFallback"/> off and cannot start; the message names the file.</exception>
     public static VaeModel Load(string folder, VaeSessionOptions? options = null, Likelihood? likelihood = null)
     {
         if (!Directory.Exists(folder)) throw new VaeModelLoadException($"{folder}: model folder not found; expected a folder with {ModelCard.EncoderFileName} and {ModelCard.DecoderFileName}");
@@ -101,9 +137,43 @@ public sealed class VaeModel
     /// </summary>
     public static void Register(MLContext mlContext) => mlContext.ComponentCatalog.RegisterAssembly(typeof(VaeModel).Assembly);
 
+    /// <summary>
+    /// Loads a chain saved with <c>mlContext.Model.Save</c> so that its VaeOnnx transforms score in blocks again. It calls
+    /// <see cref="Register"/> and <c>mlContext.Model.Load</c> (so it reads every zip ML.NET reads, with ML.NET's own
+    /// checks), then replaces each saved VaeOnnx step (encode, decode, reconstruct, anomaly score) by the block-scoring
+    /// transformer, rebuilt from the graphs stored in the zip. <c>mlContext.Model.Load</c> alone gives the same numbers
+    /// one row per ONNX Runtime call (4-8x slower on a whole data view): ML.NET 5 keeps the loader of a third-party
+    /// transformer's state internal, so what is saved is a chain of ML.NET's own transformers. Zips saved before saved
+    /// steps carried a marker load as that stock chain. Dispose the returned transformer (it is <see cref="IDisposable"/>)
+    /// to close its sessions.
+    /// </summary>
+    /// <param name="mlContext">The context to load into.</param>
+    /// <param name="path">The zip.</param>
+    /// <param name="inputSchema">The input schema saved with the chain.</param>
+    /// <param name="options">Session options of the rebuilt transformers (CPU or CUDA, threads, block size); null for the defaults.</param>
+    /// <exception cref="VaeModelLoadException">A stored graph does not load (for example CUDA asked for strictly and not available).</exception>
+    public static ITransformer LoadChain(MLContext mlContext, string path, out DataViewSchema inputSchema, VaeSessionOptions? options = null) =>
+        SavedChainLoader.Load(mlContext, File.ReadAllBytes(path), Path.GetFullPath(path), out inputSchema, options ?? new VaeSessionOptions());
+
+    /// <summary>Loads a saved chain from a stream; see <see cref="LoadChain(MLContext, string, out DataViewSchema, VaeSessionOptions?)"/>.</summary>
+    public static ITransformer LoadChain(MLContext mlContext, Stream stream, out DataViewSchema inputSchema, VaeSessionOptions? options = null)
+    {
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return SavedChainLoader.Load(mlContext, copy.ToArray(), "saved chain", out inputSchema, options ?? new VaeSessionOptions());
+    }
+
+    /// <summary>
+    /// True when the model holds the graph of <paramref name="role"/>: always for a loaded pair; a model rebuilt from a
+    /// saved encode (decode) chain holds only the encoder (decoder) the chain stored.
+    /// </summary>
+    public bool HasGraph(GraphRole role) => (role == GraphRole.Encoder ? EncoderBytes : DecoderBytes).Length > 0;
+
     /// <summary>An ONNX Runtime session for one of the pair's graphs, with the pair's options (or <paramref name="options"/>); the caller disposes it.</summary>
     public InferenceSession CreateSession(GraphRole role, VaeSessionOptions? options = null)
     {
+        if (!HasGraph(role))
+            throw new InvalidOperationException($"this model was rebuilt from a saved chain that stores no {EnumText.Of(role)} graph (pair {PairId})");
         using var sessionOptions = (options ?? Options).CreateSessionOptions(out _);
         return new InferenceSession(role == GraphRole.Encoder ? EncoderBytes : DecoderBytes, sessionOptions);
     }

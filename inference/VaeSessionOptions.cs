@@ -4,8 +4,10 @@ namespace VaeOnnx.Inference;
 
 /// <summary>
 /// How ONNX Runtime sessions are created for a model pair. CUDA is used when asked for and available; when the installed
-/// ONNX Runtime has no CUDA provider (the CPU package) or no GPU is present, scoring falls back to the CPU with one
-/// warning through <see cref="Log"/>, or fails with a clear message when <see cref="AllowCpuFallback"/> is off.
+/// ONNX Runtime has no CUDA provider (the CPU package VaeOnnx.Inference) or the provider cannot start (no GPU, driver or
+/// CUDA libraries), scoring falls back to the CPU with one warning through <see cref="Log"/>, or, when
+/// <see cref="AllowCpuFallback"/> is off, <see cref="VaeModel.Load(string, VaeSessionOptions?, VaeOnnx.Contract.Likelihood?)"/> refuses the
+/// pair with a <see cref="VaeModelLoadException"/>. Which provider a loaded pair uses is <see cref="VaeModel.ExecutionProvider"/>.
 /// </summary>
 public sealed record VaeSessionOptions
 {
@@ -37,7 +39,10 @@ public sealed record VaeSessionOptions
     /// <summary>Fall back to the CPU when the GPU provider cannot be used (default true).</summary>
     public bool AllowCpuFallback { get; init; } = true;
 
-    /// <summary>Receives warnings (e.g. the CPU fallback); null writes them to standard error.</summary>
+    /// <summary>
+    /// Receives warnings (e.g. the CPU fallback) and information notes (a pair loaded without weights digests, once per
+    /// load); null writes them to standard error, prefixed "warning:" or "note:".
+    /// </summary>
     public Action<string>? Log { get; init; }
 
     /// <summary>Builds ONNX Runtime session options; <paramref name="usesGpu"/> tells whether CUDA was attached.</summary>
@@ -58,34 +63,99 @@ public sealed record VaeSessionOptions
         }
         catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
         {
-            // The provider is listed but cannot start (no driver, no device): same rule as a missing provider.
-            var message = $"the CUDA execution provider could not start on device {DeviceId}: {e.Message.Split('\n')[0]}";
-            if (!AllowCpuFallback)
-            {
-                options.Dispose();
-                throw new VaeModelLoadException(message + "; CPU fallback is off.", e);
-            }
-            if (Interlocked.Exchange(ref _warned, 1) == 0) Warn(message + "; scoring runs on the CPU.");
+            // The provider is listed but cannot start (no driver, no CUDA libraries): same rule as a missing provider.
+            options.Dispose();
+            var reason = Loading.CudaLibraryProbe.Problem() ?? FirstLine(e);
+            CudaUnusable($"the CUDA execution provider could not start on device {DeviceId}: {reason}", e, NeedsCudaLibraries);
+            return CreateSessionOptions(out usesGpu);
+        }
+        catch
+        {
+            options.Dispose();
+            throw;
         }
         return options;
     }
 
     /// <summary>
-    /// The CUDA device, or null for the CPU: null when the CPU was asked for, and when CUDA was asked for but the installed
-    /// ONNX Runtime has no CUDA provider and fallback is allowed (one warning is logged).
+    /// The provider a pair's sessions will use, settled when the pair loads: CUDA only when a CUDA session opens on
+    /// <paramref name="graph"/> (the provider starts on the device, with its driver and libraries), else the CPU after one
+    /// warning, or a <see cref="VaeModelLoadException"/> naming <paramref name="path"/> when <see cref="AllowCpuFallback"/> is off.
+    /// After a CUDA failure these options make CPU sessions without trying again.
+    /// </summary>
+    internal VaeExecutionProvider ResolveProvider(string path, byte[] graph)
+    {
+        if (Provider == VaeExecutionProvider.Cpu) return VaeExecutionProvider.Cpu;
+        try
+        {
+            using var options = CreateSessionOptions(out bool usesGpu);
+            if (!usesGpu) return VaeExecutionProvider.Cpu;
+            try
+            {
+                // The CUDA provider meets the device only here (ONNX Runtime initialises it with the session).
+                using var session = new InferenceSession(graph, options);
+                return VaeExecutionProvider.Cuda;
+            }
+            catch (OnnxRuntimeException e)
+            {
+                CudaUnusable($"the CUDA execution provider could not open a session on device {DeviceId}: {FirstLine(e)}", e, NeedsCudaLibraries);
+                return VaeExecutionProvider.Cpu;
+            }
+        }
+        catch (VaeModelLoadException e)
+        {
+            throw new VaeModelLoadException($"{path}: {e.Message}", e.InnerException);
+        }
+    }
+
+    /// <summary>
+    /// The CUDA device, or null for the CPU: null when the CPU was asked for, when CUDA failed before with these options,
+    /// and when CUDA was asked for but the installed ONNX Runtime has no CUDA provider and fallback is allowed (one warning is logged).
     /// </summary>
     internal int? ResolveGpuDevice()
     {
         if (Provider == VaeExecutionProvider.Cpu) return null;
-        if (OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider")) return DeviceId;
-        var message = $"the CUDA execution provider is not in the installed ONNX Runtime (providers: {string.Join(", ", OrtEnv.Instance().GetAvailableProviders())})";
-        if (!AllowCpuFallback)
-            throw new VaeModelLoadException(message + "; CPU fallback is off. Install Microsoft.ML.OnnxRuntime.Gpu and a CUDA driver, or use the CPU provider.");
-        if (Interlocked.Exchange(ref _warned, 1) == 0) Warn(message + "; scoring runs on the CPU.");
+        // A failure seen before by these options (or by the options they were copied from with `with`) stands.
+        if (Volatile.Read(ref _cudaFailure) is { } failure)
+        {
+            if (!AllowCpuFallback) throw Refusal(failure);
+            return null;
+        }
+        var providers = OrtEnv.Instance().GetAvailableProviders();
+        if (providers.Contains("CUDAExecutionProvider")) return DeviceId;
+        CudaUnusable($"the CUDA execution provider is not in the installed ONNX Runtime (providers: {string.Join(", ", providers)})", null,
+            "install VaeOnnx.Inference.Gpu (ONNX Runtime's CUDA build) in place of VaeOnnx.Inference, or use the CPU provider");
         return null;
     }
 
+    private const string NeedsCudaLibraries =
+        "this ONNX Runtime build needs an NVIDIA GPU and driver, and CUDA 13 (cudart, cuBLAS, cuRAND) and cuDNN 9 on the loader's path; or use the CPU provider";
+
+    /// <summary>CUDA cannot be used: refused when fallback is off, else one warning and CPU sessions from now on.</summary>
+    private void CudaUnusable(string message, Exception? cause, string remedy)
+    {
+        var failure = new CudaFailure(message, cause, remedy);
+        if (!AllowCpuFallback) throw Refusal(failure);
+        Volatile.Write(ref _cudaFailure, failure);
+        if (Interlocked.Exchange(ref _warned, 1) == 0) Warn(message + "; scoring runs on the CPU.");
+    }
+
+    private static VaeModelLoadException Refusal(CudaFailure failure) => new($"{failure.Message}; CPU fallback is off: {failure.Remedy}.", failure.Cause);
+
+    private static string FirstLine(Exception e) => e.Message.Split('\n')[0].Trim();
+
+    /// <summary>Why CUDA cannot be used with these options, and what would make it usable.</summary>
+    private sealed record CudaFailure(string Message, Exception? Cause, string Remedy);
+
     private int _warned;
+    private CudaFailure? _cudaFailure;
+
+    /// <summary>Sends an information note to <see cref="Log"/> or standard error.</summary>
+    internal void Inform(string message)
+    {
+        if (Log is not null) Log(message);
+        else Console.Error.WriteLine($"note: {message}");
+    }
 
     /// <summary>Sends a warning to <see cref="Log"/> or standard error.</summary>
     internal void Warn(string message)

@@ -6,7 +6,8 @@ namespace VaeOnnx.Tests;
 /// <summary>
 /// The dependency graph of the design, in the project files and in the built assemblies: the contract references neither
 /// ML.NET nor TorchSharp; training and export build on it; export does not know inference; and a production app that pulls
-/// in the inference library gets the contract, ML.NET and ONNX Runtime only, never TorchSharp.
+/// in the inference library gets the contract, ML.NET and ONNX Runtime only, never TorchSharp. The packed dependencies are
+/// checked in <see cref="Packaging.PackageMetadataTests"/>.
 /// </summary>
 [TestClass]
 public sealed class ProjectReferenceTests
@@ -42,6 +43,31 @@ public sealed class ProjectReferenceTests
         Assert.IsFalse(referenced.Any(n => n.StartsWith("TorchSharp", StringComparison.Ordinal)), string.Join(",", referenced));
         Assert.IsFalse(referenced.Any(n => n is "VaeOnnx.Training" or "VaeOnnx.Export"), string.Join(",", referenced));
         CollectionAssert.Contains(referenced, "VaeOnnx.Contract");
+    }
+
+    [TestMethod]
+    public void GpuInferenceIsTheInferenceSourcesOnOnnxRuntimesCudaBuild()
+    {
+        var (packages, projects) = References("inference-gpu", "VaeOnnx.Inference.Gpu.csproj");
+        CollectionAssert.AreEquivalent(new[] { "Microsoft.ML", "Microsoft.ML.OnnxTransformer", "Microsoft.ML.OnnxRuntime.Gpu.Linux", "Microsoft.ML.OnnxRuntime.Managed" }, packages);
+        CollectionAssert.AreEqual(new[] { "VaeOnnx.Contract" }, projects);
+        var doc = XDocument.Load(Path.Combine(RepoPaths.Root, "inference-gpu", "VaeOnnx.Inference.Gpu.csproj"));
+        Assert.AreEqual("VaeOnnx.Inference", doc.Descendants("AssemblyName").Single().Value, "the same assembly, so the same API and InternalsVisibleTo");
+        Assert.AreEqual("../inference/**/*.cs", (string?)doc.Descendants("Compile").Single().Attribute("Include"));
+        // The CUDA build is referenced there and nowhere else: an app never gets two ONNX Runtime native builds from us.
+        foreach (var project in Directory.GetFiles(RepoPaths.Root, "*.csproj", SearchOption.AllDirectories).Where(p => !p.EndsWith("VaeOnnx.Inference.Gpu.csproj", StringComparison.Ordinal)
+            && !p.Contains($"{Path.DirectorySeparatorChar}Apps{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+            Assert.IsFalse(File.ReadAllText(project).Contains("OnnxRuntime.Gpu", StringComparison.Ordinal), project);
+    }
+
+    [TestMethod]
+    public void TheServiceBuildsOnInferenceOnly()
+    {
+        var (packages, projects) = References("serving", "VaeOnnx.Serving.csproj");
+        CollectionAssert.AreEquivalent(new[] { "Microsoft.AspNetCore.OpenApi" }, packages);
+        CollectionAssert.AreEqual(new[] { "VaeOnnx.Inference" }, projects);
+        var referenced = AssemblyReferences(typeof(VaeOnnx.Serving.Hosting.VaeServingApp).Assembly);
+        Assert.IsFalse(referenced.Any(n => n.StartsWith("TorchSharp", StringComparison.Ordinal) || n is "VaeOnnx.Training" or "VaeOnnx.Export" or "vae"), string.Join(",", referenced));
     }
 
     [TestMethod]

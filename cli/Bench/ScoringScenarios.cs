@@ -89,6 +89,39 @@ public sealed class ScoringScenarios
         return new PreparedScoring(estimator.Fit(input), input, columns);
     }
 
+    /// <summary>
+    /// The chain of <paramref name="kind"/> fitted, saved with <c>mlContext.Model.Save</c> and loaded back twice: with
+    /// <see cref="VaeModel.LoadChain(MLContext, string, out DataViewSchema, VaeSessionOptions?)"/> and with a plain
+    /// <c>mlContext.Model.Load</c>. Seconds of the best pass of each, passes alternating fitted, reloaded, plain so that
+    /// the machine's drift hits all three alike.
+    /// </summary>
+    public (double Fitted, double Reloaded, double PlainLoad) Reloaded(string kind, int rounds = 3)
+    {
+        using var fitted = PrepareChain(kind);
+        var folder = Directory.CreateTempSubdirectory("vae-bench-");
+        try
+        {
+            var zip = Path.Combine(folder.FullName, kind + ".zip");
+            _ml.Model.Save(fitted.Transformer, fitted.Input.Schema, zip);
+            using var reloaded = new PreparedScoring(VaeModel.LoadChain(_ml, zip, out _), fitted.Input, fitted.Columns);
+            using var plain = new PreparedScoring(_ml.Model.Load(zip, out _), fitted.Input, fitted.Columns);
+            int warm = Math.Min(RowCount, 2048);
+            foreach (var p in new[] { fitted, reloaded, plain }) p.Score(warm);
+            double f = double.PositiveInfinity, r = double.PositiveInfinity, s = double.PositiveInfinity;
+            for (int i = 0; i < rounds; i++)
+            {
+                f = Math.Min(f, BestOf(1, () => fitted.Score()));
+                r = Math.Min(r, BestOf(1, () => reloaded.Score()));
+                s = Math.Min(s, BestOf(1, () => plain.Score()));
+            }
+            return (f, r, s);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     /// <summary>ML.NET's stock ApplyOnnxModel over the rows; returns seconds of one pass after a warm-up.</summary>
     public double StockApplyOnnx(bool decoder)
     {

@@ -46,9 +46,8 @@ public static class InspectCommand
                 for (int i = 0; i < files.Length; i++)
                     if (summaries[i].Summary is { } s) Print(stdout, s);
                     else stdout.WriteLine($"{files[i]}: {summaries[i].Error}");
-                stdout.WriteLine(verdict.Model is { } m
-                    ? $"pair: loads (pair id {m.PairId}, {m.InputDim} features of shape {string.Join("x", m.InputShape)}, latent {m.LatentDim}, likelihood {(m.Likelihood is { } l ? EnumText.Of(l) : "unknown")}, {(m.HasMetadata ? "VaeOnnx metadata" : "no VaeOnnx metadata")})"
-                    : $"pair: does not load: {verdict.Error}");
+                if (verdict.Model is { } m) PrintPair(stdout, m);
+                else stdout.WriteLine($"pair: does not load: {verdict.Error}");
             }
             return verdict.Model is null ? VaeCommandLine.Failure : 0;
         }));
@@ -60,7 +59,8 @@ public static class InspectCommand
     {
         try
         {
-            return (VaeModel.Load(folder), null);
+            // The load's information note is printed with the pair, not on standard error.
+            return (VaeModel.Load(folder, new VaeSessionOptions { Log = _ => { } }), null);
         }
         catch (VaeModelLoadException e)
         {
@@ -90,6 +90,11 @@ public static class InspectCommand
             {
                 ["loads"] = true, ["pair_id"] = m.PairId, ["input_dim"] = m.InputDim, ["input_shape"] = m.InputShape, ["latent_dim"] = m.LatentDim,
                 ["likelihood"] = m.Likelihood is { } l ? EnumText.Of(l) : null, ["has_metadata"] = m.HasMetadata, ["max_batch_rows"] = m.MaxBatchRows == int.MaxValue ? null : m.MaxBatchRows,
+                ["input_layout"] = EnumText.Of(m.InputLayout),
+                ["image"] = m.Image is { } image ? new Dictionary<string, int> { ["channels"] = image.Channels, ["height"] = image.Height, ["width"] = image.Width } : null,
+                ["encoder_mean"] = m.EncoderMu, ["encoder_spread"] = m.EncoderSpread, ["spread_kind"] = EnumText.Of(m.EncoderSpreadKind),
+                ["ignored_outputs"] = m.IgnoredEncoderOutputs, ["graphs_adapted"] = m.GraphsAdapted,
+                ["weights_verified"] = m.WeightsVerified, ["note"] = m.LoadNote,
             }
             : new Dictionary<string, object?> { ["loads"] = false, ["error"] = verdict.Error };
         CommandRunner.WriteJson(stdout, result);
@@ -100,8 +105,27 @@ public static class InspectCommand
         ["path"] = s.Path, ["file_bytes"] = s.FileBytes, ["ir_version"] = s.IrVersion, ["opsets"] = s.Opsets,
         ["producer"] = $"{s.ProducerName} {s.ProducerVersion}".Trim(), ["model_version"] = s.ModelVersion,
         ["inputs"] = s.Inputs.Select(v => v.ToString()).ToArray(), ["outputs"] = s.Outputs.Select(v => v.ToString()).ToArray(),
-        ["nodes"] = s.NodeCount, ["operators"] = s.Operators, ["parameters"] = s.ParameterCount, ["metadata"] = s.Metadata,
+        ["nodes"] = s.NodeCount, ["operators"] = s.Operators, ["parameters"] = s.ParameterCount, ["weights_digest"] = s.WeightsDigest,
+        ["metadata"] = s.Metadata,
     };
+
+    private static void PrintPair(TextWriter stdout, VaeModel m)
+    {
+        var row = m.Image is { } image ? $"images {image}" : $"{m.InputDim} features of shape {string.Join("x", m.InputShape)}";
+        stdout.WriteLine($"pair: loads (pair id {m.PairId}, {m.InputDim} values per row: {row}, latent {m.LatentDim}, likelihood {(m.Likelihood is { } l ? EnumText.Of(l) : "unknown")}, {(m.HasMetadata ? "VaeOnnx metadata" : "no VaeOnnx metadata")})");
+        var spread = m.EncoderSpreadKind switch
+        {
+            SpreadKind.LogVariance => $"log-variance '{m.EncoderSpread}'",
+            SpreadKind.StandardDeviation => $"standard deviation '{m.EncoderSpread}' (logvar = 2 ln sigma)",
+            SpreadKind.Variance => $"variance '{m.EncoderSpread}' (logvar = ln var)",
+            _ => $"log standard deviation '{m.EncoderSpread}' (logvar = 2 log sigma)",
+        };
+        var ignored = m.IgnoredEncoderOutputs.Count == 0 ? "" : $", ignored {string.Join(", ", m.IgnoredEncoderOutputs.Select(o => $"'{o}'"))}";
+        stdout.WriteLine($"  encoder outputs: mean '{m.EncoderMu}', {spread}{ignored}");
+        if (m.GraphsAdapted)
+            stdout.WriteLine($"  scored as rows of {m.InputDim} floats in {EnumText.Of(m.InputLayout)} order through the files' graphs with nodes added at their edges (reshape, log-variance, symbolic sizes fixed)");
+        stdout.WriteLine(m.WeightsVerified ? "  weights: both digests match the files" : $"  weights: {m.LoadNote}");
+    }
 
     private static void Print(TextWriter stdout, OnnxFileSummary s)
     {
@@ -110,6 +134,8 @@ public static class InspectCommand
         stdout.WriteLine($"  inputs:  {string.Join("; ", s.Inputs)}");
         stdout.WriteLine($"  outputs: {string.Join("; ", s.Outputs)}");
         stdout.WriteLine($"  {s.NodeCount} nodes ({string.Join(", ", s.Operators.Select(o => $"{o.Key} x{o.Value}"))}), {s.ParameterCount:N0} parameters");
+        var recorded = s.Metadata.GetValueOrDefault(VaeMetadataKeys.WeightsDigest);
+        stdout.WriteLine($"  weights digest {s.WeightsDigest} ({(recorded is null ? "none recorded" : recorded == s.WeightsDigest ? "matches the recorded one" : $"DIFFERS from the recorded {recorded}")})");
         foreach (var (key, value) in s.Metadata.OrderBy(m => m.Key))
             stdout.WriteLine($"  {key} = {(value.Length > 120 ? value[..117] + "..." : value)}");
     }

@@ -30,7 +30,7 @@ public static class ManifoldCommand
             int n = parse.GetValue(steps);
             var vae = VaeModel.Load(parse.GetValue(model)!);
             if (vae.LatentDim != 2) throw new CommandUsageException($"--model: the manifold needs latent_dim 2; this model has {vae.LatentDim} (train with --latent 2).");
-            if (vae.InputShape.Count != 3) throw new CommandUsageException($"--model: the manifold needs an image model; this one takes rows of shape {string.Join("x", vae.InputShape)}.");
+            if (vae.Image is not { } image) throw new CommandUsageException($"--model: the manifold needs an image model; this one takes rows of shape {string.Join("x", vae.InputShape)}.");
             var grid = new List<LatentPoint>();
             for (int row = 0; row < n; row++)
                 for (int col = 0; col < n; col++)
@@ -48,7 +48,7 @@ public static class ManifoldCommand
                 .GetColumn<VBuffer<float>>("Image").Select(v => v.DenseValues().ToArray()).ToArray();
             var rows = images.Chunk(n).Select(r => (IReadOnlyList<float[]>)r.ToList()).ToList();
             var path = parse.GetValue(png)!;
-            VaeOnnx.Contract.IO.AtomicFileWriter.Write(path, s => s.Write(ImageGrid.RenderPng(rows, vae.InputShape[1], vae.InputShape[2], scale: 1)));
+            VaeOnnx.Contract.IO.AtomicFileWriter.Write(path, s => s.Write(ImageGrid.RenderPng(rows, image, scale: 1)));
             parse.InvocationConfiguration.Error.WriteLine($"manifold: {n}x{n} images -> {path}");
             return 0;
         }));

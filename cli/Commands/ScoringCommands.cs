@@ -56,7 +56,7 @@ public static class ScoringCommands
         var command = new Command(name, $"{description}\nExamples:\n  {string.Join("\n  ", examples)}") { Model, input, Output, Likelihood };
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
-            var model = ModelInput.LoadModel(parse.GetValue(Model)!, parse.GetValue(Likelihood));
+            var model = ModelInput.LoadModel(parse.GetValue(Model)!, parse.GetValue(Likelihood), parse.InvocationConfiguration.Error);
             if (model.Table is { } table)
             {
                 if (name != "score")
@@ -68,7 +68,8 @@ public static class ScoringCommands
                 return 0;
             }
             int width = latentInput ? model.LatentDim : model.InputDim;
-            var rows = ModelInput.Read(parse.GetValue(input)!, width, latentInput ? null : model.FeatureNames, out _);
+            var rows = latentInput ? ModelInput.Read(parse.GetValue(input)!, width, null, out _)
+                : ModelInput.Read(parse.GetValue(input)!, width, model.FeatureNames, model.Image, out _);
             var ml = new MLContext(1);
             var view = View(ml, rows, width);
             var scored = pipeline(ml, model).Fit(view).Transform(view);
@@ -96,7 +97,7 @@ public static class ScoringCommands
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
             if (parse.GetValue(output) is null && parse.GetValue(png) is null) throw new CommandUsageException("give --output FILE.csv, --png FILE.png, or both.");
-            var model = ModelInput.LoadModel(parse.GetValue(Model)!, parse.GetValue(Likelihood));
+            var model = ModelInput.LoadModel(parse.GetValue(Model)!, parse.GetValue(Likelihood), parse.InvocationConfiguration.Error);
             if (model.IsTable) throw new CommandUsageException($"vae sample: {parse.GetValue(Model)} is a table model; draw typed rows with vae synthesize.");
             var ml = new MLContext(1);
             var prior = model.SamplePrior(ml, parse.GetValue(count), parse.GetValue(seed), "Z");
@@ -107,10 +108,10 @@ public static class ScoringCommands
                 CsvResultWriter.Write(csv, [.. CsvResultWriter.Block("z", z, model.LatentDim), .. CsvResultWriter.Block("x_hat", x, model.InputDim)], z.Length);
             if (parse.GetValue(png) is { } picture)
             {
-                if (model.InputShape.Count != 3) throw new CommandUsageException($"--png needs an image model; this one takes rows of shape {string.Join("x", model.InputShape)}.");
+                if (model.Image is not { } image) throw new CommandUsageException($"--png needs an image model; this one takes rows of shape {string.Join("x", model.InputShape)}.");
                 int columns = (int)Math.Ceiling(Math.Sqrt(x.Length));
                 var grid = x.Chunk(columns).Select(r => (IReadOnlyList<float[]>)r.ToList()).ToList();
-                VaeOnnx.Contract.IO.AtomicFileWriter.Write(picture, s => s.Write(ImageGrid.RenderPng(grid, model.InputShape[1], model.InputShape[2], scale: 2)));
+                VaeOnnx.Contract.IO.AtomicFileWriter.Write(picture, s => s.Write(ImageGrid.RenderPng(grid, image, scale: 2)));
             }
             parse.InvocationConfiguration.Error.WriteLine($"sample: {z.Length} draws (seed {parse.GetValue(seed)}, model pair {model.PairId})");
             return 0;

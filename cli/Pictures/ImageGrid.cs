@@ -3,8 +3,9 @@ using SkiaSharp;
 namespace VaeOnnx.Cli.Pictures;
 
 /// <summary>
-/// Draws greyscale images (values in [0,1], row-major H x W, 0 = black) as a PNG grid, each pixel enlarged to a square,
-/// with a thin gap between cells and an optional caption per grid row. Used for samples, reconstructions, walks and manifolds.
+/// Draws images (values in [0,1], 0 = black; greyscale H x W, or colour in a model's NCHW or NHWC layout) as a PNG grid,
+/// each pixel enlarged to a square, with a thin gap between cells and an optional caption per grid row. Used for samples,
+/// reconstructions, walks and manifolds.
 /// </summary>
 public static class ImageGrid
 {
@@ -15,8 +16,16 @@ public static class ImageGrid
     /// <param name="scale">Screen pixels per image pixel.</param>
     /// <param name="rowCaptions">Optional text drawn left of each row.</param>
     public static byte[] RenderPng(IReadOnlyList<IReadOnlyList<float[]>> rows, int height, int width, int scale = 2,
-        IReadOnlyList<string>? rowCaptions = null)
+        IReadOnlyList<string>? rowCaptions = null) =>
+        RenderPng(rows, new ImageShape(1, height, width, InputLayout.Nchw), scale, rowCaptions);
+
+    /// <summary>
+    /// Renders images of <paramref name="shape"/>: one channel as grey, three or more as RGB (channels 0, 1, 2), read from
+    /// each row in the model's layout (NCHW or NHWC); two channels draw the first as grey.
+    /// </summary>
+    public static byte[] RenderPng(IReadOnlyList<IReadOnlyList<float[]>> rows, ImageShape shape, int scale = 2, IReadOnlyList<string>? rowCaptions = null)
     {
+        int height = shape.Height, width = shape.Width;
         if (rows.Count == 0 || rows.Any(r => r.Count == 0)) throw new ArgumentException("an image grid needs at least one image per row");
         const int gap = 2;
         int columns = rows.Max(r => r.Count);
@@ -35,7 +44,7 @@ public static class ImageGrid
                 if (rowCaptions is not null && r < rowCaptions.Count)
                     canvas.DrawText(rowCaptions[r], 6, top + cellH / 2f + 5, SKTextAlign.Left, font, textPaint);
                 for (int c = 0; c < rows[r].Count; c++)
-                    DrawImage(bitmap, rows[r][c], height, width, scale, captionWidth + gap + c * (cellW + gap), top);
+                    DrawImage(bitmap, rows[r][c], shape, scale, captionWidth + gap + c * (cellW + gap), top);
             }
         }
         using var image = SKImage.FromBitmap(bitmap);
@@ -52,19 +61,23 @@ public static class ImageGrid
         return images;
     }
 
-    private static void DrawImage(SKBitmap bitmap, float[] pixels, int height, int width, int scale, int left, int top)
+    private static void DrawImage(SKBitmap bitmap, float[] pixels, ImageShape shape, int scale, int left, int top)
     {
-        if (pixels.Length != height * width) throw new ArgumentException($"an image has {pixels.Length} values; expected {height}x{width}");
-        for (int y = 0; y < height; y++)
-            for (int x = 0; x < width; x++)
+        if (pixels.Length != shape.Values)
+            throw new ArgumentException($"an image has {pixels.Length} values; expected {(shape.Channels == 1 ? $"{shape.Height}x{shape.Width}" : shape.ToString())}");
+        bool rgb = shape.Channels >= 3;
+        for (int y = 0; y < shape.Height; y++)
+            for (int x = 0; x < shape.Width; x++)
             {
-                // Clamp: decoders of real-valued data can overshoot [0,1]; NaN draws as black rather than failing the picture.
-                float v = pixels[y * width + x];
-                byte g = float.IsNaN(v) ? (byte)0 : (byte)Math.Round(Math.Clamp(v, 0f, 1f) * 255);
-                var color = new SKColor(g, g, g);
+                var color = rgb
+                    ? new SKColor(Level(pixels[shape.Index(0, y, x)]), Level(pixels[shape.Index(1, y, x)]), Level(pixels[shape.Index(2, y, x)]))
+                    : new SKColor(Level(pixels[shape.Index(0, y, x)]), Level(pixels[shape.Index(0, y, x)]), Level(pixels[shape.Index(0, y, x)]));
                 for (int dy = 0; dy < scale; dy++)
                     for (int dx = 0; dx < scale; dx++)
                         bitmap.SetPixel(left + x * scale + dx, top + y * scale + dy, color);
             }
     }
+
+    /// <summary>Clamped: decoders of real-valued data can overshoot [0,1]; NaN draws as black rather than failing the picture.</summary>
+    private static byte Level(float v) => float.IsNaN(v) ? (byte)0 : (byte)Math.Round(Math.Clamp(v, 0f, 1f) * 255);
 }

@@ -38,6 +38,12 @@ public sealed record PairMetadata
     public string? TrainingConfigJson { get; init; }
     /// <summary>Table models: the column schema (names, kinds, categories, scaling, missing rates, threshold).</summary>
     public TableSchema? Table { get; init; }
+    /// <summary>
+    /// The graph's own <see cref="VaeMetadataKeys.WeightsDigest"/> as read (checked against the file by
+    /// <see cref="PairDigestCheck"/>); null for exports made before digests. Read only: <see cref="ToProperties"/> leaves
+    /// it out, because a digest is computed from the built graph and added by <see cref="Onnx.WeightsDigest"/> itself.
+    /// </summary>
+    public string? WeightsDigest { get; init; }
 
     /// <summary>Flattened feature count D.</summary>
     public int InputDim => InputShape.Aggregate(1, (a, b) => a * b);
@@ -53,6 +59,10 @@ public sealed record PairMetadata
     /// <summary>True when any key of the VaeOnnx set is present: the graph then claims to be ours and must carry the set.</summary>
     public static bool IsStamped(IReadOnlyDictionary<string, string> properties) =>
         properties.Keys.Any(k => k.StartsWith(VaeMetadataKeys.Prefix, StringComparison.Ordinal));
+
+    /// <summary>The refusal of a graph without VaeOnnx metadata paired with one that has it.</summary>
+    internal static ModelFileException NotStamped(string path, string stampedPath) =>
+        new(path, $"has no VaeOnnx metadata but {stampedPath} does; the two files are not a pair");
 
     /// <summary>The metadata_props entries, in a fixed order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ToProperties()
@@ -121,6 +131,7 @@ public sealed record PairMetadata
             IwLogPx = reader.Number(VaeMetadataKeys.IwLogPx),
             ArchitectureJson = properties.GetValueOrDefault(VaeMetadataKeys.Architecture),
             TrainingConfigJson = properties.GetValueOrDefault(VaeMetadataKeys.TrainingConfig),
+            WeightsDigest = properties.GetValueOrDefault(VaeMetadataKeys.WeightsDigest),
         };
     }
 

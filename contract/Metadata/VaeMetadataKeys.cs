@@ -70,4 +70,11 @@ public static class VaeMetadataKeys
     /// column and the decoder gives one typed output per column besides x_hat.
     /// </summary>
     public const string TableSchema = "vaeonnx.table_schema";
+
+    /// <summary>
+    /// The <see cref="Onnx.WeightsDigest"/> of this graph ("sha256:" and 64 hex digits): its initializers, nodes and
+    /// opsets as exported. Each graph carries its own; the loader recomputes both and refuses a pair whose files changed.
+    /// Exports made before digests have it in neither graph and load with one information note.
+    /// </summary>
+    public const string WeightsDigest = "vaeonnx.weights_digest";
 }

@@ -22,7 +22,23 @@ public static class OnnxFile
     /// <summary>Summarises <paramref name="path"/> and hands back the bytes that were checked, so that a consumer runs exactly those.</summary>
     public static OnnxFileSummary Read(string path, out byte[] bytes)
     {
-        var (model, length) = Parse(path, out bytes);
+        bytes = ReadBytes(path);
+        return Summarise(path, bytes);
+    }
+
+    /// <summary>
+    /// Summarises a graph held in memory (for example one stored inside a saved ML.NET model) with the same checks as a
+    /// file; <paramref name="name"/> names it in every error.
+    /// </summary>
+    public static OnnxFileSummary Read(string name, byte[] bytes)
+    {
+        if (bytes.Length == 0) throw new ModelFileException(name, "empty graph; expected an ONNX model");
+        return Summarise(name, bytes);
+    }
+
+    private static OnnxFileSummary Summarise(string path, byte[] bytes)
+    {
+        var (model, length) = (Parse(path, bytes), bytes.LongLength);
         var graph = model.Graph;
         var initializers = graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         return new OnnxFileSummary
@@ -41,6 +57,7 @@ public static class OnnxFile
             Operators = graph.Node.GroupBy(n => n.OpType).ToDictionary(g => g.Key, g => g.Count()),
             InitializerCount = graph.Initializer.Count,
             ParameterCount = ParameterCount(graph),
+            WeightsDigest = Onnx.WeightsDigest.Compute(model),
             Metadata = Metadata(path, model),
         };
     }
@@ -48,12 +65,12 @@ public static class OnnxFile
     /// <summary>Parses the model proto of <paramref name="path"/> with the same checks as <see cref="Read(string)"/>.</summary>
     internal static ModelProto ReadModel(string path)
     {
-        var (model, _) = Parse(path, out _);
+        var model = Parse(path, ReadBytes(path));
         Metadata(path, model);
         return model;
     }
 
-    private static (ModelProto Model, long Length) Parse(string path, out byte[] bytes)
+    private static byte[] ReadBytes(string path)
     {
         try
         {
@@ -61,13 +78,17 @@ public static class OnnxFile
             long length = new FileInfo(path).Length;
             if (length == 0) throw new ModelFileException(path, "empty file; expected an ONNX model");
             if (length > MaxFileBytes) throw new ModelFileException(path, $"{length} bytes; ONNX files above 2 GiB (external data) are not supported");
-            bytes = File.ReadAllBytes(path);
+            return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not ModelFileException)
         {
             // Replaced or removed while being read (a model folder being swapped), or not readable.
             throw new ModelFileException(path, $"cannot read the file ({e.Message})", e);
         }
+    }
+
+    private static ModelProto Parse(string path, byte[] bytes)
+    {
         ModelProto model;
         try
         {
@@ -79,7 +100,7 @@ public static class OnnxFile
         }
         if (model.Graph is null || model.IrVersion <= 0)
             throw new ModelFileException(path, "no ONNX graph or IR version found; expected an ONNX model file");
-        return (model, bytes.LongLength);
+        return model;
     }
 
     /// <summary>Elements in all initializers, saturated at <see cref="long.MaxValue"/>: damaged dims must not throw.</summary>

@@ -31,6 +31,11 @@ public sealed record OnnxFileSummary
     public int InitializerCount { get; init; }
     /// <summary>Elements in all initializers.</summary>
     public long ParameterCount { get; init; }
+    /// <summary>
+    /// The <see cref="Onnx.WeightsDigest"/> of the graph as it is in the file (computed on every read, whether or not
+    /// the file records one in <see cref="VaeMetadataKeys.WeightsDigest"/>).
+    /// </summary>
+    public string WeightsDigest { get; init; } = "";
     /// <summary>metadata_props, each key once.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
 

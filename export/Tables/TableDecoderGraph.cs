@@ -51,9 +51,12 @@ internal sealed class TableDecoderGraph
             g.AddOutput(column.Name, column.IsText ? DataType.String : DataType.Float, 1);
         }
         parameters = g.ParameterCount;
-        return g.BuildModel(version, 1,
+        var built = g.BuildModel(version, 1,
             "VaeOnnx table decoder: z [N,L] -> x_hat [N,D] (per-feature likelihood parameters: category probabilities, flag and missing-value probabilities, standardised means), logits [N,D] (the network output they come from) and one typed output [N,1] per column (the most probable value).",
             (metadata with { Role = GraphRole.Decoder }).ToProperties());
+        // Last: the digest covers the built graph, not its metadata.
+        WeightsDigest.Stamp(built);
+        return built;
     }
 
     private string Parameters(TableColumn column, string logits) => column.Kind switch

@@ -56,9 +56,12 @@ internal sealed class TableEncoderGraph
         g.AddOutput(TableGraphNames.Observed, schema.Columns.Count);
         g.AddOutput(TableGraphNames.Unknown, schema.Columns.Count);
         parameters = g.ParameterCount;
-        return g.BuildModel(version, 1,
+        var built = g.BuildModel(version, 1,
             "VaeOnnx table encoder: one input per column (float [N,1] numbers with NaN for blank cells; string [N,1] flags and categories) -> mu [N,L], logvar [N,L]; also features [N,D], observed [N,C], unknown [N,C] for scoring.",
             (metadata with { Role = GraphRole.Encoder }).ToProperties());
+        // Last: the digest covers the built graph, not its metadata.
+        WeightsDigest.Stamp(built);
+        return built;
     }
 
     /// <summary>One column's value features [N, width], missing indicator, observed and unknown masks [N,1], all float.</summary>

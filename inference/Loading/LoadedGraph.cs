@@ -6,26 +6,31 @@ namespace VaeOnnx.Inference.Loading;
 
 /// <summary>
 /// One graph file while a pair loads: its bytes and what it declares, read once by the contract's reader (the same one
-/// <c>vae inspect</c> uses), plus a basic ONNX Runtime session that says whether ONNX Runtime accepts the graph and runs
-/// the load probe. A basic session on one thread never touches a GPU.
+/// <c>vae inspect</c> uses), its weights digest checked, plus a basic ONNX Runtime session that says whether ONNX Runtime
+/// accepts the graph and runs the load probe. A basic session on one thread never touches a GPU. A graph from another
+/// tool may be adapted (<see cref="GraphAdapter"/>): <see cref="Bytes"/> and <see cref="Session"/> are then the adapted graph's.
 /// </summary>
 internal sealed class LoadedGraph : IDisposable
 {
     private LoadedGraph(string path, byte[] bytes, OnnxFileSummary summary, InferenceSession session)
     {
         Path = path;
-        Bytes = bytes;
+        FileBytes = Bytes = bytes;
         Summary = summary;
         Session = session;
     }
 
     public string Path { get; }
 
-    public byte[] Bytes { get; }
+    /// <summary>The file as read and checked.</summary>
+    public byte[] FileBytes { get; }
+
+    /// <summary>The graph that runs: the file's, or the file's adapted to rows of D floats.</summary>
+    public byte[] Bytes { get; private set; }
 
     public OnnxFileSummary Summary { get; }
 
-    public InferenceSession Session { get; }
+    public InferenceSession Session { get; private set; }
 
     public IReadOnlyDictionary<string, string> Properties => Summary.Metadata;
 
@@ -33,26 +38,49 @@ internal sealed class LoadedGraph : IDisposable
     public static LoadedGraph Open(string path)
     {
         var summary = OnnxFile.Read(path, out var bytes);
+        return Open(path, bytes, summary);
+    }
+
+    /// <summary>Opens a graph held in memory, named <paramref name="name"/> in every error (a graph stored in a saved chain).</summary>
+    public static LoadedGraph FromBytes(string name, byte[] bytes) => Open(name, bytes, OnnxFile.Read(name, bytes));
+
+    private static LoadedGraph Open(string path, byte[] bytes, OnnxFileSummary summary)
+    {
+        // Before ONNX Runtime sees the file: a changed weight is a changed file, whatever ONNX Runtime would make of it.
+        if (PairDigestCheck.Mismatch(summary) is { } mismatch) throw mismatch;
         // Table pairs take and give text columns; every other pair is float32 throughout.
         bool table = summary.Metadata.ContainsKey(VaeMetadataKeys.TableSchema);
         foreach (var value in summary.Inputs.Concat(summary.Outputs))
             if (!value.IsFloat && !(table && value.IsString))
                 throw new ModelFileException(path, $"value '{value.Name}' has element type {value.ElementType}; expected float32{(table ? " or string" : "")}");
+        return new LoadedGraph(path, bytes, summary, OpenSession(path, bytes, "the file", "expected an ONNX model"));
+    }
+
+    /// <summary>Replaces the graph that runs with <paramref name="adapted"/>.</summary>
+    public void Adapt(byte[] adapted)
+    {
+        var session = OpenSession(Path, adapted, "the graph adapted to rows of D values", "expected the file's graph to accept a Reshape in front or behind");
+        Session.Dispose();
+        (Session, Bytes) = (session, adapted);
+    }
+
+    public ModelFileException Problem(string problem) => new(Path, problem);
+
+    public void Dispose() => Session.Dispose();
+
+    private static InferenceSession OpenSession(string path, byte[] bytes, string what, string expected)
+    {
         try
         {
             using var options = new SessionOptions
             {
                 IntraOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
             };
-            return new LoadedGraph(path, bytes, summary, new InferenceSession(bytes, options));
+            return new InferenceSession(bytes, options);
         }
         catch (OnnxRuntimeException e)
         {
-            throw new ModelFileException(path, $"ONNX Runtime cannot load the file ({e.Message.Split('\n')[0]}); expected an ONNX model", e);
+            throw new ModelFileException(path, $"ONNX Runtime cannot load {what} ({e.Message.Split('\n')[0]}); {expected}", e);
         }
     }
-
-    public ModelFileException Problem(string problem) => new(Path, problem);
-
-    public void Dispose() => Session.Dispose();
 }

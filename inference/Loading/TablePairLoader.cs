@@ -13,22 +13,25 @@ namespace VaeOnnx.Inference.Loading;
 /// </summary>
 internal static class TablePairLoader
 {
-    public static VaeModel Load(LoadedGraph encoder, LoadedGraph decoder, VaeSessionOptions options, Likelihood? likelihood)
+    public static VaeModel Load(LoadedGraph encoder, LoadedGraph decoder, PairDigestCheck digests, VaeSessionOptions options, Likelihood? likelihood)
     {
         if (likelihood is Likelihood asked && asked != Likelihood.Mixed)
             throw encoder.Problem($"is a table pair (likelihood mixed); it cannot be scored as {EnumText.Of(asked)}");
         int latent = Dim(encoder, Find(encoder, encoder.Summary.Outputs, TableGraphNames.Mu));
         int features = Dim(encoder, Find(encoder, encoder.Summary.Outputs, TableGraphNames.Features));
-        var shapes = new PairShapes("", TableGraphNames.Mu, TableGraphNames.LogVar, TableGraphNames.Z, TableGraphNames.XHat, features, latent, int.MaxValue);
-        var metadata = PairLoader.ReadMetadata(encoder, decoder, shapes)!.Value;
+        var metadata = PairLoader.ReadMetadata(encoder, decoder, features, latent)!.Value;
         var schema = metadata.Encoder.Table ?? throw encoder.Problem($"metadata '{VaeMetadataKeys.TableSchema}' is missing; expected it in both graphs of a table pair");
         if (metadata.Decoder.Table?.ToJson() != schema.ToJson())
             throw decoder.Problem($"metadata '{VaeMetadataKeys.TableSchema}' differs from {encoder.Path}'s; the encoder and decoder come from different exports");
         CheckEncoder(encoder, schema, latent);
         CheckDecoder(decoder, schema, latent);
         Probe(encoder, decoder, schema, latent);
+        var provider = options.ResolveProvider(encoder.Path, encoder.Bytes);
+        if (digests.Note is { } note) options.Inform(note);
         return new VaeModel(encoder.Path, decoder.Path, options, encoder.Bytes, decoder.Bytes)
         {
+            ExecutionProvider = provider, WeightsVerified = digests.Verified, LoadNote = digests.Note,
+            EncoderWeightsDigest = encoder.Summary.WeightsDigest, DecoderWeightsDigest = decoder.Summary.WeightsDigest,
             PairId = metadata.Encoder.PairId, Metadata = metadata.Encoder, InputDim = features, LatentDim = latent, InputShape = [features],
             Likelihood = Likelihood.Mixed, Scaling = FeatureScaling.Identity(features),
             DecoderLogVar = metadata.Decoder.DecoderLogVar ?? new float[features],

@@ -7,10 +7,10 @@ namespace VaeOnnx.Inference.Serving;
 /// both give the same figures. Reference counted: <see cref="VaeModelProvider"/> hands out leases, and the sessions are
 /// disposed when the last lease of a replaced pair ends.
 /// </summary>
-public sealed class VaePairScorer : IDisposable
+public sealed class VaePairScorer : IDisposable, ISwappable
 {
     private readonly VaeScoringEngine _engine;
-    private int _references = 1;
+    private readonly ReferenceCount _references = new();
 
     /// <summary>Opens the sessions of <paramref name="model"/>.</summary>
     public VaePairScorer(VaeModel model)
@@ -23,7 +23,7 @@ public sealed class VaePairScorer : IDisposable
     public VaeModel Model { get; }
 
     /// <summary>True once the sessions are disposed.</summary>
-    public bool IsDisposed => Volatile.Read(ref _references) <= 0;
+    public bool IsDisposed => _references.IsReleased;
 
     /// <summary>Posterior mean and log-variance of one row of raw features.</summary>
     public (float[] Mu, float[] LogVar) Encode(float[] x) =>
@@ -54,21 +54,17 @@ public sealed class VaePairScorer : IDisposable
     }
 
     /// <summary>Takes a reference; false when the scorer is already disposed.</summary>
-    internal bool TryAddReference()
-    {
-        while (true)
-        {
-            int current = Volatile.Read(ref _references);
-            if (current <= 0) return false;
-            if (Interlocked.CompareExchange(ref _references, current + 1, current) == current) return true;
-        }
-    }
+    internal bool TryAddReference() => _references.TryAdd();
 
     /// <summary>Drops a reference; the last one disposes the sessions.</summary>
     internal void Release()
     {
-        if (Interlocked.Decrement(ref _references) == 0) _engine.Dispose();
+        if (_references.Release()) _engine.Dispose();
     }
+
+    bool ISwappable.TryAddReference() => TryAddReference();
+
+    void ISwappable.Release() => Release();
 
     /// <summary>Drops the owner's reference (sessions close when no lease holds them).</summary>
     public void Dispose() => Release();

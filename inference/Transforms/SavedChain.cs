@@ -10,44 +10,64 @@ namespace VaeOnnx.Inference.Transforms;
 /// graphs, column copies and two registered custom mappings). ML.NET keeps the loading of third-party transformer state
 /// internal (its <c>LoadableClass</c>, <c>ModelLoadContext</c> and <c>VersionInfo</c> are not public), so delegating
 /// to stock transformers is what lets <c>mlContext.Model.Save/Load</c> carry the ONNX bytes inside the zip. A loaded
-/// model comes back as this chain and maps rows the same way, one ONNX Runtime call per row.
+/// model comes back as this chain and maps rows the same way, one ONNX Runtime call per row. Each saved transformer starts
+/// with a <see cref="SavedSegment"/> marker, by which <see cref="SavedChainLoader"/> puts the block-scoring transformer back.
 /// </summary>
 internal static class SavedChain
 {
     /// <summary>Column-name prefix reserved for the chain's intermediate columns.</summary>
     public const string Prefix = "__vae_";
 
+    /// <summary>The saved form of <c>VaeEncode</c>.</summary>
     public static IEstimator<ITransformer> Encode(TransformsCatalog c, VaeModel m, string input, string mu, string logVar) =>
+        Marked(c, SavedSegment.For(m, ScoringStage.Encode, input, mu, logVar), input, EncodeSteps(c, m, input, mu, logVar));
+
+    /// <summary>The saved form of <c>VaeDecode</c>.</summary>
+    public static IEstimator<ITransformer> Decode(TransformsCatalog c, VaeModel m, string z, string output) =>
+        Marked(c, SavedSegment.For(m, ScoringStage.Decode, z, output), z, DecodeSteps(c, m, z, output));
+
+    /// <summary>The saved form of <c>VaeReconstruct</c>.</summary>
+    public static IEstimator<ITransformer> Reconstruct(TransformsCatalog c, VaeModel m, string input, string output)
+    {
+        const string mu = Prefix + "mu", logVar = Prefix + "logvar";
+        var steps = EncodeSteps(c, m, input, mu, logVar).Append(DecodeSteps(c, m, mu, output)).Append(Drop(c, [mu, logVar], input, output));
+        return Marked(c, SavedSegment.For(m, ScoringStage.Reconstruct, input, output), input, steps);
+    }
+
+    /// <summary>The saved form of <c>VaeAnomalyScore</c>.</summary>
+    public static IEstimator<ITransformer> AnomalyScore(TransformsCatalog c, VaeModel m, string input, string scoreColumn)
+    {
+        string x = Prefix + AnomalyScoreGraph.X, mu = Prefix + AnomalyScoreGraph.Mu, logVar = Prefix + AnomalyScoreGraph.LogVar, xHat = Prefix + AnomalyScoreGraph.XHat;
+        var parts = VaeScoreParts.All.Select(p => Prefix + p).ToArray();
+        IEstimator<ITransformer> chain = Copy(c, x, input)
+            .Append(EncodeSteps(c, m, x, mu, logVar))
+            .Append(DecodeSteps(c, m, mu, xHat))
+            .Append(Onnx(c, AnomalyScoreGraph.Build(m, Prefix), [x, mu, logVar, xHat], parts))
+            .Append(c.CustomMapping<VaeScoreVectors, VaeScoreScalars>(VaeScoreScalarMapping.Map, VaeScoreScalarMapping.ContractName));
+        for (int i = 0; i < parts.Length; i++) chain = chain.Append(c.CopyColumns(VaeScoreParts.Column(scoreColumn, VaeScoreParts.All[i]), parts[i] + "_value"));
+        chain = chain.Append(Drop(c, [x, mu, logVar, xHat, .. parts, .. parts.Select(p => p + "_value")]));
+        return Marked(c, SavedSegment.For(m, ScoringStage.AnomalyScore, input, scoreColumn), input, chain);
+    }
+
+    /// <summary>
+    /// <paramref name="steps"/> between a copy of <paramref name="input"/> into the marker column and the drop of it: the
+    /// copy is never read, so the marker costs nothing per row.
+    /// </summary>
+    private static IEstimator<ITransformer> Marked(TransformsCatalog c, SavedSegment segment, string input, IEstimator<ITransformer> steps) =>
+        c.CopyColumns(segment.ColumnName, input).Append(steps).Append(c.DropColumns(segment.ColumnName));
+
+    private static IEstimator<ITransformer> EncodeSteps(TransformsCatalog c, VaeModel m, string input, string mu, string logVar) =>
         Copy(c, m.EncoderInput, input)
             .Append(Onnx(c, m.EncoderBytes, [m.EncoderInput], [m.EncoderMu, m.EncoderLogVar]))
             .Append(Copy(c, mu, m.EncoderMu))
             .Append(Copy(c, logVar, m.EncoderLogVar))
             .Append(Drop(c, [m.EncoderInput, m.EncoderMu, m.EncoderLogVar], input, mu, logVar));
 
-    public static IEstimator<ITransformer> Decode(TransformsCatalog c, VaeModel m, string z, string output) =>
+    private static IEstimator<ITransformer> DecodeSteps(TransformsCatalog c, VaeModel m, string z, string output) =>
         Copy(c, m.DecoderInput, z)
             .Append(Onnx(c, m.DecoderBytes, [m.DecoderInput], [m.DecoderOutput]))
             .Append(Copy(c, output, m.DecoderOutput))
             .Append(Drop(c, [m.DecoderInput, m.DecoderOutput], z, output));
-
-    public static IEstimator<ITransformer> Reconstruct(TransformsCatalog c, VaeModel m, string input, string output)
-    {
-        const string mu = Prefix + "mu", logVar = Prefix + "logvar";
-        return Encode(c, m, input, mu, logVar).Append(Decode(c, m, mu, output)).Append(Drop(c, [mu, logVar], input, output));
-    }
-
-    public static IEstimator<ITransformer> AnomalyScore(TransformsCatalog c, VaeModel m, string input, string scoreColumn)
-    {
-        string x = Prefix + AnomalyScoreGraph.X, mu = Prefix + AnomalyScoreGraph.Mu, logVar = Prefix + AnomalyScoreGraph.LogVar, xHat = Prefix + AnomalyScoreGraph.XHat;
-        var parts = VaeScoreParts.All.Select(p => Prefix + p).ToArray();
-        IEstimator<ITransformer> chain = Copy(c, x, input)
-            .Append(Encode(c, m, x, mu, logVar))
-            .Append(Decode(c, m, mu, xHat))
-            .Append(Onnx(c, AnomalyScoreGraph.Build(m, Prefix), [x, mu, logVar, xHat], parts))
-            .Append(c.CustomMapping<VaeScoreVectors, VaeScoreScalars>(VaeScoreScalarMapping.Map, VaeScoreScalarMapping.ContractName));
-        for (int i = 0; i < parts.Length; i++) chain = chain.Append(c.CopyColumns(VaeScoreParts.Column(scoreColumn, VaeScoreParts.All[i]), parts[i] + "_value"));
-        return chain.Append(Drop(c, [x, mu, logVar, xHat, .. parts, .. parts.Select(p => p + "_value")]));
-    }
 
     public static IEstimator<ITransformer> SampleLatent(TransformsCatalog c, VaeModel m, string muColumn, string logVarColumn, string zColumn, int seed)
     {

@@ -55,6 +55,14 @@ public sealed class BenchTests
             Assert.AreEqual(chain / raw, root.GetProperty($"{name}_chain_vs_raw").GetDouble(), 1e-9 * chain / raw);
         }
         Assert.IsFalse(root.TryGetProperty("train_samples_per_s", out _), "--no-training");
+        var reloaded = new[] { "encode", "decode", "score" }.Select(name =>
+        {
+            double fitted = root.GetProperty($"{name}_fitted_rows_per_s").GetDouble(), loaded = root.GetProperty($"{name}_reloaded_rows_per_s").GetDouble();
+            Assert.IsTrue(fitted > 0 && loaded > 0 && root.GetProperty($"{name}_plain_load_rows_per_s").GetDouble() > 0, run.Output);
+            Assert.AreEqual(loaded / fitted, root.GetProperty($"{name}_reloaded_vs_fitted").GetDouble(), 1e-9);
+            return loaded / fitted;
+        }).Min();
+        Assert.AreEqual(reloaded, root.GetProperty("reloaded_vs_fitted").GetDouble(), 1e-12);
     }
 
     [TestMethod]

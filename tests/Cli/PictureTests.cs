@@ -25,6 +25,29 @@ public sealed class PictureTests
     }
 
     [TestMethod]
+    public void ColourImagesDrawTheSameFromNchwAndNhwcRows()
+    {
+        // A 2x3 RGB image: red top-left, green top-right, blue bottom-left, white bottom-right, the rest black.
+        (int Y, int X, float[] Rgb)[] pixels = [(0, 0, [1, 0, 0]), (0, 2, [0, 1, 0]), (1, 0, [0, 0, 1]), (1, 2, [1, 1, 1])];
+        float[] Row(InputLayout layout)
+        {
+            var row = new float[3 * 2 * 3];
+            foreach (var (y, x, rgb) in pixels)
+                for (int c = 0; c < 3; c++) row[layout == InputLayout.Nchw ? (c * 2 + y) * 3 + x : (y * 3 + x) * 3 + c] = rgb[c];
+            return row;
+        }
+        var nchw = ImageGrid.RenderPng([[Row(InputLayout.Nchw)]], new ImageShape(3, 2, 3, InputLayout.Nchw), scale: 1);
+        var nhwc = ImageGrid.RenderPng([[Row(InputLayout.Nhwc)]], new ImageShape(3, 2, 3, InputLayout.Nhwc), scale: 1);
+        CollectionAssert.AreEqual(nchw, nhwc);
+        using var bitmap = SKBitmap.Decode(nhwc);
+        Assert.AreEqual(new SKColor(255, 0, 0), bitmap.GetPixel(2, 2));
+        Assert.AreEqual(new SKColor(0, 255, 0), bitmap.GetPixel(4, 2));
+        Assert.AreEqual(new SKColor(0, 0, 255), bitmap.GetPixel(2, 3));
+        Assert.AreEqual(new SKColor(255, 255, 255), bitmap.GetPixel(4, 3));
+        Assert.AreEqual(new SKColor(0, 0, 0), bitmap.GetPixel(3, 2));
+    }
+
+    [TestMethod]
     public void ImageGridRejectsImagesOfTheWrongSize()
     {
         var e = Assert.Throws<ArgumentException>(() => ImageGrid.RenderPng([[new float[5]]], 2, 2));

@@ -18,6 +18,9 @@ public sealed class ShippedModelTests
         {
             var model = VaeModel.Load(folder);
             Assert.IsTrue(model.HasMetadata, folder);
+            Assert.IsTrue(model.WeightsVerified, $"{folder}: the shipped pairs carry weights digests (stamped with vae verify --stamp)");
+            var verify = CliRun.Invoke("verify", "--model", folder);
+            Assert.AreEqual(0, verify.ExitCode, verify.ToString());
             Assert.AreEqual(784, model.InputDim);
             Assert.IsTrue(model.Metadata!.TestNegElbo < 260, folder);
             OnnxChecker.AssertValid(model.EncoderPath);

@@ -85,7 +85,7 @@ public sealed class VaeModelLoadTests
         Expect(truncated, Dec(truncated));
 
         Expect(Folder(Enc(ModelPairs.Image), Dec(ModelPairs.Tabular)), "not a pair");
-        Expect(Folder(Dec(ModelPairs.Image), Dec(ModelPairs.Image)), "1 outputs; an encoder has two outputs");
+        Expect(Folder(Dec(ModelPairs.Image), Dec(ModelPairs.Image)), "1 output ('x_hat' [N,784]); an encoder has two outputs");
         Expect(Folder(Enc(ModelPairs.Tabular), Dec(ModelPairs.Foreign)), "not a pair");
     }
 
@@ -218,8 +218,23 @@ public sealed class VaeModelLoadTests
         StringAssert.Contains(warnings[0], "CUDA");
         StringAssert.Contains(warnings[0], "CPU");
 
-        var strict = VaeModel.Load(ModelPairs.Tabular, new VaeSessionOptions { Provider = VaeExecutionProvider.Cuda, AllowCpuFallback = false });
-        var e = Assert.Throws<VaeModelLoadException>(() => ml.Transforms.VaeEncode(strict).Fit(data));
-        StringAssert.Contains(e.Message, "fallback is off");
+        // The warning came at load, the provider the pair runs on says so, and scoring opened no second warning.
+        Assert.AreEqual(VaeExecutionProvider.Cpu, model.ExecutionProvider);
+        Assert.AreEqual(VaeExecutionProvider.Cpu, VaeModel.Load(ModelPairs.Tabular).ExecutionProvider);
+
+        // Strict CUDA is refused by Load itself, naming the file and what to install, not later by Fit.
+        var strictOptions = new VaeSessionOptions { Provider = VaeExecutionProvider.Cuda, AllowCpuFallback = false, Log = warnings.Add };
+        var e = Assert.Throws<VaeModelLoadException>(() => VaeModel.Load(ModelPairs.Tabular, strictOptions));
+        StringAssert.Contains(e.Message, Path.Combine(ModelPairs.Tabular, "encoder.onnx"));
+        StringAssert.Contains(e.Message, "CUDA execution provider is not in the installed ONNX Runtime (providers: CPUExecutionProvider)");
+        StringAssert.Contains(e.Message, "CPU fallback is off");
+        StringAssert.Contains(e.Message, "VaeOnnx.Inference.Gpu");
+        Assert.AreEqual(1, warnings.Count, "the refusal is an error, not a warning");
+
+        // Options copied from ones that already fell back keep the failure, and a strict copy still refuses.
+        e = Assert.Throws<VaeModelLoadException>(() => VaeModel.Load(ModelPairs.Tabular, options with { AllowCpuFallback = false }));
+        StringAssert.Contains(e.Message, "CPU fallback is off");
+        Assert.AreEqual(VaeExecutionProvider.Cpu, VaeModel.Load(ModelPairs.Tabular, options with { BlockSize = 7 }).ExecutionProvider);
+        Assert.AreEqual(1, warnings.Count, "one warning for the options and their copies");
     }
 }

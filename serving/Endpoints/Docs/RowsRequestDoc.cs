@@ -1,0 +1,13 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace VaeOnnx.Serving.Endpoints.Docs;
+
+/// <summary>
+/// The body of the row endpoints: each row an array of the model's values in input order, or (table models) an object
+/// keyed by feature name, e.g. <c>{"rows": [[20.1, 998.0, 0.1, 3.2, 1.0], {"temp": 20.1, "pressure": 998.0, "1": 0.1, "flow": 3.2, "2": 1.0}]}</c>.
+/// /decode takes latent rows of L numbers. The same rows may be sent as <c>application/octet-stream</c>: float32
+/// little-endian, row after row (rows x width x 4 bytes), which a large batch of wide rows reads much faster.
+/// </summary>
+/// <param name="Rows">The rows.</param>
+public sealed record RowsRequestDoc([property: JsonPropertyName("rows")] IReadOnlyList<JsonElement> Rows);

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VaeOnnx.Inference.Serving;
+using VaeOnnx.Serving.Endpoints.Docs;
+using VaeOnnx.Serving.Hosting;
+using VaeOnnx.Serving.Rows;
+using VaeOnnx.Serving.Telemetry;
+
+namespace VaeOnnx.Serving.Endpoints;
+
+/// <summary>
+/// The service's routes. Every scoring request takes one lease on the host, so all its rows are computed by one pair and
+/// the answer names that pair; a request that cannot be served as sent is a 400 (413 when too large) with the reason.
+/// Rows come as JSON or, for large batches of wide rows, as raw float32 (<see cref="BinaryRowsReader"/>); answers are JSON.
+/// </summary>
+public static class VaeEndpoints
+{
+    /// <summary>Maps GET /health, /model, /metrics and POST /encode, /reconstruct, /score, /decode, /sample.</summary>
+    public static IEndpointRouteBuilder MapVaeEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/health", (VaeChainHost host) => Results.Json(HealthDoc.Of(host)))
+            .WithName("health").WithSummary("Whether the service is up, the pair it serves and the state of the model folder.").Produces<HealthDoc>();
+        app.MapGet("/model", (VaeChainHost host) => Results.Json(ModelDoc.Of(host)))
+            .WithName("model").WithSummary("The pair served: pair id, dimensions, likelihood, feature names and metadata.").Produces<ModelDoc>();
+        app.MapGet("/metrics", (VaeChainHost host, ServingMetrics metrics) => Results.Json(new MetricsDoc(host.CurrentPairId, host.SwapCount, host.FailedReloadCount, metrics.Snapshot())))
+            .WithName("metrics").WithSummary("Requests, errors, rows and latency percentiles per endpoint since start (also published on the .NET meter VaeOnnx.Serving).").Produces<MetricsDoc>();
+        MapRows(app, RowEndpoint.Encode, "Posterior mean and log-variance of each row.").Produces<ResultsDoc<EncodeResultDoc>>();
+        MapRows(app, RowEndpoint.Reconstruct, "Decoder output for the posterior mean of each row.").Produces<ResultsDoc<ReconstructResultDoc>>();
+        MapRows(app, RowEndpoint.Score, "Anomaly score of each row (negative ELBO with z = mu; higher is more unusual) and its parts.").Produces<ResultsDoc<ScoreResultDoc>>();
+        MapRows(app, RowEndpoint.Decode, "Decoder output for each latent row (L numbers).").Produces<ResultsDoc<ReconstructResultDoc>>();
+        app.MapPost("/sample", Sample).WithName("sample").WithSummary("Draws from the prior N(0, I), decoded; the same seed gives the same draws.")
+            .Accepts<SampleRequest>("application/json").Produces<ResultsDoc<SampleResultDoc>>().ProducesProblem(StatusCodes.Status400BadRequest);
+        return app;
+    }
+
+    private static RouteHandlerBuilder MapRows(IEndpointRouteBuilder app, RowEndpoint endpoint, string summary) =>
+        app.MapPost("/" + endpoint.Name, (HttpContext http, VaeChainHost host, ServingMetrics metrics, IOptions<VaeServingOptions> options, ILoggerFactory logs) =>
+                Answer(http, endpoint, metrics, logs, async () =>
+                {
+                    var body = await RequestBody.ReadAsync(http.Request, options.Value.MaxRequestBytes, http.RequestAborted);
+                    using var lease = host.Acquire();
+                    var schema = endpoint.Latent ? FeatureSchema.ForLatent(lease.Model) : FeatureSchema.ForInput(lease.Model);
+                    var rows = IsBinary(http.Request)
+                        ? BinaryRowsReader.Read(body, schema, options.Value.MaxRowsPerRequest)
+                        : RowsReader.Read(body, schema, options.Value.MaxRowsPerRequest);
+                    return Score(lease, endpoint, rows);
+                }))
+            .WithName(endpoint.Name).WithSummary(summary)
+            .Accepts<RowsRequestDoc>("application/json", BinaryRowsReader.ContentType).ProducesProblem(StatusCodes.Status400BadRequest);
+
+    private static bool IsBinary(HttpRequest request) =>
+        request.ContentType is { } type && type.StartsWith(BinaryRowsReader.ContentType, StringComparison.OrdinalIgnoreCase);
+
+    private static Task<IResult> Sample(HttpContext http, VaeChainHost host, ServingMetrics metrics, IOptions<VaeServingOptions> options, ILoggerFactory logs) =>
+        Answer(http, RowEndpoint.Sample, metrics, logs, async () =>
+        {
+            var body = await RequestBody.ReadAsync(http.Request, options.Value.MaxRequestBytes, http.RequestAborted);
+            var request = SampleRequest.Parse(body, options.Value.MaxSampleCount);
+            using var lease = host.Acquire();
+            return Score(lease, RowEndpoint.Sample, PriorDraws.Draw(lease.Model.LatentDim, request.Count, request.Seed));
+        });
+
+    private static (byte[] Json, int Rows, string PairId) Score(VaeChainLease lease, RowEndpoint endpoint, RowBlock rows)
+    {
+        if (!lease.ChainNames.Contains(endpoint.Chain))
+            throw new BadRequestException($"pair {lease.PairId} has no likelihood in its metadata, so it has no anomaly score; start the service with --Vae:Likelihood Bernoulli or Gaussian");
+        var scored = lease.Transform(endpoint.Chain, new RowBlockView(rows, endpoint.InputColumn));
+        return (ResultWriter.Write(lease.PairId, scored, endpoint.Fields), rows.Rows, lease.PairId);
+    }
+
+    /// <summary>Runs a handler, turns a refused request into its status and message, and records metrics and the log line.</summary>
+    private static async Task<IResult> Answer(HttpContext http, RowEndpoint endpoint, ServingMetrics metrics, ILoggerFactory logs, Func<Task<(byte[] Json, int Rows, string PairId)>> handle)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var logger = logs.CreateLogger("VaeOnnx.Serving.Requests");
+        try
+        {
+            var (json, rows, pairId) = await handle();
+            double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            metrics.Record(endpoint.Name, StatusCodes.Status200OK, rows, ms);
+            ServingLog.Answered(logger, endpoint.Name, StatusCodes.Status200OK, rows, pairId, ms);
+            return Results.Bytes(json, "application/json");
+        }
+        catch (BadRequestException e)
+        {
+            metrics.Record(endpoint.Name, e.StatusCode, 0, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            ServingLog.Refused(logger, endpoint.Name, e.StatusCode, e.Message);
+            return Results.Problem(detail: e.Message, statusCode: e.StatusCode, title: e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request too large" : "Invalid request");
+        }
+    }
+}
