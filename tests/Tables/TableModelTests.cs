@@ -56,6 +56,34 @@ public sealed class TableModelTests
     }
 
     [TestMethod]
+    public void BothTableGraphsCarryAWeightsDigestThatTheLoaderAndVerifyCheck()
+    {
+        var model = VaeModel.Load(_model);
+        Assert.IsTrue(model.WeightsVerified, "a table pair loads through the same digest check as every pair");
+        foreach (var (file, digest) in new[] { ("encoder.onnx", model.EncoderWeightsDigest), ("decoder.onnx", model.DecoderWeightsDigest) })
+        {
+            var read = VaeOnnx.Contract.Onnx.OnnxFile.Read(Path.Combine(_model, file));
+            Assert.IsTrue(VaeOnnx.Contract.Onnx.WeightsDigest.IsWellFormed(read.Metadata[VaeMetadataKeys.WeightsDigest]), file);
+            Assert.AreEqual(read.WeightsDigest, read.Metadata[VaeMetadataKeys.WeightsDigest], file);
+            Assert.AreEqual(read.WeightsDigest, digest, file);
+        }
+        var verify = VaeOnnx.Tests.Cli.CliRun.Invoke("verify", "--model", _model);
+        Assert.AreEqual(0, verify.ExitCode, verify.ToString());
+        StringAssert.Contains(verify.Output, "verified: both graphs are as exported");
+
+        // A category's code changed in the encoder's LabelEncoder: every shape still fits, so only the digest notices.
+        var edited = RepoPaths.NewTempFolder("table-digest");
+        foreach (var f in Directory.GetFiles(_model)) File.Copy(f, Path.Combine(edited, Path.GetFileName(f)));
+        var path = Path.Combine(edited, "encoder.onnx");
+        var graph = VaeOnnx.Contract.Onnx.Proto.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+        var codes = graph.Graph.Node.Where(n => n.OpType == "LabelEncoder").SelectMany(n => n.Attribute).First(a => a.Name == "values_int64s" && a.Ints.Distinct().Count() > 1);
+        codes.Ints[0] = codes.Ints.First(v => v != codes.Ints[0]);
+        File.WriteAllBytes(path, Google.Protobuf.MessageExtensions.ToByteArray(graph));
+        var e = Assert.ThrowsExactly<VaeModelLoadException>(() => VaeModel.Load(edited));
+        StringAssert.StartsWith(e.Message, $"{path}: weights digest mismatch");
+    }
+
+    [TestMethod]
     public void ContributionsSumToTheReconstructionAndScoresMatchTheTrainedModel()
     {
         var model = VaeModel.Load(_model);
@@ -163,6 +191,11 @@ public sealed class TableModelTests
         Assert.IsFalse(schema.Any(c => !c.IsHidden && c.Name.StartsWith("__vae_", StringComparison.Ordinal)), string.Join(", ", schema.Select(c => c.Name)));
         using var engine = reader.Model.CreatePredictionEngine<CustomerRow, CustomerScore>(loaded);
         Assert.AreEqual(live.GetColumn<float>("Score").ToArray()[1], engine.Predict(rows[1]).Score, 1e-4);
+        // VaeModel.LoadChain reads the zip too; a table step has no block-scoring marker, so it stays ML.NET's chain.
+        var chained = VaeModel.LoadChain(new MLContext(3), zip, out _);
+        var (a0, c0) = (live.GetColumn<float>("Score").ToArray(), chained.Transform(input).GetColumn<float>("Score").ToArray());
+        for (int r = 0; r < rows.Length; r++) Assert.AreEqual(a0[r], c0[r], 1e-5 * Math.Max(1, Math.Abs(a0[r])), $"LoadChain row {r}");
+        (chained as IDisposable)?.Dispose();
 
         var text = ml.Data.LoadFromEnumerable([new TextAmountRow()]);
         using var refused = ml.Transforms.VaeTableScore(model).Fit(text);

@@ -75,6 +75,39 @@ public sealed class TableReadingTests
     }
 
     [TestMethod]
+    public void IdLikeIntegerColumnsAreRefusedWithAHintAndAmountsAreNot()
+    {
+        // BreastCancer's Id: mostly distinct sample codes; a row number; amounts in cents that happen to be all distinct.
+        var random = new Random(9);
+        var rows = Enumerable.Range(0, 80).Select(i => $"{(i % 20 == 0 ? 1000025 : 61634 + random.Next(13_000_000))},{i + 1},{random.Next(100_000)},{i % 3}");
+        var path = TableFiles.Write(RepoPaths.NewTempFolder("table-ids"), "t.csv", "Id,row,amount_cents,x\n" + string.Join("\n", rows) + "\n");
+        var id = Assert.ThrowsExactly<DataFormatException>(() => Infer(path, new TableReadOptions { IgnoreColumns = ["row"] }));
+        StringAssert.Contains(id.Message, "column 'Id' holds");
+        StringAssert.Contains(id.Message, "it looks like an id or a row number, not a quantity; leave it out with --ignore-columns Id");
+        var row = Assert.ThrowsExactly<DataFormatException>(() => Infer(path, new TableReadOptions { IgnoreColumns = ["Id"] }));
+        StringAssert.Contains(row.Message, "column 'row' holds 80 distinct whole numbers in 80 rows");
+        var kept = Infer(path, new TableReadOptions { IgnoreColumns = ["Id", "row"] });
+        Assert.AreEqual(ColumnKind.Integer, kept.Column("amount_cents")!.Kind, "distinct amounts without an id word are a quantity");
+        var declared = Infer(path, new TableReadOptions { ColumnTypes = new Dictionary<string, ColumnKind> { ["Id"] = ColumnKind.Integer, ["row"] = ColumnKind.Integer } });
+        Assert.AreEqual(ColumnKind.Integer, declared.Column("Id")!.Kind, "a declared kind overrides the id check");
+    }
+
+    [TestMethod]
+    [DataRow(3000, 3000, "customer")]  // every code distinct: an id
+    [DataRow(3000, 2400, "customer")]  // codes repeat, but far more than a category's 1,000 values: free text or an id
+    public void AnIdLikeTextColumnWithThousandsOfValuesIsRefusedWithTheIgnoreColumnsHint(int rows, int distinct, string column)
+    {
+        var lines = Enumerable.Range(0, rows).Select(i => $"C-{i % distinct:D5},{(i % 2 == 0 ? "yes" : "no")},{i % 7}");
+        var path = TableFiles.Write(RepoPaths.NewTempFolder("table-id-text"), "t.csv", $"{column},vip,visits\n" + string.Join("\n", lines) + "\n");
+        var e = Assert.ThrowsExactly<DataFormatException>(() => Infer(path));
+        StringAssert.StartsWith(e.Message, path);
+        StringAssert.Contains(e.Message, $"column '{column}' has {distinct.ToString("N0", System.Globalization.CultureInfo.CurrentCulture)} distinct values in {rows.ToString("N0", System.Globalization.CultureInfo.CurrentCulture)} rows");
+        StringAssert.Contains(e.Message, $"leave it out with --ignore-columns {column}");
+        var kept = Infer(path, new TableReadOptions { IgnoreColumns = [column] });
+        CollectionAssert.AreEqual(new[] { "vip", "visits" }, kept.Columns.Select(c => c.Name).ToArray(), "the hint works");
+    }
+
+    [TestMethod]
     public void TextInANumericColumnAtScoringTimeNamesTheLineColumnValueAndKind()
     {
         var folder = RepoPaths.NewTempFolder("table-text");
