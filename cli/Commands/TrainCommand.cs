@@ -140,7 +140,7 @@ public static class TrainCommand
         var options = new TrainingOptions
         {
             Epochs = parse.GetValue(o.Epochs), BatchSize = parse.GetValue(o.Batch), LearningRate = parse.GetValue(o.Lr),
-            Seed = parse.GetValue(o.Seed), Threads = parse.GetValue(o.Threads), Beta = parse.GetValue(o.Beta),
+            Seed = parse.GetValue(o.Seed), Threads = parse.GetValue(o.Threads), Gemm = parse.GetValue(o.Gemm), Beta = parse.GetValue(o.Beta),
             WarmupEpochs = parse.GetValue(o.Warmup), EarlyStoppingPatience = patience,
         };
         return new Setup(data, architecture, options);

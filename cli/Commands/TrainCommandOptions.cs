@@ -1,4 +1,5 @@
 using System.CommandLine;
+using VaeOnnx.Training.Gemm;
 
 namespace VaeOnnx.Cli.Commands;
 
@@ -41,6 +42,8 @@ public sealed class TrainCommandOptions
     public Option<long> Seed { get; } = new("--seed") { Description = "Seed of initialisation, shuffling, noise and splits.", DefaultValueFactory = _ => 1 };
     /// <summary>LibTorch threads.</summary>
     public Option<int> Threads { get; } = new Option<int>("--threads") { Description = "LibTorch threads (0 = all cores).", DefaultValueFactory = _ => 0 }.AtLeast(0);
+    /// <summary>BLAS of the fully connected layers.</summary>
+    public Option<GemmBackend> Gemm { get; } = EnumOptions.Create("--gemm", "BLAS of the fully connected layers: libtorch (its MKL) or openblas (the system's libopenblas0-pthread, falls back to libtorch when missing).", GemmBackend.LibTorch);
     /// <summary>Early-stopping patience.</summary>
     public Option<int> Patience { get; } = new Option<int>("--patience") { Description = "Early stopping: epochs without validation improvement (0 = off).", DefaultValueFactory = _ => 0 }.AtLeast(0);
     /// <summary>Validation fraction.</summary>
@@ -65,7 +68,7 @@ public sealed class TrainCommandOptions
     /// <summary>Every option, in help order.</summary>
     public IEnumerable<Option> All =>
     [
-        Data, Arch, Hidden, Latent, Activation, Likelihood, ColumnTypes, IgnoreColumns, NumericEncoding, GaussianVariance, Beta, Warmup, Epochs, Batch, Lr, Seed, Threads,
+        Data, Arch, Hidden, Latent, Activation, Likelihood, ColumnTypes, IgnoreColumns, NumericEncoding, GaussianVariance, Beta, Warmup, Epochs, Batch, Lr, Seed, Threads, Gemm,
         Patience, Validation, Label, MaxTrain, MaxTest, IwSamples, IwRows, Output, Resume, Json,
     ];
 }

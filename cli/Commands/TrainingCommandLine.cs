@@ -26,6 +26,7 @@ public static class TrainingCommandLine
         }
         command.Append(c, $" --beta {t.Beta} --warmup {t.WarmupEpochs} --epochs {t.Epochs} --batch {t.BatchSize} --lr {t.LearningRate} --seed {t.Seed}");
         if (t.Threads > 0) command.Append(c, $" --threads {t.Threads}");
+        if (t.Gemm != Training.Gemm.GemmBackend.LibTorch) command.Append(c, $" --gemm {EnumText.Of(t.Gemm)}");
         if (t.EarlyStoppingPatience > 0) command.Append(c, $" --patience {t.EarlyStoppingPatience}");
         if (d.ValidationFraction > 0) command.Append(c, $" --validation {d.ValidationFraction}");
         if (d.LabelColumn is { } label) command.Append(c, $" --label-column {ShellWord(label)}");

@@ -1,6 +1,7 @@
 using TorchSharp;
 using VaeOnnx.Contract;
 using TorchSharp.Modules;
+using VaeOnnx.Training.Gemm;
 using static TorchSharp.torch;
 
 namespace VaeOnnx.Training.Model;
@@ -13,6 +14,9 @@ public sealed class VaeDecoder : nn.Module<Tensor, Tensor>
 {
     /// <summary>Layers from z to the flattened output.</summary>
     public readonly Sequential body;
+
+    /// <summary>Which BLAS runs the Linear layers (not a module: checkpoints and exports do not see it).</summary>
+    public GemmBackend Gemm { get; set; }
 
     /// <summary>Builds the decoder mirroring the encoder of the same architecture.</summary>
     public VaeDecoder(VaeArchitecture architecture) : base(nameof(VaeDecoder))
@@ -47,5 +51,5 @@ public sealed class VaeDecoder : nn.Module<Tensor, Tensor>
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor z) => body.forward(z);
+    public override Tensor forward(Tensor z) => LinearRoute.Forward(body, z, Gemm);
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using VaeOnnx.Contract;
 using TorchSharp.Modules;
+using VaeOnnx.Training.Gemm;
 using static TorchSharp.torch;
 
 namespace VaeOnnx.Training.Model;
@@ -19,6 +20,9 @@ public sealed class VaeEncoder : nn.Module<Tensor, (Tensor Mu, Tensor LogVar)>
 
     /// <summary>Head producing the posterior log-variance.</summary>
     public readonly Linear logvar;
+
+    /// <summary>Which BLAS runs the Linear layers (not a module: checkpoints and exports do not see it).</summary>
+    public GemmBackend Gemm { get; set; }
 
     /// <summary>Builds the encoder for an architecture.</summary>
     public VaeEncoder(VaeArchitecture architecture) : base(nameof(VaeEncoder))
@@ -56,7 +60,7 @@ public sealed class VaeEncoder : nn.Module<Tensor, (Tensor Mu, Tensor LogVar)>
     /// <inheritdoc />
     public override (Tensor Mu, Tensor LogVar) forward(Tensor x)
     {
-        using var h = body.forward(x);
-        return (mu.forward(h), logvar.forward(h));
+        using var h = LinearRoute.Forward(body, x, Gemm);
+        return (LinearRoute.Forward(mu, h, Gemm), LinearRoute.Forward(logvar, h, Gemm));
     }
 }

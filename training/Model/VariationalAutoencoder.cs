@@ -1,6 +1,7 @@
 using TorchSharp;
 using VaeOnnx.Contract;
 using TorchSharp.Modules;
+using VaeOnnx.Training.Gemm;
 using static TorchSharp.torch;
 
 namespace VaeOnnx.Training.Model;
@@ -32,6 +33,13 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor, VaeForwar
 
     /// <summary>Table models: the column schema the model was trained on; null otherwise.</summary>
     public TableSchema? Table { get; }
+
+    /// <summary>Which BLAS runs the Linear layers of the encoder and the decoder; LibTorch's unless a run chose OpenBLAS.</summary>
+    public GemmBackend Gemm
+    {
+        get => encoder.Gemm;
+        set => (encoder.Gemm, decoder.Gemm) = (value, value);
+    }
 
     /// <summary>Builds the modules with PyTorch's default initialisation (TorchSharp follows it: kaiming-uniform weights, U(+-1/sqrt(fan_in)) biases).</summary>
     /// <param name="architecture">The modules to build.</param>
