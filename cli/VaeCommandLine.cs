@@ -44,6 +44,7 @@ public static class VaeCommandLine
             BenchCommand.Create(),
             ClassifierCommand.Create(),
             QualityCommand.Create(),
+            ReportCommand.Create(),
         };
         foreach (var command in ScoringCommands.Create()) root.Add(command);
         return root;

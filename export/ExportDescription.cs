@@ -1,5 +1,6 @@
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Contract;
+using VaeOnnx.Training.Data.Tables;
 
 namespace VaeOnnx.Export;
 
@@ -10,5 +11,8 @@ namespace VaeOnnx.Export;
 /// <param name="TrainingConfigJson">Training configuration as JSON, for metadata.</param>
 /// <param name="TrainingCommand">The command that reproduces the model, when known.</param>
 /// <param name="LatentMixture">A Gaussian mixture fitted to the training codes, stored in the pair for sampling; null for none.</param>
+/// <param name="HeldOutRows">Table models: raw rows of the training file the weights never saw, which calibrate the anomaly threshold and feed the parity check.</param>
+/// <param name="FalseAlarmRate">Table models: the fraction of ordinary rows the calibrated threshold may flag.</param>
 public sealed record ExportDescription(FeatureScaling Scaling, DatasetDescription Dataset, EvaluationSummary? Evaluation,
-    string TrainingConfigJson, string? TrainingCommand = null, LatentMixture? LatentMixture = null);
+    string TrainingConfigJson, string? TrainingCommand = null, LatentMixture? LatentMixture = null, RawTable? HeldOutRows = null,
+    double FalseAlarmRate = 0.01);

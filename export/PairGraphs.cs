@@ -17,13 +17,13 @@ namespace VaeOnnx.Export;
 internal static class PairGraphs
 {
     /// <summary>The metadata of the pair, as the encoder carries it; the decoder's differs only in its role.</summary>
-    public static PairMetadata Metadata(VariationalAutoencoder model, ExportDescription d, string pairId)
+    public static PairMetadata Metadata(VariationalAutoencoder model, ExportDescription d, string pairId, TableSchema? table = null)
     {
         var arch = model.Architecture;
         return new PairMetadata
         {
             Role = GraphRole.Encoder, PairId = pairId, InputShape = arch.InputShape, LatentDim = arch.LatentDim, Likelihood = arch.Likelihood,
-            FeatureNames = d.Dataset.FeatureNames, Scaling = d.Scaling, Dataset = d.Dataset.Name,
+            FeatureNames = d.Dataset.FeatureNames, Scaling = table is null ? d.Scaling : null, Dataset = d.Dataset.Name, Table = table,
             TestNegElbo = d.Evaluation?.TestNegElbo, IwLogPx = d.Evaluation?.IwLogPx,
             ArchitectureJson = JsonSerializer.Serialize(arch), TrainingConfigJson = d.TrainingConfigJson,
             DecoderLogVar = arch.IsBernoulli ? null : DecoderLogVar(model),

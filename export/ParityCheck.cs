@@ -158,7 +158,7 @@ public static class ParityCheck
         }
     }
 
-    private static double MaxAbsDiff(ReadOnlySpan<float> a, float[] b)
+    internal static double MaxAbsDiff(ReadOnlySpan<float> a, float[] b)
     {
         if (a.Length != b.Length) return double.PositiveInfinity;
         double max = 0;

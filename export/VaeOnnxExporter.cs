@@ -4,6 +4,9 @@ using VaeOnnx.Contract;
 using VaeOnnx.Contract.IO;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Model;
+using VaeOnnx.Training.Data.Tables;
+using VaeOnnx.Training.Trainer;
+using VaeOnnx.Export.Tables;
 
 namespace VaeOnnx.Export;
 
@@ -22,17 +25,34 @@ public static class VaeOnnxExporter
     /// <param name="force">Replace an existing model folder.</param>
     /// <param name="parityRows">Raw input rows (row-major) for the parity check; null uses a deterministic synthetic batch.</param>
     /// <param name="latentMixture">A Gaussian mixture fitted to the training codes, stored in the pair for sampling; null for none.</param>
+    /// <param name="falseAlarmRate">Table models: the fraction of ordinary held-out rows the anomaly threshold may flag.</param>
     public static ExportResult ExportCheckpoint(string checkpointFolder, string outFolder, string? trainingCommand = null, bool force = false,
-        float[]? parityRows = null, LatentMixture? latentMixture = null)
+        float[]? parityRows = null, LatentMixture? latentMixture = null, double falseAlarmRate = 0.01)
     {
         var (info, model) = VaeCheckpoint.Load(checkpointFolder);
         using (model)
         {
             latentMixture?.Validate(info.Architecture.LatentDim, "the latent mixture to export");
-            var description = new ExportDescription(info.Scaling, info.Dataset, info.Evaluation, JsonSerializer.Serialize(info.Training), trainingCommand, latentMixture);
+            var heldOut = info.Table is null ? null : TableHeldOut(info);
+            var description = new ExportDescription(info.Scaling, info.Dataset, info.Evaluation, JsonSerializer.Serialize(info.Training), trainingCommand,
+                latentMixture, heldOut, falseAlarmRate);
             return Export(model, description, outFolder, force, parityRows);
         }
     }
+
+    private static RawTable TableHeldOut(CheckpointInfo info)
+    {
+        try
+        {
+            return TableDataLoader.HeldOutRows(info, null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OnnxExportException($"{info.Dataset.Source}: cannot read the training file ({CommandMessage(e)}); a table model's anomaly threshold is calibrated on its held-out rows at export", e);
+        }
+    }
+
+    private static string CommandMessage(Exception e) => e.Message.Replace(Environment.NewLine, " ");
 
     /// <summary>Exports <paramref name="model"/> into <paramref name="outFolder"/>.</summary>
     /// <param name="model">The trained model.</param>
@@ -44,6 +64,7 @@ public static class VaeOnnxExporter
         float[]? parityRows = null)
     {
         var arch = model.Architecture;
+        if (model.Table is not null) return TableExport.Export(model, description, outFolder, force);
         description.Scaling.Validate(arch.InputDim);
         var pairId = Guid.NewGuid().ToString("N");
         using var folder = ModelFolderWriter.Begin(outFolder, force, pairId[..8]);
@@ -66,7 +87,7 @@ public static class VaeOnnxExporter
     public static string ProducerVersion =>
         typeof(VaeOnnxExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    private static ModelCard Card(VariationalAutoencoder model, ExportDescription d, PairMetadata metadata, ModelFolderWriter folder, string name)
+    internal static ModelCard Card(VariationalAutoencoder model, ExportDescription d, PairMetadata metadata, ModelFolderWriter folder, string name)
     {
         var arch = model.Architecture;
         return new ModelCard

@@ -43,4 +43,12 @@ public static class VaeCatalogExtensions
     /// <summary>Anomaly score per row (negative ELBO with z = mu; higher is more unusual) and its parts; see <see cref="VaeAnomalyScoreEstimator"/>.</summary>
     public static VaeAnomalyScoreEstimator VaeAnomalyScore(this TransformsCatalog catalog, VaeModel model, string inputColumn = "Features",
         string scoreColumn = "Score", string? conditionColumn = null) => new(catalog, model, inputColumn, scoreColumn, conditionColumn);
+
+    /// <summary>
+    /// Scores the rows of a business table with a table pair: the table's columns by name in, <paramref name="scoreColumn"/>
+    /// (and its _recon, _kl and _contrib parts, the last one value per column) and <paramref name="anomalyColumn"/> out;
+    /// see <see cref="VaeTableScoreEstimator"/>.
+    /// </summary>
+    public static VaeTableScoreEstimator VaeTableScore(this TransformsCatalog catalog, VaeModel model, string scoreColumn = VaeTableScoreEstimator.DefaultScoreColumn,
+        string anomalyColumn = VaeTableScoreEstimator.DefaultAnomalyColumn) => new(catalog, model, scoreColumn, anomalyColumn);
 }

@@ -70,6 +70,10 @@ public sealed class VaeModel
     public IReadOnlyList<float>? DecoderLogVar { get; internal init; }
     /// <summary>Feature names of tabular models.</summary>
     public IReadOnlyList<string>? FeatureNames => Metadata?.FeatureNames;
+    /// <summary>Table pairs: the column schema (names, kinds, categories, flag spellings, scaling, missing rates, the anomaly threshold); null otherwise.</summary>
+    public TableSchema? Table => Metadata?.Table;
+    /// <summary>True for a table pair: its encoder takes one input per column, scored with <see cref="VaeCatalogExtensions.VaeTableScore"/>.</summary>
+    public bool IsTable => Table is not null;
     /// <summary>Name of the encoder's input [N, D] in the graph that runs (a flat input added in front of an image encoder from another tool, see <see cref="GraphsAdapted"/>).</summary>
     public string EncoderInput { get; internal init; } = "";
     /// <summary>Name of the encoder's mean output.</summary>
@@ -148,7 +152,7 @@ public sealed class VaeModel
         PairLoader.Load(Path.GetFullPath(encoderPath), Path.GetFullPath(decoderPath), options ?? new VaeSessionOptions(), likelihood);
 
     /// <summary>
-    /// Registers this library with an ML.NET context so that saved chains containing <c>VaeAnomalyScore</c> or
+    /// Registers this library with an ML.NET context so that saved chains containing <c>VaeAnomalyScore</c>, <c>VaeTableScore</c> or
     /// <c>VaeSampleLatent</c> load (their float outputs come from custom mappings, which ML.NET finds by contract name in
     /// registered assemblies).
     /// </summary>

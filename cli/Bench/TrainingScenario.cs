@@ -2,6 +2,7 @@ using System.Diagnostics;
 using TorchSharp;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Data;
+using VaeOnnx.Training.Gemm;
 using VaeOnnx.Training.Model;
 using VaeOnnx.Training.Trainer;
 using static TorchSharp.torch;
@@ -40,15 +41,19 @@ public static class TrainingScenario
         return flops + 2.0 * width * a.InputDim;
     }
 
-    /// <summary>Samples/s of the last of <paramref name="epochs"/> epochs (the first ones warm LibTorch up) of the reference configuration on <paramref name="train"/>.</summary>
-    public static double TrainingSamplesPerSecond(VaeDataset train, VaeDataset test, int threads, int epochs = 3)
+    /// <summary>
+    /// Samples/s of the last of <paramref name="epochs"/> epochs (the first ones warm LibTorch up) of the reference
+    /// configuration, or of <paramref name="architecture"/>, on <paramref name="train"/> with the GEMM route <paramref name="gemm"/>.
+    /// </summary>
+    public static double TrainingSamplesPerSecond(VaeDataset train, VaeDataset test, int threads, int epochs = 3,
+        GemmBackend gemm = GemmBackend.LibTorch, VaeArchitecture? architecture = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "vaeonnx-bench-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
             var data = new TrainingData(train, null, test, FeatureScaling.Identity(train.FeatureCount), new DatasetDescription { Name = "bench", Source = train.Source });
-            var result = new VaeTrainer(new TrainingOptions { Epochs = epochs, Threads = threads, Seed = 1 })
-                .Train(new VaeArchitecture { InputShape = [train.FeatureCount] }, data, folder);
+            var result = new VaeTrainer(new TrainingOptions { Epochs = epochs, Threads = threads, Seed = 1, Gemm = gemm })
+                .Train(architecture ?? new VaeArchitecture { InputShape = [train.FeatureCount] }, data, folder);
             result.Model.Dispose();
             return result.Checkpoint.Metrics[^1].SamplesPerSecond;
         }
@@ -56,5 +61,19 @@ public static class TrainingScenario
         {
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The best samples/s of each GEMM route over <paramref name="rounds"/> rounds that alternate them, so that a busy spell
+    /// of a shared machine does not fall on one route only. Routes that cannot run here (no OpenBLAS) are left out.
+    /// </summary>
+    public static Dictionary<GemmBackend, double> CompareGemmRoutes(VaeDataset train, VaeDataset test, int threads, int rounds = 2)
+    {
+        var routes = OpenBlasLibrary.IsAvailable ? new[] { GemmBackend.LibTorch, GemmBackend.OpenBlas } : [GemmBackend.LibTorch];
+        var best = routes.ToDictionary(r => r, _ => 0.0);
+        for (int round = 0; round < rounds; round++)
+            foreach (var route in round % 2 == 0 ? routes : routes.Reverse())
+                best[route] = Math.Max(best[route], TrainingSamplesPerSecond(train, test, threads, gemm: route));
+        return best;
     }
 }

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using VaeOnnx.Cli.Bench;
+using VaeOnnx.Contract;
 using VaeOnnx.Inference;
 using VaeOnnx.Training.Data;
+using VaeOnnx.Training.Gemm;
 using VaeOnnx.Training.Model;
 
 namespace VaeOnnx.Cli.Commands;
@@ -26,12 +28,14 @@ public static class BenchCommand
             .Parsed(text => SessionSweep.ParseLevels("--sweep-levels", text));
         var sweepSpinning = new Option<string>("--sweep-spinning") { Description = "Sweep: intra-op thread spinning (on, off or on,off).", DefaultValueFactory = _ => "on" }
             .Parsed(text => SessionSweep.ParseSwitches("--sweep-spinning", text));
+        var conv = new Option<string?>("--conv-model") { Description = "Conv model folder measured as well (chains vs raw ONNX Runtime, and its training unless --no-training); skipped when absent.", DefaultValueFactory = _ => Path.Combine("models", "fashion-mnist-conv") };
+        var coreType = new Option<string?>("--openblas-coretype") { Description = "Kernel family OpenBLAS is asked for in this process (for example SkylakeX or Haswell); default: the environment's OPENBLAS_CORETYPE or its own detection." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures and ratios." };
         var command = new Command("bench", """
             Measure rows/s of raw batched ONNX Runtime, ML.NET's stock ApplyOnnxModel and the VaeOnnx chain (encoder, decoder,
             reconstruct, anomaly score), the same chains saved and reloaded (reloaded_vs_fitted: VaeModel.LoadChain; plain_load_vs_fitted:
             mlContext.Model.Load alone), single-row latency of PredictionEngine vs a direct batch-1 call, and training
-            throughput against the FP32 GEMM peak measured in the same run. Ratios: chain_vs_raw, chain_vs_stock, train_vs_peak.
+            throughput against the FP32 GEMM peak measured in the same run (the faster of libtorch's and ONNX Runtime's 2048^3 MatMul). Ratios: chain_vs_raw, chain_vs_stock, train_vs_peak.
             With --sweep: the VaeEncode chain and raw ONNX Runtime with the same session options, for every combination of
             block size, intra-op threads, graph optimisation level and spinning; rows/s, chain_vs_raw, and the ratio to the
             default options (block 1024, ONNX Runtime's threads, level all, spinning on) measured in the same run.
@@ -40,10 +44,12 @@ public static class BenchCommand
               vae bench --no-training --rows 4096
               vae bench --sweep --sweep-spinning on,off --json
             """)
-        { model, rows, threads, skipTraining, sweep, sweepBlocks, sweepThreads, sweepLevels, sweepSpinning, json };
+        { model, conv, coreType, rows, threads, skipTraining, sweep, sweepBlocks, sweepThreads, sweepLevels, sweepSpinning, json };
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
             int n = parse.GetValue(rows);
+            if (parse.GetValue(coreType) is { } core && !OpenBlasLibrary.PreferCoreType(core))
+                throw new CommandUsageException($"--openblas-coretype {core}: OpenBLAS was loaded before the option could apply.");
             var log = parse.GetValue(json) ? parse.InvocationConfiguration.Error : parse.InvocationConfiguration.Output;
             var vae = VaeModel.Load(parse.GetValue(model)!);
             float[]? images = null;
@@ -115,23 +121,70 @@ public static class BenchCommand
             figures["chain_vs_stock"] = Math.Min((double)figures["encode_chain_vs_stock"]!, (double)figures["decode_chain_vs_stock"]!);
             if (!parse.GetValue(skipTraining))
             {
-                int t = parse.GetValue(threads);
-                TorchSharp.torch.set_num_threads(t);
-                double peak = TrainingScenario.GemmPeakGflops();
                 train ??= SyntheticImages(20000, 1);
                 test ??= SyntheticImages(2000, 2);
-                double samples = TrainingScenario.TrainingSamplesPerSecond(train.Take(20000), test.Take(2000), t);
-                double flopsPerSample = 3 * TrainingScenario.ForwardFlops(new VaeArchitecture());
-                figures["gemm_peak_gflops"] = peak;
-                figures["train_samples_per_s"] = samples;
-                figures["train_gflops"] = samples * flopsPerSample / 1e9;
-                figures["train_vs_peak"] = samples * flopsPerSample / 1e9 / peak;
-                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training     {samples:N0} samples/s = {samples * flopsPerSample / 1e9:F0} GFLOP/s (3x forward FLOPs) vs GEMM peak {peak:F0} GFLOP/s on {t} threads: {samples * flopsPerSample / 1e9 / peak:P0}"));
+                MeasureTraining(train, test, parse.GetValue(threads), figures, log);
             }
+            if (parse.GetValue(conv) is { } convFolder && File.Exists(Path.Combine(convFolder, "encoder.onnx")))
+                MeasureConv(VaeModel.Load(convFolder), n, images, parse.GetValue(skipTraining) ? null : (train!, test!), parse.GetValue(threads), figures, log);
             if (parse.GetValue(json)) CommandRunner.WriteJson(parse.InvocationConfiguration.Output, figures);
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// The roofline (the faster of libtorch's and ONNX Runtime's 2048^3 MatMul) and the reference configuration's training
+    /// throughput on each GEMM route, alternated; train_vs_peak is the default route's against the roofline.
+    /// </summary>
+    private static void MeasureTraining(VaeDataset train, VaeDataset test, int t, Dictionary<string, object?> figures, TextWriter log)
+    {
+        TorchSharp.torch.set_num_threads(t);
+        double torchPeak = TrainingScenario.GemmPeakGflops(), ortPeak = OrtGemmPeak.Gflops(t);
+        double peak = Math.Max(torchPeak, ortPeak);
+        figures["gemm_peak_libtorch_gflops"] = torchPeak;
+        figures["gemm_peak_ort_gflops"] = ortPeak;
+        figures["gemm_peak_source"] = ortPeak >= torchPeak ? "onnxruntime" : "libtorch";
+        figures["gemm_peak_gflops"] = peak;
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"GEMM peak    2048^3 FP32 on {t} threads: libtorch {torchPeak:F0} GFLOP/s, ONNX Runtime MLAS {ortPeak:F0} GFLOP/s"));
+        var routes = TrainingScenario.CompareGemmRoutes(train.Take(20000), test.Take(2000), t);
+        double flopsPerSample = 3 * TrainingScenario.ForwardFlops(new VaeArchitecture());
+        double samples = routes[GemmBackend.LibTorch];
+        figures["train_samples_per_s"] = samples;
+        figures["train_gflops"] = samples * flopsPerSample / 1e9;
+        figures["train_vs_peak"] = samples * flopsPerSample / 1e9 / peak;
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training     {samples:N0} samples/s = {samples * flopsPerSample / 1e9:F0} GFLOP/s (3x forward FLOPs) vs GEMM peak {peak:F0} GFLOP/s on {t} threads: {samples * flopsPerSample / 1e9 / peak:P0}"));
+        if (routes.TryGetValue(GemmBackend.OpenBlas, out double blas))
+        {
+            figures["train_openblas_samples_per_s"] = blas;
+            figures["train_openblas_vs_libtorch"] = blas / samples;
+            figures["train_openblas_vs_peak"] = blas * flopsPerSample / 1e9 / peak;
+            figures["openblas_core"] = OpenBlasLibrary.CoreName;
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training     --gemm openblas ({OpenBlasLibrary.CoreName} kernels) {blas:N0} samples/s: {blas / samples:F2}x libtorch's route, {blas * flopsPerSample / 1e9 / peak:P0} of the peak"));
+        }
+    }
+
+    /// <summary>The conv model's chains against raw ONNX Runtime and, unless skipped, its training throughput.</summary>
+    private static void MeasureConv(VaeModel model, int n, float[]? images, (VaeDataset Train, VaeDataset Test)? data, int t,
+        Dictionary<string, object?> figures, TextWriter log)
+    {
+        var scenarios = new ScoringScenarios(model, n, images);
+        foreach (var (name, decoder) in new[] { ("encode", false), ("decode", true) })
+        {
+            double chain = n / scenarios.Chain(name).Seconds;
+            var (rawSeconds, rawRows) = scenarios.RawBatched(decoder);
+            double raw = rawRows / rawSeconds;
+            figures[$"conv_{name}_chain_rows_per_s"] = chain;
+            figures[$"conv_{name}_raw_rows_per_s"] = raw;
+            figures[$"conv_{name}_chain_vs_raw"] = chain / raw;
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"conv {name,-7} chain {chain,10:N0} rows/s, raw ORT batched {raw,10:N0} rows/s; chain/raw {chain / raw:F2}"));
+        }
+        if (data is not { } d || model.Image is not { } image || image.Values != d.Train.FeatureCount) return;
+        int[] shape = [image.Channels, image.Height, image.Width];
+        var architecture = new VaeArchitecture { Kind = ModelKind.Conv, InputShape = shape };
+        double samples = TrainingScenario.TrainingSamplesPerSecond(d.Train.Take(5000), d.Test.Take(1000), t, epochs: 2, architecture: architecture);
+        figures["conv_train_samples_per_s"] = samples;
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"conv training {samples:N0} samples/s ({EnumText.Of(ModelKind.Conv)} {string.Join("x", shape)}, batch 128, {t} threads)"));
     }
 
     private static void RunSweep(ScoringScenarios scenarios, IReadOnlyList<SessionSweepPoint> grid, Dictionary<string, object?> figures, TextWriter log)

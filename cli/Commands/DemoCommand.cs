@@ -30,16 +30,20 @@ public static class DemoCommand
         var maxTrain = new Option<int?>("--max-train-rows") { Description = "Use only the first N training rows." }.AtLeast(1);
         var threads = new Option<int>("--threads") { Description = "LibTorch threads (0 = all cores).", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var json = new Option<bool>("--json") { Description = "Print the report's figures as one JSON object." };
+        var table = new Option<bool>("--table") { Description = "The table demo: a table model on AER's CreditCard (exported with Rscript; apt-get install r-cran-aer) or on --data FILE.csv; writes the model, scores.csv and report/." };
         var command = new Command("demo", """
             Train a VAE, export it to ONNX, verify parity, load it through ML.NET and write a report folder:
             samples.png, reconstructions.png, interpolation.png, latent.png, loss.png, report.md, and the model pair.
             Examples:
               dotnet run --project cli -c Release -- demo --out demo-out
               vae demo --data samples/fashion-mnist --epochs 5 --out demo-quick --json
+              vae demo --table --out demo-table
             """)
-        { output, data, epochs, maxTrain, threads, json };
-        command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Run(parse, () =>
-            Run(parse, parse.GetValue(output)!, parse.GetValue(data), parse.GetValue(epochs), parse.GetValue(maxTrain), parse.GetValue(threads), parse.GetValue(json), cancellation))));
+        { output, data, epochs, maxTrain, threads, json, table };
+        command.SetAction((parse, cancellation) => Task.FromResult(CommandRunner.Run(parse, () => parse.GetValue(table)
+            ? TableDemo.Run(parse.InvocationConfiguration.Output, parse.GetResult(output) is { Implicit: false } ? parse.GetValue(output)! : "demo-table", parse.GetValue(data),
+                parse.GetValue(epochs), parse.GetValue(threads), cancellation)
+            : Run(parse, parse.GetValue(output)!, parse.GetValue(data), parse.GetValue(epochs), parse.GetValue(maxTrain), parse.GetValue(threads), parse.GetValue(json), cancellation))));
         return command;
     }
 

@@ -20,6 +20,7 @@ public static class ExportCommand
         var mixture = new Option<string>("--latent-mixture") { Description = "Fit a Gaussian mixture to the training codes and store it in the pair for vae sample --sampler gmm: off, auto (components chosen by held-out likelihood among 1-6, 8, 10, 12, 16, 20) or a component count.", DefaultValueFactory = _ => "off" };
         var mixtureRows = new Option<int>("--mixture-max-rows") { Description = "Training codes the mixture is fitted on at most (a seeded random subset).", DefaultValueFactory = _ => 10_000 }.AtLeast(2);
         var json = new Option<bool>("--json") { Description = "Print one JSON object describing the export." };
+        var falseAlarmRate = new Option<double>("--false-alarm-rate") { Description = "Table models: fraction of ordinary held-out rows the anomaly threshold may flag (IsAnomaly).", DefaultValueFactory = _ => 0.01 }.OpenFraction();
         var command = new Command("export", """
             Export a checkpoint as two ONNX graphs (encoder x -> mu, logvar; decoder z -> x_hat) plus model.json.
             Both graphs are run in ONNX Runtime and compared with the trained model (max abs difference <= 1e-5).
@@ -28,15 +29,15 @@ public static class ExportCommand
               vae export --checkpoint runs/fashion-mnist --out models/my-model --force --json
               vae export --checkpoint runs/fashion-mnist --out models/my-model --latent-mixture auto
             """)
-        { checkpoint, output, force, parityRows, mixture, mixtureRows, json };
+        { checkpoint, output, force, parityRows, mixture, mixtureRows, falseAlarmRate, json };
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
             var folder = parse.GetValue(checkpoint)!;
             int rows = parse.GetValue(parityRows);
             float[]? parity = null;
-            if (rows > 0)
+            var info = VaeCheckpoint.ReadInfo(folder);
+            if (rows > 0 && info.Table is null)
             {
-                var info = VaeCheckpoint.ReadInfo(folder);
                 try
                 {
                     // Raw (unscaled) test rows: the graphs take raw features.
@@ -49,9 +50,12 @@ public static class ExportCommand
                 }
             }
             var fitOptions = MixtureOptions(parse.GetValue(mixture)!, parse.GetValue(mixtureRows));
+            if (fitOptions is not null && info.Table is not null)
+                throw new CommandUsageException($"--latent-mixture: {folder} is a table model; the latent mixture sampler is for image and numeric-feature models only.");
             var latentMixture = fitOptions is null ? null : FitMixture(folder, fitOptions, parse.InvocationConfiguration.Error);
-            var command = TrainingCommandLine.Format(VaeCheckpoint.ReadInfo(folder));
-            var result = VaeOnnxExporter.ExportCheckpoint(folder, parse.GetValue(output)!, command, parse.GetValue(force), parity, latentMixture);
+            var command = TrainingCommandLine.Format(info);
+            var result = VaeOnnxExporter.ExportCheckpoint(folder, parse.GetValue(output)!, command, parse.GetValue(force), parity, latentMixture,
+                parse.GetValue(falseAlarmRate));
             var stdout = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
@@ -62,6 +66,7 @@ public static class ExportCommand
                     ["encoder_bytes"] = result.Card.FileBytes["encoder"], ["decoder_bytes"] = result.Card.FileBytes["decoder"],
                     ["latent_mixture_components"] = latentMixture?.Components,
                     ["latent_mixture_heldout_log_likelihood"] = latentMixture?.Selection?.HeldOutLogLikelihood,
+                    ["anomaly_threshold"] = result.Card.Table?.Threshold?.Score, ["false_alarm_rate"] = result.Card.Table?.Threshold?.FalseAlarmRate,
                 });
             }
             else
@@ -69,6 +74,9 @@ public static class ExportCommand
                 stdout.WriteLine($"wrote {result.Folder}: encoder.onnx, decoder.onnx, model.json (pair {result.Card.PairId})");
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"parity with the trained model on {result.ParityRows} rows: max |diff| encoder {result.EncoderMaxAbsDiff:G3}, decoder {result.DecoderMaxAbsDiff:G3} (limit 1e-5)"));
+                if (result.Card.Table?.Threshold is { } t)
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"anomaly threshold {t.Score:G6} (false-alarm rate {t.FalseAlarmRate:G3}, calibrated on {t.CalibrationRows} held-out rows, {t.CalibrationAlarmRate:P1} of them above it)"));
             }
             return 0;
         }));

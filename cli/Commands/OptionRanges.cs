@@ -34,6 +34,33 @@ public static class OptionRanges
     public static Option<double?> Fraction(this Option<double?> option) =>
         Rule(option, (double? v) => v is not double d || (d >= 0 && d < 1), "a fraction from 0 up to (not including) 1");
 
+    /// <summary>Requires a value strictly between 0 and 1.</summary>
+    public static Option<double> OpenFraction(this Option<double> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (TryValue(result, out double v) && !(v > 0 && v < 1)) result.AddError($"{option.Name} must be above 0 and below 1 (e.g. 0.01), got {v.ToString(CultureInfo.InvariantCulture)}");
+        });
+        return option;
+    }
+
+    /// <summary>Checks an optional text option's value with <paramref name="parse"/> while parsing (its usage exceptions become parse errors).</summary>
+    public static Option<string?> ParsedOrNull<T>(this Option<string?> option, Func<string, T> parse)
+    {
+        option.Validators.Add(result =>
+        {
+            try
+            {
+                if (result.Tokens.Count > 0) parse(result.Tokens[0].Value);
+            }
+            catch (CommandUsageException e)
+            {
+                result.AddError(e.Message);
+            }
+        });
+        return option;
+    }
+
     /// <summary>Requires a text that <paramref name="parse"/> accepts; its <see cref="CommandUsageException"/> message becomes the error.</summary>
     public static Option<string> Parsed<T>(this Option<string> option, Func<string, T> parse)
     {

@@ -38,15 +38,17 @@ public static class ScoringCommands
              "vae reconstruct --model models/sensors --input readings.csv --output recon.csv"],
             (ml, m) => ml.Transforms.VaeReconstruct(m), (m, view) => [.. CsvResultWriter.Block("x_hat", Column(view, "Reconstruction"), m.InputDim)],
             latentInput: false);
-        yield return Rows("score", "Anomaly score per row: score (negative ELBO with z = mu; higher is more unusual), recon, kl, sqerr.",
+        yield return Rows("score", "Anomaly score per row: score (negative ELBO with z = mu; higher is more unusual), recon, kl, sqerr. A table model writes score, recon, kl, is_anomaly and contrib.<column> per column (its share of recon, nats).",
             ["vae score --model models/fashion-mnist-mlp --input t10k-images-idx3-ubyte.gz --output scores.csv",
-             "vae score --model models/sensors --input readings.csv --output scores.csv"],
+             "vae score --model models/sensors --input readings.csv --output scores.csv",
+             "vae score --model models/customers --input customers.csv --output scores.csv"],
             (ml, m) => ml.Transforms.VaeAnomalyScore(m), (m, view) =>
             {
                 var parts = new[] { "Score", "Score_recon", "Score_kl", "Score_sqerr" }.Select(c => view.GetColumn<float>(c).ToArray()).ToArray();
                 return [("score", r => parts[0][r]), ("recon", r => parts[1][r]), ("kl", r => parts[2][r]), ("sqerr", r => parts[3][r])];
             }, latentInput: false);
         yield return Sample();
+        yield return SynthesizeCommand.Create(Model);
     }
 
     private static Command Rows(string name, string description, string[] examples, Func<MLContext, VaeModel, IEstimator<ITransformer>> pipeline,
@@ -57,6 +59,16 @@ public static class ScoringCommands
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
             var model = ModelInput.LoadModel(parse.GetValue(Model)!, parse.GetValue(Likelihood), parse.InvocationConfiguration.Error);
+            if (model.Table is { } table)
+            {
+                if (name != "score")
+                    throw new CommandUsageException($"vae {name}: {parse.GetValue(Model)} is a table model; score its rows with vae score, or draw rows with vae synthesize.");
+                var tableRows = TableInput.Read(parse.GetValue(input)!, table);
+                var tablePath = parse.GetValue(Output)!;
+                TableScoreOutput.Write(tablePath, table, TableScoreOutput.Score(model, tableRows));
+                parse.InvocationConfiguration.Error.WriteLine($"{name}: {tableRows.Count} rows -> {tablePath} (model pair {model.PairId})");
+                return 0;
+            }
             int width = latentInput ? model.LatentDim : model.InputDim;
             var rows = latentInput ? ModelInput.Read(parse.GetValue(input)!, width, null, out _)
                 : ModelInput.Read(parse.GetValue(input)!, width, model.FeatureNames, model.Image, out _);
@@ -93,6 +105,7 @@ public static class ScoringCommands
         {
             if (parse.GetValue(output) is null && parse.GetValue(png) is null) throw new CommandUsageException("give --output FILE.csv, --png FILE.png, or both.");
             var model = ModelInput.LoadModel(parse.GetValue(Model)!, parse.GetValue(Likelihood), parse.InvocationConfiguration.Error);
+            if (model.IsTable) throw new CommandUsageException($"vae sample: {parse.GetValue(Model)} is a table model; draw typed rows with vae synthesize.");
             var ml = new MLContext(1);
             var condition = parse.GetValue(Condition);
             if (condition is not null && model.Condition is null) throw new CommandUsageException("--condition: the model has no condition.");

@@ -4,6 +4,7 @@ using VaeOnnx.Cli.Console;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Evaluation;
 using VaeOnnx.Training.Trainer;
+using VaeOnnx.Training.Data.Tables;
 
 namespace VaeOnnx.Cli.Commands;
 
@@ -89,6 +90,13 @@ public static class TrainCommand
         TrainResume.Refuse(parse, o.Patience, F(t.EarlyStoppingPatience), folder);
         TrainResume.Refuse(parse, o.Validation, F(d.ValidationFraction), folder);
         TrainResume.Refuse<string?>(parse, o.Label, d.LabelColumn, folder);
+        if (info.Table is { } table)
+        {
+            TrainResume.Refuse<string?>(parse, o.IgnoreColumns, string.Join(",", table.IgnoredColumns), folder, v => string.Join(",", TableOptions.ParseNames(v)));
+            foreach (var option in new Option[] { o.ColumnTypes, o.NumericEncoding })
+                if (parse.GetResult(option) is { Implicit: false })
+                    throw new CommandUsageException($"{option.Name}: leave it out when resuming; the checkpoint in {folder} keeps its column schema.");
+        }
         TrainResume.Refuse(parse, o.MaxTrain, F(d.MaxTrainRows), folder);
         TrainResume.Refuse(parse, o.MaxTest, F(d.MaxTestRows), folder);
         // --data may say where the data is now, but not point at other data while the checkpoint's source is still there.
@@ -111,21 +119,29 @@ public static class TrainCommand
             Path = parse.GetValue(o.Data)!, LabelColumn = parse.GetValue(o.Label), ConditionColumn = parse.GetValue(o.Condition),
             ValidationFraction = parse.GetValue(o.Validation) ?? (patience > 0 ? 0.1 : 0.0),
             MaxTrainRows = parse.GetValue(o.MaxTrain), MaxTestRows = parse.GetValue(o.MaxTest), Seed = parse.GetValue(o.Seed),
+            Table = new TableReadOptions
+            {
+                ColumnTypes = TableOptions.ParseColumnTypes(parse.GetValue(o.ColumnTypes)), IgnoreColumns = TableOptions.ParseNames(parse.GetValue(o.IgnoreColumns)),
+                NumericEncoding = parse.GetValue(o.NumericEncoding),
+            },
         };
         if (patience > 0 && source.ValidationFraction <= 0)
             throw new CommandUsageException("--patience needs a validation split: set --validation to a fraction above 0.");
-        var data = TrainingDataLoader.Load(source, parse.GetValue(o.Likelihood));
+        var likelihood = ResolveLikelihood(parse, o, source.Path);
         var posterior = parse.GetValue(o.Posterior);
         if (posterior != PosteriorKind.Iaf && (parse.GetValue(o.FlowSteps) is not null || parse.GetValue(o.FlowHidden) is not null))
             throw new CommandUsageException("--flow-steps and --flow-hidden need --posterior iaf.");
         var objective = parse.GetValue(o.Objective);
         if (objective != TrainingObjective.Iwae && parse.GetValue(o.IwTrainK) is not null)
             throw new CommandUsageException("--iw-train-k needs --objective iwae.");
+        if (likelihood == Likelihood.Mixed && (source.ConditionColumn is not null || posterior == PosteriorKind.Iaf))
+            throw new CommandUsageException($"{source.Path} is read as a table (--likelihood mixed, the default for a CSV file); table models have no --condition-column or --posterior iaf yet: train those on numeric features with --likelihood gaussian or bernoulli.");
+        var data = TrainingDataLoader.Load(source, likelihood);
         var architecture = new VaeArchitecture
         {
             Kind = parse.GetValue(o.Arch), InputShape = data.Train.ImageShape ?? [data.Train.FeatureCount],
             Hidden = ParseHidden(parse.GetValue(o.Hidden)!), LatentDim = parse.GetValue(o.Latent), Activation = parse.GetValue(o.Activation),
-            Likelihood = parse.GetValue(o.Likelihood), GaussianVariance = parse.GetValue(o.GaussianVariance),
+            Likelihood = likelihood, GaussianVariance = parse.GetValue(o.GaussianVariance),
             Condition = source.ConditionColumn is { } column ? Condition(data, column) : null,
             Posterior = posterior,
             FlowSteps = posterior == PosteriorKind.Iaf ? parse.GetValue(o.FlowSteps) ?? 2 : 0,
@@ -145,7 +161,7 @@ public static class TrainCommand
         var options = new TrainingOptions
         {
             Epochs = parse.GetValue(o.Epochs), BatchSize = parse.GetValue(o.Batch), LearningRate = parse.GetValue(o.Lr),
-            Seed = parse.GetValue(o.Seed), Threads = parse.GetValue(o.Threads), Beta = parse.GetValue(o.Beta),
+            Seed = parse.GetValue(o.Seed), Threads = parse.GetValue(o.Threads), Gemm = parse.GetValue(o.Gemm), Beta = parse.GetValue(o.Beta),
             WarmupEpochs = parse.GetValue(o.Warmup), EarlyStoppingPatience = patience,
             Objective = objective, IwTrainSamples = objective == TrainingObjective.Iwae ? parse.GetValue(o.IwTrainK) ?? 5 : 0,
         };
@@ -162,6 +178,20 @@ public static class TrainCommand
         {
             throw new CommandUsageException($"--condition-column {column}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// The likelihood asked for; without <c>--likelihood</c>, a CSV file is a table (mixed: text, flags, numbers, blank cells)
+    /// and an IDX folder is images (Bernoulli). The table options make sense only for a mixed model.
+    /// </summary>
+    private static Likelihood ResolveLikelihood(ParseResult parse, TrainCommandOptions o, string path)
+    {
+        bool given = parse.GetResult(o.Likelihood) is { Implicit: false };
+        var likelihood = given ? parse.GetValue(o.Likelihood)
+            : File.Exists(path) && !Directory.Exists(path) ? Likelihood.Mixed : Likelihood.Bernoulli;
+        if (likelihood != Likelihood.Mixed && (parse.GetValue(o.ColumnTypes) is not null || parse.GetValue(o.IgnoreColumns) is not null || parse.GetResult(o.NumericEncoding) is { Implicit: false }))
+            throw new CommandUsageException($"--column-types, --ignore-columns and --numeric-encoding describe a table: use them with --likelihood mixed (the default for a CSV file), not {EnumText.Of(likelihood)}.");
+        return likelihood;
     }
 
     /// <summary>Parses "400" or "512,256" into layer sizes.</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using VaeOnnx.Training.Gemm;
 
 namespace VaeOnnx.Cli.Commands;
 
@@ -16,7 +17,15 @@ public sealed class TrainCommandOptions
     /// <summary>Hidden activation.</summary>
     public Option<Activation> Activation { get; } = EnumOptions.Create("--activation", "relu, leakyrelu, tanh or sigmoid.", Contract.Activation.Relu);
     /// <summary>Decoder likelihood.</summary>
-    public Option<Likelihood> Likelihood { get; } = EnumOptions.Create("--likelihood", "bernoulli (data in [0,1]) or gaussian (real-valued).", Contract.Likelihood.Bernoulli);
+    public Option<Likelihood> Likelihood { get; } = EnumOptions.Create("--likelihood", "bernoulli (data in [0,1]), gaussian (real-valued) or mixed (a table with text, flags, numbers and blank cells; the default for a CSV file).", Contract.Likelihood.Bernoulli);
+    /// <summary>Table models: declared column kinds.</summary>
+    public Option<string?> ColumnTypes { get; } = new Option<string?>("--column-types") { Description = "Table (mixed) models: kinds that override inference, e.g. zip:categorical,age:integer (numeric, integer, boolean, categorical)." }.ParsedOrNull(TableOptions.ParseColumnTypes);
+    /// <summary>Table models: columns left out.</summary>
+    public Option<string?> IgnoreColumns { get; } = new("--ignore-columns") { Description = "Table (mixed) models: columns to leave out, e.g. ids and free text: id,comment." };
+    /// <summary>Table models: how numbers become features.</summary>
+    public Option<NumericEncoding> NumericEncoding { get; } = EnumOptions.Create("--numeric-encoding",
+        "Table (mixed) models: standard (standardised numbers) or modes (TVAE's mode-specific normalisation: a Gaussian mixture of at most 10 modes per numeric column).",
+        Contract.NumericEncoding.Standard);
     /// <summary>Gaussian decoder variance.</summary>
     public Option<GaussianVariance> GaussianVariance { get; } = EnumOptions.Create("--gaussian-variance", "learned or fixed per-feature variance of a Gaussian decoder.", Contract.GaussianVariance.Learned);
     /// <summary>Posterior family.</summary>
@@ -45,6 +54,8 @@ public sealed class TrainCommandOptions
     public Option<long> Seed { get; } = new("--seed") { Description = "Seed of initialisation, shuffling, noise and splits.", DefaultValueFactory = _ => 1 };
     /// <summary>LibTorch threads.</summary>
     public Option<int> Threads { get; } = new Option<int>("--threads") { Description = "LibTorch threads (0 = all cores).", DefaultValueFactory = _ => 0 }.AtLeast(0);
+    /// <summary>BLAS of the fully connected layers.</summary>
+    public Option<GemmBackend> Gemm { get; } = EnumOptions.Create("--gemm", "BLAS of the fully connected layers: libtorch (its MKL) or openblas (the system's libopenblas0-pthread, falls back to libtorch when missing).", GemmBackend.LibTorch);
     /// <summary>Early-stopping patience.</summary>
     public Option<int> Patience { get; } = new Option<int>("--patience") { Description = "Early stopping: epochs without validation improvement (0 = off).", DefaultValueFactory = _ => 0 }.AtLeast(0);
     /// <summary>Validation fraction.</summary>
@@ -69,8 +80,8 @@ public sealed class TrainCommandOptions
     /// <summary>Every option, in help order.</summary>
     public IEnumerable<Option> All =>
     [
-        Data, Arch, Hidden, Latent, Activation, Likelihood, GaussianVariance, Posterior, FlowSteps, FlowHidden, Objective, IwTrainK, Condition,
-        Beta, Warmup, Epochs, Batch, Lr, Seed, Threads,
+        Data, Arch, Hidden, Latent, Activation, Likelihood, ColumnTypes, IgnoreColumns, NumericEncoding, GaussianVariance, Posterior, FlowSteps, FlowHidden,
+        Objective, IwTrainK, Condition, Beta, Warmup, Epochs, Batch, Lr, Seed, Threads, Gemm,
         Patience, Validation, Label, MaxTrain, MaxTest, IwSamples, IwRows, Output, Resume, Json,
     ];
 }

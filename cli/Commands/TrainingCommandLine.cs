@@ -17,12 +17,19 @@ public static class TrainingCommandLine
         var c = CultureInfo.InvariantCulture;
         var command = new StringBuilder(string.Create(c,
             $"vae train --data {ShellWord(d.Source)} --arch {EnumText.Of(a.Kind)} --hidden {string.Join(",", a.Hidden)} --latent {a.LatentDim} --activation {EnumText.Of(a.Activation)} --likelihood {EnumText.Of(a.Likelihood)}"));
-        if (a.Likelihood == Likelihood.Gaussian) command.Append(c, $" --gaussian-variance {EnumText.Of(a.GaussianVariance)}");
+        if (a.Likelihood != Likelihood.Bernoulli) command.Append(c, $" --gaussian-variance {EnumText.Of(a.GaussianVariance)}");
+        if (info.Table is { } table)
+        {
+            command.Append(c, $" --column-types {ShellWord(TableOptions.ColumnTypesText(table))}");
+            if (table.IgnoredColumns.Count > 0) command.Append(c, $" --ignore-columns {ShellWord(string.Join(",", table.IgnoredColumns))}");
+            if (TableOptions.Encoding(table) == NumericEncoding.Modes) command.Append(c, $" --numeric-encoding {EnumText.Of(NumericEncoding.Modes)}");
+        }
         if (a.HasFlow) command.Append(c, $" --posterior {EnumText.Of(a.Posterior)} --flow-steps {a.FlowSteps} --flow-hidden {a.FlowHidden}");
         if (a.Condition is { } condition) command.Append(c, $" --condition-column {ShellWord(condition.Column)}");
         if (t.Objective == TrainingObjective.Iwae) command.Append(c, $" --objective {EnumText.Of(t.Objective)} --iw-train-k {t.IwTrainSamples}");
         command.Append(c, $" --beta {t.Beta} --warmup {t.WarmupEpochs} --epochs {t.Epochs} --batch {t.BatchSize} --lr {t.LearningRate} --seed {t.Seed}");
         if (t.Threads > 0) command.Append(c, $" --threads {t.Threads}");
+        if (t.Gemm != Training.Gemm.GemmBackend.LibTorch) command.Append(c, $" --gemm {EnumText.Of(t.Gemm)}");
         if (t.EarlyStoppingPatience > 0) command.Append(c, $" --patience {t.EarlyStoppingPatience}");
         if (d.ValidationFraction > 0) command.Append(c, $" --validation {d.ValidationFraction}");
         if (d.LabelColumn is { } label && label != a.Condition?.Column) command.Append(c, $" --label-column {ShellWord(label)}");

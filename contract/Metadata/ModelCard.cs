@@ -87,6 +87,9 @@ public sealed record ModelCard
     /// <summary>How the latent mixture's number of components was chosen.</summary>
     [JsonPropertyName("latent_mixture_selection"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public MixtureSelection? LatentMixtureSelection { get; init; }
 
+    /// <summary>Table models: the column schema, with the calibrated anomaly threshold.</summary>
+    [JsonPropertyName("table")] public TableSchema? Table { get; init; }
+
     /// <summary>The command that reproduces the model, when known.</summary>
     [JsonPropertyName("training_command")] public string? TrainingCommand { get; init; }
 }

@@ -36,6 +36,8 @@ public sealed record PairMetadata
     public string? ArchitectureJson { get; init; }
     /// <summary>The training configuration as JSON.</summary>
     public string? TrainingConfigJson { get; init; }
+    /// <summary>Table models: the column schema (names, kinds, categories, scaling, missing rates, threshold).</summary>
+    public TableSchema? Table { get; init; }
     /// <summary>
     /// The graph's own <see cref="VaeMetadataKeys.WeightsDigest"/> as read (checked against the file by
     /// <see cref="PairDigestCheck"/>); null for exports made before digests. Read only: <see cref="ToProperties"/> leaves
@@ -54,7 +56,12 @@ public sealed record PairMetadata
     public int InputDim => InputShape.Aggregate(1, (a, b) => a * b);
 
     /// <summary>What the decoder graph outputs, which follows from the likelihood.</summary>
-    public DecoderOutputKind DecoderOutput => Likelihood == Likelihood.Bernoulli ? DecoderOutputKind.Probabilities : DecoderOutputKind.Mean;
+    public DecoderOutputKind DecoderOutput => Likelihood switch
+    {
+        Likelihood.Bernoulli => DecoderOutputKind.Probabilities,
+        Likelihood.Mixed => DecoderOutputKind.Parameters,
+        _ => DecoderOutputKind.Mean,
+    };
 
     /// <summary>True when any key of the VaeOnnx set is present: the graph then claims to be ours and must carry the set.</summary>
     public static bool IsStamped(IReadOnlyDictionary<string, string> properties) =>
@@ -92,6 +99,7 @@ public sealed record PairMetadata
         Add(VaeMetadataKeys.Condition, Condition is null ? null : JsonSerializer.Serialize(Condition));
         Add(VaeMetadataKeys.Posterior, Posterior is null ? null : JsonSerializer.Serialize(Posterior));
         Add(VaeMetadataKeys.LatentMixture, LatentMixture?.ToJson());
+        Add(VaeMetadataKeys.TableSchema, Table?.ToJson());
         return entries;
     }
 
@@ -116,9 +124,14 @@ public sealed record PairMetadata
         var likelihoodText = reader.Require(VaeMetadataKeys.Likelihood);
         if (!EnumText.TryParse<Likelihood>(likelihoodText, out var likelihood))
             throw new ModelFileException(path, $"metadata likelihood '{likelihoodText}'; expected {EnumText.Choices<Likelihood>()}");
+        var table = properties.TryGetValue(VaeMetadataKeys.TableSchema, out var tableJson) ? TableSchema.Parse(tableJson, path, inputDim) : null;
+        if ((likelihood == Likelihood.Mixed) != (table is not null))
+            throw new ModelFileException(path, table is null
+                ? $"metadata likelihood is mixed but '{VaeMetadataKeys.TableSchema}' is missing; expected the table's column schema"
+                : $"metadata '{VaeMetadataKeys.TableSchema}' is present but the likelihood is {likelihoodText}; expected mixed");
         return new PairMetadata
         {
-            Role = role, PairId = pairId, LatentDim = latent, Likelihood = likelihood,
+            Role = role, PairId = pairId, LatentDim = latent, Likelihood = likelihood, Table = table,
             InputShape = reader.Shape(inputDim),
             FeatureNames = reader.FeatureNames(inputDim),
             Scaling = properties.TryGetValue(VaeMetadataKeys.Scaling, out var scaling) ? FeatureScaling.Parse(scaling, inputDim, path) : null,

@@ -33,7 +33,7 @@ public static class VaeMetadataKeys
     /// <summary>Latent dimension L.</summary>
     public const string LatentDim = "vaeonnx.latent_dim";
 
-    /// <summary>"bernoulli" or "gaussian".</summary>
+    /// <summary>"bernoulli", "gaussian" or "mixed" (a table model).</summary>
     public const string Likelihood = "vaeonnx.likelihood";
 
     /// <summary>What the decoder output holds: "probabilities" (Bernoulli, sigmoid applied) or "mean" (Gaussian), in raw feature units.</summary>
@@ -80,6 +80,13 @@ public static class VaeMetadataKeys
 
     /// <summary>JSON of a <see cref="LatentMixture"/> fitted to the training codes, for sampling (see <see cref="LatentSampler.Gmm"/>).</summary>
     public const string LatentMixture = "vaeonnx.latent_mixture";
+
+    /// <summary>
+    /// Table models: JSON of the <see cref="TableSchema"/> (column names, kinds, categories, flag spellings, scaling, missing
+    /// rates, the calibrated anomaly threshold). Its presence makes the pair a table pair: the encoder takes one input per
+    /// column and the decoder gives one typed output per column besides x_hat.
+    /// </summary>
+    public const string TableSchema = "vaeonnx.table_schema";
 
     /// <summary>
     /// The <see cref="Onnx.WeightsDigest"/> of this graph ("sha256:" and 64 hex digits): its initializers, nodes and

@@ -20,8 +20,15 @@ internal sealed class OnnxGraphBuilder
     /// <summary>The symbolic batch dimension's name.</summary>
     public const string BatchDim = "N";
 
+    /// <summary>The domain of ONNX's traditional-ML operators (LabelEncoder, ...).</summary>
+    public const string MlDomain = "ai.onnx.ml";
+
+    /// <summary>The ai.onnx.ml opset written when a graph uses it: the newest that Debian 12's onnx 1.12 checker knows (ONNX Runtime 1.31 reads up to 5).</summary>
+    public const long MlOpset = 3;
+
     private readonly GraphProto _graph;
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private bool _usesMl;
 
     /// <summary>Starts an empty graph.</summary>
     public OnnxGraphBuilder(string graphName) => _graph = new GraphProto { Name = graphName };
@@ -58,6 +65,63 @@ internal sealed class OnnxGraphBuilder
 
     /// <summary>Declares a float output [N, dims...].</summary>
     public void AddOutput(string name, params long[] featureDims) => _graph.Output.Add(FloatValue(name, featureDims));
+
+    /// <summary>
+    /// Declares an output of <paramref name="type"/> with exactly <paramref name="dims"/>, no batch dimension: for graphs
+    /// that ML.NET's OnnxTransformer runs one row at a time, which types a column after the declared shape (an output
+    /// [C] is a vector of C values, a rank-0 output a single value).
+    /// </summary>
+    public void AddRowOutput(string name, TensorProto.Types.DataType type, params long[] dims)
+    {
+        var shape = new TensorShapeProto();
+        foreach (var d in dims) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        _graph.Output.Add(new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } },
+        });
+    }
+
+    /// <summary>Declares an input of <paramref name="type"/> [N, dims...].</summary>
+    public string AddInput(string name, TensorProto.Types.DataType type, params long[] featureDims)
+    {
+        Claim(name);
+        _graph.Input.Add(TypedValue(name, type, featureDims));
+        return name;
+    }
+
+    /// <summary>Declares an output of <paramref name="type"/> [N, dims...].</summary>
+    public void AddOutput(string name, TensorProto.Types.DataType type, params long[] featureDims) => _graph.Output.Add(TypedValue(name, type, featureDims));
+
+    /// <summary>Adds a string initializer.</summary>
+    public string AddStringInitializer(string prefix, IReadOnlyList<string> values, params long[] dims)
+    {
+        var name = UniqueName(prefix);
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.String };
+        tensor.Dims.AddRange(dims);
+        foreach (var v in values) tensor.StringData.Add(ByteString.CopyFromUtf8(v));
+        _graph.Initializer.Add(tensor);
+        return name;
+    }
+
+    /// <summary>Adds a node of any domain with several outputs (given names, or derived from <paramref name="name"/> when null).</summary>
+    public string[] AddNode(string opType, string domain, string name, string[] inputs, string?[] outputs, params AttributeProto[] attributes)
+    {
+        var nodeName = UniqueName(name);
+        var names = outputs.Select((o, i) =>
+        {
+            if (o is null) return UniqueName($"{nodeName}_out{i}");
+            Claim(o);
+            return o;
+        }).ToArray();
+        var node = new NodeProto { OpType = opType, Name = nodeName, Domain = domain };
+        node.Input.AddRange(inputs);
+        node.Output.AddRange(names);
+        node.Attribute.AddRange(attributes);
+        _graph.Node.Add(node);
+        if (domain == MlDomain) _usesMl = true;
+        return names;
+    }
 
     /// <summary>Adds a float32 initializer.</summary>
     public string AddInitializer(string prefix, ReadOnlySpan<float> values, params long[] dims)
@@ -131,6 +195,25 @@ internal sealed class OnnxGraphBuilder
         return a;
     }
 
+    /// <summary>A string attribute.</summary>
+    public static AttributeProto Attribute(string name, string value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
+
+    /// <summary>A string-list attribute.</summary>
+    public static AttributeProto Attribute(string name, IEnumerable<string> values)
+    {
+        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Strings };
+        a.Strings.AddRange(values.Select(ByteString.CopyFromUtf8));
+        return a;
+    }
+
+    /// <summary>A float-list attribute.</summary>
+    public static AttributeProto Attribute(string name, float[] values)
+    {
+        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Floats };
+        a.Floats.AddRange(values);
+        return a;
+    }
+
     /// <summary>Wraps the graph in a model with producer, versions, documentation and metadata.</summary>
     public ModelProto BuildModel(string producerVersion, long modelVersion, string docString, IEnumerable<KeyValuePair<string, string>> metadata)
     {
@@ -140,6 +223,7 @@ internal sealed class OnnxGraphBuilder
             DocString = docString, Graph = _graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        if (_usesMl) model.OpsetImport.Add(new OperatorSetIdProto { Domain = MlDomain, Version = MlOpset });
         foreach (var (key, value) in metadata) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return model;
     }
@@ -149,9 +233,14 @@ internal sealed class OnnxGraphBuilder
         if (!_names.Add(name)) throw new ArgumentException($"value name '{name}' is already used in graph {_graph.Name}");
     }
 
-    private static ValueInfoProto FloatValue(string name, long[] featureDims) => FloatValue(name, featureDims.Cast<object>().ToArray());
+    private static ValueInfoProto FloatValue(string name, long[] featureDims) => TypedValue(name, TensorProto.Types.DataType.Float, featureDims);
 
-    private static ValueInfoProto FloatValue(string name, object[] featureDims)
+    private static ValueInfoProto FloatValue(string name, object[] featureDims) => TypedValue(name, TensorProto.Types.DataType.Float, featureDims);
+
+    private static ValueInfoProto TypedValue(string name, TensorProto.Types.DataType type, long[] featureDims) =>
+        TypedValue(name, type, featureDims.Cast<object>().ToArray());
+
+    private static ValueInfoProto TypedValue(string name, TensorProto.Types.DataType type, object[] featureDims)
     {
         var shape = new TensorShapeProto();
         shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = BatchDim });
@@ -166,7 +255,7 @@ internal sealed class OnnxGraphBuilder
         return new ValueInfoProto
         {
             Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } },
         };
     }
 }

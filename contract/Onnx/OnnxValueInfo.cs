@@ -12,6 +12,12 @@ public sealed record OnnxValueInfo(string Name, string ElementType, IReadOnlyLis
     /// <summary>The ONNX element type code of 32-bit floats.</summary>
     public const string Float = "FLOAT";
 
+    /// <summary>The ONNX element type code of strings.</summary>
+    public const string String = "STRING";
+
+    /// <summary>True when the value is a string tensor.</summary>
+    public bool IsString => ElementType == String;
+
     /// <summary>True when the value is a float32 tensor.</summary>
     public bool IsFloat => ElementType == Float;
 

@@ -13,4 +13,12 @@ public enum DecoderOutputKind
     /// <summary>The Gaussian mean, raw feature units.</summary>
     [JsonStringEnumMemberName("mean")]
     Mean,
+
+    /// <summary>
+    /// Table models: the parameters of each feature's likelihood in the model's space (softmax probabilities of a category
+    /// block, probabilities of flags and missing-value indicators, standardised means of numbers); the typed columns are
+    /// separate outputs named after the table's columns.
+    /// </summary>
+    [JsonStringEnumMemberName("parameters")]
+    Parameters,
 }

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace VaeOnnx.Contract;
 
-/// <summary>The decoder likelihood p(x|z). Written as "bernoulli" or "gaussian" in every file.</summary>
+/// <summary>The decoder likelihood p(x|z). Written as "bernoulli", "gaussian" or "mixed" in every file.</summary>
 [JsonConverter(typeof(ContractEnumConverter<Likelihood>))]
 public enum Likelihood
 {
@@ -13,4 +13,11 @@ public enum Likelihood
     /// <summary>Real-valued data: Gaussian negative log-likelihood with a per-feature variance; the decoder graph outputs the mean.</summary>
     [JsonStringEnumMemberName("gaussian")]
     Gaussian,
+
+    /// <summary>
+    /// A business table (<see cref="TableSchema"/>): one likelihood per column in one ELBO (Gaussian for numbers, Bernoulli
+    /// for flags and missing-value indicators, softmax cross-entropy for categories), missing values masked out.
+    /// </summary>
+    [JsonStringEnumMemberName("mixed")]
+    Mixed,
 }

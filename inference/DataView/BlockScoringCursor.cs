@@ -16,14 +16,10 @@ internal sealed class BlockScoringCursor : DataViewRowCursor
     private readonly DataViewRowCursor _upstream;
     private readonly HashSet<int> _active;
     private readonly ScoringBuffers _buffers;
-    private readonly float[] _inputSlot;
     private readonly Dictionary<int, BlockColumnCache> _caches = new();
-    private readonly ValueGetter<VBuffer<float>> _input;
-    private readonly ValueGetter<VBuffer<float>>? _condition;
+    private readonly IRowInput _input;
     private readonly ValueGetter<DataViewRowId> _upstreamId;
     private readonly DataViewRowId[] _ids;
-    private readonly int _width;
-    private VBuffer<float> _scratch;
     private int _count, _index = -1;
     private long _position = -1;
     private bool _done;
@@ -34,11 +30,8 @@ internal sealed class BlockScoringCursor : DataViewRowCursor
         _plan = view.Plan;
         _upstream = upstream;
         _active = active;
-        _width = _plan.InputWidth;
         _buffers = _plan.Engine.RentBuffers(_plan.BlockSize);
-        _inputSlot = VaeScoringEngine.InputSlot(_buffers, _plan.Stage);
-        _input = upstream.GetGetter<VBuffer<float>>(view.InputColumn);
-        if (view.ConditionColumn is { } condition) _condition = upstream.GetGetter<VBuffer<float>>(condition);
+        _input = _plan.CreateInput(upstream, view.InputColumns);
         _upstreamId = upstream.GetIdGetter();
         _ids = new DataViewRowId[_plan.BlockSize];
         foreach (var column in view.Source.Schema.Where(c => active.Contains(c.Index)))
@@ -59,7 +52,7 @@ internal sealed class BlockScoringCursor : DataViewRowCursor
     {
         if (!_active.Contains(column.Index)) throw new InvalidOperationException($"column '{column.Name}' was not requested from this cursor");
         if (_caches.TryGetValue(column.Index, out var cache)) return (ValueGetter<TValue>)cache.CreateGetter(() => _index);
-        return ScoredGetter.Create<TValue>(column, _buffers, _plan.OutputAt(column.Index, _view.Source.Schema.Count), () => _index, Scored);
+        return ScoredGetter.Create<TValue>(column, _buffers, _plan.OutputAt(column.Index, _view.Source.Schema.Count), () => _index, Scored, _plan.Threshold);
     }
 
     public override bool MoveNext()
@@ -73,11 +66,7 @@ internal sealed class BlockScoringCursor : DataViewRowCursor
         _count = 0;
         while (_count < _plan.BlockSize && _upstream.MoveNext())
         {
-            _input(ref _scratch);
-            if (_scratch.Length != _width)
-                throw new InvalidOperationException($"row {_upstream.Position}: column '{_view.InputColumn.Name}' has {_scratch.Length} values; expected {_width}");
-            _scratch.CopyTo(_inputSlot.AsSpan(_count * _width, _width));
-            if (_condition is not null) CopyCondition(_count);
+            _input.Store(_buffers, _count);
             foreach (var cache in _caches.Values) cache.Store(_count);
             _upstreamId(ref _ids[_count]);
             _count++;
@@ -91,15 +80,6 @@ internal sealed class BlockScoringCursor : DataViewRowCursor
         _index = 0;
         _position++;
         return true;
-    }
-
-    private void CopyCondition(int row)
-    {
-        int k = _plan.ConditionWidth;
-        _condition!(ref _scratch);
-        if (_scratch.Length != k)
-            throw new InvalidOperationException($"row {_upstream.Position}: column '{_view.ConditionColumn!.Value.Name}' has {_scratch.Length} values; expected {k}");
-        _scratch.CopyTo(_buffers.Condition.AsSpan(row * k, k));
     }
 
     protected override void Dispose(bool disposing)

@@ -14,8 +14,7 @@ internal sealed class BlockScoringDataView : IDataView
     {
         Source = source;
         Plan = plan;
-        InputColumn = plan.FindInput(source.Schema);
-        ConditionColumn = plan.FindCondition(source.Schema);
+        InputColumns = plan.FindInputs(source.Schema);
         Schema = plan.OutputSchema(source.Schema);
     }
 
@@ -23,10 +22,8 @@ internal sealed class BlockScoringDataView : IDataView
 
     public ScoringPlan Plan { get; }
 
-    public DataViewSchema.Column InputColumn { get; }
-
-    /// <summary>The condition column of a conditional pair, else null.</summary>
-    public DataViewSchema.Column? ConditionColumn { get; }
+    /// <summary>The columns the scoring reads (with a conditional pair's condition column).</summary>
+    public IReadOnlyList<DataViewSchema.Column> InputColumns { get; }
 
     public bool CanShuffle => false;
 
@@ -37,7 +34,8 @@ internal sealed class BlockScoringDataView : IDataView
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         var needed = columnsNeeded.Select(c => c.Index).ToHashSet();
-        var upstreamNeeded = Source.Schema.Where(c => needed.Contains(c.Index) || c.Index == InputColumn.Index || c.Index == ConditionColumn?.Index).ToArray();
+        var inputs = InputColumns.Select(c => c.Index).ToHashSet();
+        var upstreamNeeded = Source.Schema.Where(c => needed.Contains(c.Index) || inputs.Contains(c.Index)).ToArray();
         return new BlockScoringCursor(this, Source.GetRowCursor(upstreamNeeded), needed);
     }
 

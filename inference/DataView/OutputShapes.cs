@@ -10,8 +10,9 @@ namespace VaeOnnx.Inference.DataView;
 /// </summary>
 internal static class OutputShapes
 {
-    /// <summary><paramref name="input"/> plus float outputs: vectors of <c>Width</c> values, or single floats where <c>Width</c> is 0.</summary>
-    public static SchemaShape Append(TransformsCatalog catalog, SchemaShape input, IReadOnlyList<(string Name, int Width)> outputs)
+    /// <summary><paramref name="input"/> plus float outputs (vectors of <c>Width</c> values, or single floats where <c>Width</c> is 0) and boolean <paramref name="flags"/>.</summary>
+    public static SchemaShape Append(TransformsCatalog catalog, SchemaShape input, IReadOnlyList<(string Name, int Width)> outputs,
+        IReadOnlyList<string>? flags = null)
     {
         var definition = SchemaDefinition.Create(typeof(Shapes));
         var used = new List<SchemaDefinition.Column>();
@@ -22,6 +23,13 @@ internal static class OutputShapes
             var member = definition.First(c => c.MemberName == memberName);
             member.ColumnName = name;
             member.ColumnType = width == 0 ? NumberDataViewType.Single : new VectorDataViewType(NumberDataViewType.Single, 1, width);
+            used.Add(member);
+        }
+        int booleans = 0;
+        foreach (var name in flags ?? [])
+        {
+            var member = definition.First(c => c.MemberName == $"B{booleans++}");
+            member.ColumnName = name;
             used.Add(member);
         }
         definition.RemoveAll(c => !used.Contains(c));
@@ -37,6 +45,7 @@ internal static class OutputShapes
     {
         public float[] V0 = [], V1 = [], V2 = [], V3 = [];
         public float S0, S1, S2, S3;
+        public bool B0;
     }
 #pragma warning restore CS0649
 }

@@ -11,11 +11,8 @@ internal sealed class ScoredRow : DataViewRow
     private readonly DataViewRow _input;
     private readonly HashSet<int> _active;
     private readonly ScoringBuffers _buffers;
-    private readonly float[] _inputSlot;
-    private readonly ValueGetter<VBuffer<float>> _inputGetter;
-    private readonly ValueGetter<VBuffer<float>>? _conditionGetter;
+    private readonly IRowInput _inputs;
     private readonly Action _compute;
-    private VBuffer<float> _scratch;
     private long _computed = long.MinValue;
 
     public ScoredRow(ScoringRowMapper mapper, DataViewRow input, HashSet<int> active)
@@ -24,9 +21,7 @@ internal sealed class ScoredRow : DataViewRow
         _input = input;
         _active = active;
         _buffers = mapper.Plan.Engine.RentBuffers(1);
-        _inputSlot = VaeScoringEngine.InputSlot(_buffers, mapper.Plan.Stage);
-        _inputGetter = input.GetGetter<VBuffer<float>>(mapper.InputColumn);
-        if (mapper.ConditionColumn is { } condition) _conditionGetter = input.GetGetter<VBuffer<float>>(condition);
+        _inputs = mapper.Plan.CreateInput(input, mapper.InputColumns);
         _compute = Compute;
     }
 
@@ -43,25 +38,13 @@ internal sealed class ScoredRow : DataViewRow
     public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
     {
         if (column.Index < _mapper.InputSchema.Count) return _input.GetGetter<TValue>(_mapper.InputSchema[column.Index]);
-        return ScoredGetter.Create<TValue>(column, _buffers, _mapper.Plan.OutputAt(column.Index, _mapper.InputSchema.Count), static () => 0, _compute);
+        return ScoredGetter.Create<TValue>(column, _buffers, _mapper.Plan.OutputAt(column.Index, _mapper.InputSchema.Count), static () => 0, _compute, _mapper.Plan.Threshold);
     }
 
     private void Compute()
     {
         if (_computed == _input.Position) return;
-        int width = _mapper.Plan.InputWidth;
-        _inputGetter(ref _scratch);
-        if (_scratch.Length != width)
-            throw new InvalidOperationException($"column '{_mapper.InputColumn.Name}' has {_scratch.Length} values; expected {width}");
-        _scratch.CopyTo(_inputSlot.AsSpan(0, width));
-        if (_conditionGetter is not null)
-        {
-            int k = _mapper.Plan.ConditionWidth;
-            _conditionGetter(ref _scratch);
-            if (_scratch.Length != k)
-                throw new InvalidOperationException($"column '{_mapper.ConditionColumn!.Value.Name}' has {_scratch.Length} values; expected {k}");
-            _scratch.CopyTo(_buffers.Condition.AsSpan(0, k));
-        }
+        _inputs.Store(_buffers, 0);
         _mapper.Plan.Engine.Run(_buffers, 1, _mapper.Plan.Stage);
         _computed = _input.Position;
     }

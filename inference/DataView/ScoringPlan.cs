@@ -1,3 +1,4 @@
+using VaeOnnx.Contract;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using VaeOnnx.Inference.Scoring;
@@ -7,6 +8,35 @@ namespace VaeOnnx.Inference.DataView;
 /// <summary>What a fitted transformer computes: the engine and stage, the input column, the output columns and the block size.</summary>
 internal sealed record ScoringPlan(VaeScoringEngine Engine, ScoringStage Stage, string InputColumn, IReadOnlyList<ScoredColumn> Outputs, int BlockSize)
 {
+    /// <summary>Table pairs: the columns to read, one per schema column by name; null for the vector pairs.</summary>
+    public TableSchema? Table => Stage == ScoringStage.TableScore ? Engine.Model.Table : null;
+
+    /// <summary>Table pairs: rows scoring above this are anomalies (the pair's calibrated threshold).</summary>
+    public double Threshold => Table?.Threshold?.Score ?? double.PositiveInfinity;
+
+    /// <summary>
+    /// The input columns of <paramref name="schema"/>, each checked: the one vector column (followed by the condition column
+    /// of a conditional pair), or a table's columns by name.
+    /// </summary>
+    public IReadOnlyList<DataViewSchema.Column> FindInputs(DataViewSchema schema)
+    {
+        if (Table is not { } table)
+            return FindCondition(schema) is { } condition ? [FindInput(schema), condition] : [FindInput(schema)];
+        return table.Columns.Select(c =>
+        {
+            var found = schema.GetColumnOrNull(c.Name)
+                ?? throw new ArgumentException($"input column '{c.Name}' not found; the table model needs {string.Join(", ", table.Columns.Select(k => k.Name))}. Columns: {string.Join(", ", schema.Where(k => !k.IsHidden).Select(k => k.Name))}");
+            if (!TableRowInput.Accepts(found.Type))
+                throw new ArgumentException($"input column '{c.Name}' is {found.Type}; a {EnumText.Of(c.Kind)} column is read from Text, Boolean, Single, Double, Int32 or Int64");
+            return found;
+        }).ToArray();
+    }
+
+    /// <summary>A reader of <paramref name="row"/>'s inputs (found with <see cref="FindInputs"/>).</summary>
+    public IRowInput CreateInput(DataViewRow row, IReadOnlyList<DataViewSchema.Column> inputs) =>
+        Table is { } table ? new TableRowInput(row, table, inputs)
+            : new VectorRowInput(row, inputs[0], Stage, InputWidth, inputs.Count > 1 ? inputs[1] : null, ConditionWidth);
+
     /// <summary>Values per input row.</summary>
     public int InputWidth => Engine.InputWidth(Stage);
 
@@ -40,7 +70,19 @@ internal sealed record ScoringPlan(VaeScoringEngine Engine, ScoringStage Stage, 
     {
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(input);
-        foreach (var output in Outputs) builder.AddColumn(output.Name, output.Type);
+        foreach (var output in Outputs)
+        {
+            if (output.Value == ScoredValue.Contributions && Table is { } table)
+            {
+                // Slot names say which table column each contribution belongs to.
+                var annotations = new DataViewSchema.Annotations.Builder();
+                var names = table.Columns.Select(c => c.Name.AsMemory()).ToArray();
+                annotations.Add("SlotNames", new VectorDataViewType(TextDataViewType.Instance, names.Length),
+                    (ref VBuffer<ReadOnlyMemory<char>> value) => value = new VBuffer<ReadOnlyMemory<char>>(names.Length, names));
+                builder.AddColumn(output.Name, output.Type, annotations.ToAnnotations());
+            }
+            else builder.AddColumn(output.Name, output.Type);
+        }
         return builder.ToSchema();
     }
 

@@ -13,8 +13,7 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
     {
         Plan = plan;
         InputSchema = inputSchema;
-        InputColumn = plan.FindInput(inputSchema);
-        ConditionColumn = plan.FindCondition(inputSchema);
+        InputColumns = plan.FindInputs(inputSchema);
         OutputSchema = plan.OutputSchema(inputSchema);
     }
 
@@ -24,15 +23,15 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
 
     public DataViewSchema OutputSchema { get; }
 
-    public DataViewSchema.Column InputColumn { get; }
-
-    public DataViewSchema.Column? ConditionColumn { get; }
+    /// <summary>The columns the scoring reads (with a conditional pair's condition column).</summary>
+    public IReadOnlyList<DataViewSchema.Column> InputColumns { get; }
 
     public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns)
     {
         var indices = dependingColumns.Select(c => c.Index).ToHashSet();
         bool outputs = indices.Any(i => i >= InputSchema.Count);
-        return InputSchema.Where(c => indices.Contains(c.Index) || (outputs && (c.Index == InputColumn.Index || c.Index == ConditionColumn?.Index))).ToArray();
+        var inputs = InputColumns.Select(c => c.Index).ToHashSet();
+        return InputSchema.Where(c => indices.Contains(c.Index) || (outputs && inputs.Contains(c.Index))).ToArray();
     }
 
     public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns) =>

@@ -48,8 +48,11 @@ internal sealed class LoadedGraph : IDisposable
     {
         // Before ONNX Runtime sees the file: a changed weight is a changed file, whatever ONNX Runtime would make of it.
         if (PairDigestCheck.Mismatch(summary) is { } mismatch) throw mismatch;
+        // Table pairs take and give text columns; every other pair is float32 throughout.
+        bool table = summary.Metadata.ContainsKey(VaeMetadataKeys.TableSchema);
         foreach (var value in summary.Inputs.Concat(summary.Outputs))
-            if (!value.IsFloat) throw new ModelFileException(path, $"value '{value.Name}' has element type {value.ElementType}; expected float32");
+            if (!value.IsFloat && !(table && value.IsString))
+                throw new ModelFileException(path, $"value '{value.Name}' has element type {value.ElementType}; expected float32{(table ? " or string" : "")}");
         return new LoadedGraph(path, bytes, summary, OpenSession(path, bytes, "the file", "expected an ONNX model"));
     }
 

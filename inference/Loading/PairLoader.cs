@@ -20,6 +20,10 @@ internal static class PairLoader
             using var decoder = LoadedGraph.Open(decoderPath);
             var digests = PairDigestCheck.Of(encoder.Summary, decoder.Summary);
             if (digests.Problems.Count > 0) throw digests.Problems[0];
+            if (encoder.Properties.ContainsKey(VaeMetadataKeys.TableSchema) || decoder.Properties.ContainsKey(VaeMetadataKeys.TableSchema))
+                return TablePairLoader.Load(encoder, decoder, digests, options, likelihood);
+            if (likelihood == Likelihood.Mixed)
+                throw encoder.Problem("likelihood mixed was asked for, but the pair has no table schema; mixed is for table pairs exported by VaeOnnx");
             var shapes = PairShapes.Bind(encoder, decoder);
             int rows = Math.Min(2, shapes.MaxBatchRows);
             int latentDim = shapes.DeclaredLatentDim ?? LoadProbe.LatentDim(encoder, rows, shapes);
@@ -113,7 +117,7 @@ internal static class PairLoader
     }
 
     /// <summary>The encoder's and decoder's metadata, or null for a pair from another tool; a half-stamped or mixed-up pair is refused.</summary>
-    private static (PairMetadata Encoder, PairMetadata Decoder)? ReadMetadata(LoadedGraph encoder, LoadedGraph decoder, int inputDim, int latentDim)
+    internal static (PairMetadata Encoder, PairMetadata Decoder)? ReadMetadata(LoadedGraph encoder, LoadedGraph decoder, int inputDim, int latentDim)
     {
         bool encoderStamped = PairMetadata.IsStamped(encoder.Properties), decoderStamped = PairMetadata.IsStamped(decoder.Properties);
         if (!encoderStamped && !decoderStamped) return null;

@@ -19,4 +19,8 @@ internal enum ScoredValue
     SquaredError,
     /// <summary>A draw of q(z|x) [L] (after the flow for a flow posterior).</summary>
     Z,
+    /// <summary>Table pairs: each column's share of the reconstruction term [C].</summary>
+    Contributions,
+    /// <summary>Table pairs: the score is above the pair's calibrated threshold.</summary>
+    IsAnomaly,
 }

@@ -1,3 +1,4 @@
+using VaeOnnx.Contract;
 using Microsoft.ML.OnnxRuntime;
 
 namespace VaeOnnx.Inference.Scoring;
@@ -12,6 +13,8 @@ internal sealed class ScoringBuffers : IDisposable
     private readonly Dictionary<float[], OrtValue> _bound = new(ReferenceEqualityComparer.Instance);
     private readonly int _inputDim, _latentDim;
 
+    private readonly int _columns;
+
     /// <summary>Buffers for <paramref name="stage"/>.</summary>
     /// <param name="stage">The widest stage the buffers serve.</param>
     /// <param name="inputDim">Features D.</param>
@@ -19,11 +22,18 @@ internal sealed class ScoringBuffers : IDisposable
     /// <param name="blockSize">Rows per full block.</param>
     /// <param name="conditionDim">Width K of a conditional pair's condition; 0 without one.</param>
     /// <param name="draws">Noise draws R per row of a flow posterior's encoder; 0 for a Gaussian posterior.</param>
-    public ScoringBuffers(ScoringStage stage, int inputDim, int latentDim, int blockSize, int conditionDim = 0, int draws = 0)
+    /// <param name="table">The schema of a table pair (for <see cref="ScoringStage.TableScore"/>); null otherwise.</param>
+    public ScoringBuffers(ScoringStage stage, int inputDim, int latentDim, int blockSize, int conditionDim = 0, int draws = 0, TableSchema? table = null)
     {
         (_inputDim, _latentDim, BlockSize, ConditionDim, Draws) = (inputDim, latentDim, blockSize, conditionDim, draws);
-        bool encodes = stage != ScoringStage.Decode, decodes = stage is ScoringStage.Decode or ScoringStage.Reconstruct or ScoringStage.AnomalyScore;
-        bool scores = stage == ScoringStage.AnomalyScore;
+        bool encodes = stage != ScoringStage.Decode;
+        bool decodes = stage is ScoringStage.Decode or ScoringStage.Reconstruct or ScoringStage.AnomalyScore or ScoringStage.TableScore;
+        bool scores = stage is ScoringStage.AnomalyScore or ScoringStage.TableScore, tableScores = stage == ScoringStage.TableScore;
+        _columns = tableScores ? table!.Columns.Count : 0;
+        TableColumns = tableScores ? table!.Columns.Select(c => c.IsText ? (Array)new string?[blockSize] : new float[blockSize]).ToArray() : [];
+        Observed = tableScores ? new float[blockSize * _columns] : [];
+        Unknown = tableScores ? new float[blockSize * _columns] : [];
+        Contributions = tableScores ? new float[blockSize * _columns] : [];
         Input = encodes ? new float[blockSize * inputDim] : [];
         Condition = new float[blockSize * conditionDim];
         Mu = new float[blockSize * latentDim];
@@ -32,7 +42,7 @@ internal sealed class ScoringBuffers : IDisposable
         Score = scores ? new float[blockSize] : [];
         Reconstruction = scores ? new float[blockSize] : [];
         Kl = scores ? new float[blockSize] : [];
-        SquaredError = scores ? new float[blockSize] : [];
+        SquaredError = stage == ScoringStage.AnomalyScore ? new float[blockSize] : [];
         bool flow = encodes && draws > 0;
         Eps = flow ? new float[blockSize * draws * latentDim] : [];
         Z = flow ? new float[blockSize * draws * latentDim] : [];
@@ -72,6 +82,17 @@ internal sealed class ScoringBuffers : IDisposable
     public float[] LogQ { get; }
     /// <summary>The z a stage outputs (a posterior draw) or, for a flow posterior, decodes (the flow of mu).</summary>
     public float[] Latent { get; }
+    /// <summary>
+    /// Table pairs: the block's cells per schema column, float[] for numbers (NaN for blank) and string?[] for flags and
+    /// categories; <see cref="Input"/> then receives the encoder's features and <see cref="XHat"/> the decoder's logits.
+    /// </summary>
+    public Array[] TableColumns { get; }
+    /// <summary>Table pairs: 1 where a cell's value term counts, rows x columns.</summary>
+    public float[] Observed { get; }
+    /// <summary>Table pairs: 1 where a cell holds a value training never had, rows x columns.</summary>
+    public float[] Unknown { get; }
+    /// <summary>Table pairs: each column's contribution, rows x columns.</summary>
+    public float[] Contributions { get; }
 
     /// <summary>The array holding <paramref name="value"/> for every row of the block, and its width per row (0 for a scalar).</summary>
     public (float[] Values, int Width) Of(ScoredValue value) => value switch
@@ -84,6 +105,8 @@ internal sealed class ScoringBuffers : IDisposable
         ScoredValue.Kl => (Kl, 0),
         ScoredValue.SquaredError => (SquaredError, 0),
         ScoredValue.Z => (Latent, _latentDim),
+        ScoredValue.Contributions => (Contributions, _columns),
+        ScoredValue.IsAnomaly => (Score, 0),
         _ => throw new ArgumentOutOfRangeException(nameof(value), value, null),
     };
 

@@ -13,4 +13,7 @@ internal enum ScoringStage
     AnomalyScore,
     /// <summary>x -> z, a seeded draw of q(z|x) (encoder; for a flow posterior the flow applied to the draw).</summary>
     SamplePosterior,
+
+    /// <summary>Table pairs: typed columns -> score, recon, kl and each column's contribution (encoder, decoder, table score graph).</summary>
+    TableScore,
 }

@@ -23,6 +23,11 @@ internal sealed class VaeScoringEngine : IDisposable
     private static readonly string[] ScoreInputs = [AnomalyScoreGraph.X, AnomalyScoreGraph.Mu, AnomalyScoreGraph.LogVar, AnomalyScoreGraph.XHat];
     private static readonly string[] FlowScoreInputs = [AnomalyScoreGraph.X, AnomalyScoreGraph.Z, AnomalyScoreGraph.LogQ, AnomalyScoreGraph.XHat];
     private static readonly string[] ScoreOutputs = [.. VaeScoreParts.All];
+    private static readonly string[] TableEncoderOutputs = [TableGraphNames.Mu, TableGraphNames.LogVar, TableGraphNames.Features, TableGraphNames.Observed, TableGraphNames.Unknown];
+    private static readonly string[] TableScoreInputs =
+        [TableScoreGraph.Features, TableScoreGraph.Observed, TableScoreGraph.Unknown, TableScoreGraph.Mu, TableScoreGraph.LogVar, TableScoreGraph.Logits];
+    private static readonly string[] TableScoreOutputs = [VaeScoreParts.Score, VaeScoreParts.Reconstruction, VaeScoreParts.Kl, TableScoreGraph.Contributions];
+    private readonly string[] _tableInputs = [];
     private readonly InferenceSession? _encoder, _decoder, _score;
     private readonly RunOptions _runOptions = new();
     private readonly ConcurrentBag<ScoringBuffers> _pool = new();
@@ -42,15 +47,20 @@ internal sealed class VaeScoringEngine : IDisposable
         _decoderInputs = new[] { model.DecoderInput, model.DecoderConditionInput }.OfType<string>().ToArray();
         Draws = posterior is null ? 0 : stage == ScoringStage.AnomalyScore ? 1 + FlowKlDraws : 1;
         // Several sessions take turns on the same cores: their threads must not spin while another one works.
-        var options = stage is ScoringStage.Reconstruct or ScoringStage.AnomalyScore ? model.Options with { AllowSpinning = false } : model.Options;
+        var options = stage is ScoringStage.Reconstruct or ScoringStage.AnomalyScore or ScoringStage.TableScore ? model.Options with { AllowSpinning = false } : model.Options;
+        if (model.IsTable ? stage is not (ScoringStage.TableScore or ScoringStage.Decode) : stage == ScoringStage.TableScore)
+            throw new ArgumentException(model.IsTable
+                ? $"{model.EncoderPath}: a table pair takes typed columns; score it with VaeTableScore (or decode latents with VaeDecode)"
+                : $"{model.EncoderPath}: not a table pair; VaeTableScore scores pairs exported from table models");
         try
         {
             if (stage != ScoringStage.Decode) _encoder = model.CreateSession(GraphRole.Encoder, options);
             if (stage is not (ScoringStage.Encode or ScoringStage.SamplePosterior)) _decoder = model.CreateSession(GraphRole.Decoder, options);
-            if (stage == ScoringStage.AnomalyScore)
+            if (stage is ScoringStage.AnomalyScore or ScoringStage.TableScore)
             {
                 using var sessionOptions = options.CreateSessionOptions(out _);
-                _score = new InferenceSession(AnomalyScoreGraph.Build(model), sessionOptions);
+                _score = new InferenceSession(stage == ScoringStage.TableScore ? TableScoreGraph.Build(model) : AnomalyScoreGraph.Build(model), sessionOptions);
+                if (stage == ScoringStage.TableScore) _tableInputs = model.Table!.Columns.Select(c => c.Name).ToArray();
             }
         }
         catch
@@ -83,7 +93,7 @@ internal sealed class VaeScoringEngine : IDisposable
             if (buffers.BlockSize == blockSize) return buffers;
             buffers.Dispose();
         }
-        var created = new ScoringBuffers(Stage, Model.InputDim, Model.LatentDim, blockSize, Model.ConditionDim, Draws);
+        var created = new ScoringBuffers(Stage, Model.InputDim, Model.LatentDim, blockSize, Model.ConditionDim, Draws, Model.Table);
         if (Draws > 1) FillKlDraws(created);
         return created;
     }
@@ -105,6 +115,11 @@ internal sealed class VaeScoringEngine : IDisposable
         try
         {
             var c = Model.IsConditional ? buffers.Tensor(buffers.Condition, Model.ConditionDim, rows, made) : null;
+            if (stage == ScoringStage.TableScore)
+            {
+                RunTable(buffers, rows, buffers.Tensor(buffers.Mu, l, rows, made), made);
+                return;
+            }
             if (stage == ScoringStage.Decode)
             {
                 Decode(buffers.Tensor(buffers.Mu, l, rows, made), c, buffers.Tensor(buffers.XHat, d, rows, made));
@@ -208,8 +223,36 @@ internal sealed class VaeScoringEngine : IDisposable
         for (int i = 0; i < buffers.BlockSize; i++) noise.CopyTo(buffers.Eps, i * noise.Length);
     }
 
+    /// <summary>Table pairs: encoder on the block's typed columns, decoder of mu to logits, table score graph.</summary>
+    private void RunTable(ScoringBuffers buffers, int rows, OrtValue mu, List<OrtValue> made)
+    {
+        int d = Model.InputDim, l = Model.LatentDim, c = _tableInputs.Length;
+        var columns = new OrtValue[c];
+        for (int j = 0; j < c; j++)
+        {
+            var cells = buffers.TableColumns[j];
+            if (cells is float[] numbers) columns[j] = buffers.Tensor(numbers, 1, rows, made);
+            else
+            {
+                columns[j] = Loading.TableInputValues.Strings((string?[])cells, rows);
+                made.Add(columns[j]);
+            }
+        }
+        var features = buffers.Tensor(buffers.Input, d, rows, made);
+        var logvar = buffers.Tensor(buffers.LogVar, l, rows, made);
+        var observed = buffers.Tensor(buffers.Observed, c, rows, made);
+        var unknown = buffers.Tensor(buffers.Unknown, c, rows, made);
+        _encoder!.Run(_runOptions, _tableInputs, columns, TableEncoderOutputs, [mu, logvar, features, observed, unknown]);
+        var logits = buffers.Tensor(buffers.XHat, d, rows, made);
+        _decoder!.Run(_runOptions, [TableGraphNames.Z], [mu], [TableGraphNames.Logits], [logits]);
+        _score!.Run(_runOptions, TableScoreInputs, [features, observed, unknown, mu, logvar, logits], TableScoreOutputs,
+            [buffers.Tensor(buffers.Score, 0, rows, made), buffers.Tensor(buffers.Reconstruction, 0, rows, made),
+             buffers.Tensor(buffers.Kl, 0, rows, made), buffers.Tensor(buffers.Contributions, c, rows, made)]);
+    }
+
     private bool Covers(ScoringStage stage) => Stage == stage
-        || (Stage == ScoringStage.AnomalyScore && stage != ScoringStage.SamplePosterior)
+        || (Stage == ScoringStage.AnomalyScore && stage is not (ScoringStage.SamplePosterior or ScoringStage.TableScore))
+        || (Stage == ScoringStage.TableScore && stage == ScoringStage.Decode)
         || (Stage == ScoringStage.Reconstruct && stage is ScoringStage.Encode or ScoringStage.Decode)
         || (Stage == ScoringStage.SamplePosterior && stage == ScoringStage.Encode);
 

@@ -188,6 +188,73 @@ internal static class SavedChain
         return shapes.Count == 0 ? null : shapes;
     }
 
+    /// <summary>
+    /// A table pair's score as stock transformers: each column the encoder reads as the graph's type (numbers given as
+    /// Double, Int32, Int64 or Boolean converted to Single; flags given as Boolean mapped to the file's spellings; category
+    /// codes given as numbers converted to text), the encoder, the decoder of mu, and the score graph with row-typed
+    /// outputs (<see cref="TableScoreGraph"/>) copied to the transformer's columns; the user's own columns come back as
+    /// they were. <paramref name="fitSchema"/> is the schema the transformer was fitted on.
+    /// </summary>
+    public static IEstimator<ITransformer> TableScore(TransformsCatalog c, VaeModel m, DataViewSchema fitSchema, string scoreColumn, string anomalyColumn)
+    {
+        var schema = m.Table!;
+        var graphValues = TableGraphNames.Reserved;
+        var clash = fitSchema.Where(k => !k.IsHidden).Select(k => k.Name).FirstOrDefault(n => graphValues.Contains(n) || n.StartsWith(Prefix, StringComparison.Ordinal));
+        if (clash is not null)
+            throw new NotSupportedException($"the input has a column '{clash}', a name the saved chain uses for the pair's own values ({string.Join(", ", graphValues)}, {Prefix}...); rename it before saving");
+        IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>();
+        var restore = new List<string>();
+        foreach (var column in schema.Columns)
+        {
+            var given = fitSchema[column.Name].Type;
+            var conversion = Conversion(c, column, given);
+            if (conversion is null) continue;
+            // Keep the user's column under another name, give the encoder its type, and put the user's back at the end.
+            chain = chain.Append(c.CopyColumns(Prefix + "user." + column.Name, column.Name)).Append(conversion);
+            restore.Add(column.Name);
+        }
+        string[] encoderOutputs = [TableGraphNames.Mu, TableGraphNames.LogVar, TableGraphNames.Features, TableGraphNames.Observed, TableGraphNames.Unknown];
+        var parts = new[] { VaeScoreParts.Score, VaeScoreParts.Reconstruction, VaeScoreParts.Kl, TableScoreGraph.Contributions, TableScoreGraph.IsAnomaly };
+        chain = chain
+            .Append(Onnx(c, m.EncoderBytes, schema.Columns.Select(k => k.Name).ToArray(), encoderOutputs))
+            .Append(c.CopyColumns(TableGraphNames.Z, TableGraphNames.Mu))
+            .Append(Onnx(c, m.DecoderBytes, [TableGraphNames.Z], [TableGraphNames.Logits]))
+            .Append(Onnx(c, TableScoreGraph.Build(m, rowOutputs: true, outputPrefix: Prefix),
+                [TableGraphNames.Features, TableGraphNames.Observed, TableGraphNames.Unknown, TableGraphNames.Mu, TableGraphNames.LogVar, TableGraphNames.Logits],
+                parts.Select(p => Prefix + p).ToArray()))
+            .Append(c.CustomMapping<VaeTableScoreVectors, VaeTableScoreScalars>(VaeTableScoreScalarMapping.Map, VaeTableScoreScalarMapping.ContractName))
+            .Append(c.CopyColumns(scoreColumn, Prefix + VaeScoreParts.Score + "_value"))
+            .Append(c.CopyColumns(VaeScoreParts.Column(scoreColumn, VaeScoreParts.Reconstruction), Prefix + VaeScoreParts.Reconstruction + "_value"))
+            .Append(c.CopyColumns(VaeScoreParts.Column(scoreColumn, VaeScoreParts.Kl), Prefix + VaeScoreParts.Kl + "_value"))
+            .Append(c.CopyColumns(VaeTableScoreEstimator.ContributionsColumn(scoreColumn), Prefix + TableScoreGraph.Contributions))
+            .Append(c.CopyColumns(anomalyColumn, Prefix + TableScoreGraph.IsAnomaly + "_value"));
+        foreach (var name in restore) chain = chain.Append(c.CopyColumns(name, Prefix + "user." + name));
+        return chain.Append(Drop(c, [.. encoderOutputs, TableGraphNames.Z, TableGraphNames.Logits, .. parts.Select(p => Prefix + p),
+            .. parts.Where(p => p != TableScoreGraph.Contributions).Select(p => Prefix + p + "_value"), .. restore.Select(n => Prefix + "user." + n)]));
+    }
+
+    /// <summary>The stock conversion of a column given as <paramref name="given"/> to what the encoder reads, null when it already is; refused where no stock transformer converts it as the live transformer does.</summary>
+    private static IEstimator<ITransformer>? Conversion(TransformsCatalog c, TableColumn column, DataViewType given)
+    {
+        var name = column.Name;
+        if (column.IsText)
+        {
+            if (given is TextDataViewType) return null;
+            if (given is BooleanDataViewType)
+                return c.Conversion.MapValue(name, new[] { new KeyValuePair<bool, string>(true, column.TrueText ?? "true"), new KeyValuePair<bool, string>(false, column.FalseText ?? "false") }, name);
+            if (given == NumberDataViewType.Single || given == NumberDataViewType.Double || given == NumberDataViewType.Int32 || given == NumberDataViewType.Int64)
+                return c.Conversion.ConvertType(name, name, DataKind.String);
+        }
+        else
+        {
+            if (given == NumberDataViewType.Single) return null;
+            if (given is BooleanDataViewType || given == NumberDataViewType.Double || given == NumberDataViewType.Int32 || given == NumberDataViewType.Int64)
+                return c.Conversion.ConvertType(name, name, DataKind.Single);
+        }
+        // ML.NET's text-to-number conversion reads a blank cell as 0, where the live transformer reads it as missing.
+        throw new NotSupportedException($"column '{name}' is {given}; the saved chain reads a {EnumText.Of(column.Kind)} column from {(column.IsText ? "Text, Boolean or a number" : "Single, Double, Int32, Int64 or Boolean")} (convert it before VaeTableScore to save the chain)");
+    }
+
     /// <summary>ONNX scoring of a graph held in memory (ML.NET keeps the bytes and stores them in a saved zip).</summary>
     private static IEstimator<ITransformer> Onnx(TransformsCatalog c, byte[] graph, string[] inputs, string[] outputs, IDictionary<string, int[]>? shapes = null) =>
         shapes is null

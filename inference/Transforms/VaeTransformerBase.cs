@@ -45,7 +45,7 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         if (_plan is null) return _stock!.GetOutputSchema(inputSchema);
-        _plan.FindInput(inputSchema);
+        _plan.FindInputs(inputSchema);
         return _plan.OutputSchema(inputSchema);
     }
 

@@ -105,6 +105,31 @@ public sealed class BenchTests
     }
 
     [TestMethod]
+    public void OrtGemmPeakMeasuresAFiniteRate()
+    {
+        double gflops = OrtGemmPeak.Gflops(threads: 1, n: 256, repetitions: 2);
+        Assert.IsTrue(gflops > 0 && double.IsFinite(gflops), $"{gflops}");
+    }
+
+    [TestMethod]
+    public void BenchMeasuresTheConvModelsChainsAgainstRawOnnxRuntime()
+    {
+        var conv = Path.Combine(RepoPaths.Root, "models", "fashion-mnist-conv");
+        var run = CliRun.Invoke("bench", "--model", ModelPairs.Image, "--conv-model", conv, "--rows", "300", "--no-training", "--json");
+        Assert.AreEqual(0, run.ExitCode, run.ToString());
+        using var json = JsonDocument.Parse(run.Output);
+        var root = json.RootElement;
+        foreach (var name in new[] { "encode", "decode" })
+        {
+            double chain = root.GetProperty($"conv_{name}_chain_rows_per_s").GetDouble(), raw = root.GetProperty($"conv_{name}_raw_rows_per_s").GetDouble();
+            Assert.IsTrue(chain > 0 && double.IsFinite(chain) && raw > 0 && double.IsFinite(raw), run.Output);
+            Assert.AreEqual(chain / raw, root.GetProperty($"conv_{name}_chain_vs_raw").GetDouble(), 1e-9 * chain / raw);
+        }
+        Assert.IsFalse(root.TryGetProperty("conv_train_samples_per_s", out _), "--no-training");
+        Assert.IsFalse(root.TryGetProperty("gemm_peak_gflops", out _), "--no-training");
+    }
+
+    [TestMethod]
     public void SweepPointsApplyToTheSessionOptions()
     {
         var point = new SessionSweepPoint(256, 2, Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_BASIC, false);

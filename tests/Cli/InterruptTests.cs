@@ -10,7 +10,11 @@ public sealed class InterruptTests
 {
     private static Process Start(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
+        // A test run started in the background of a non-interactive shell inherits SIGINT as ignored, and .NET keeps an
+        // ignored SIGINT ignored; coreutils' env restores the default so that the child sees the Ctrl-C a user would send.
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "vae.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
         return Process.Start(start)!;

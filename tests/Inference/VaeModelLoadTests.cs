@@ -176,7 +176,7 @@ public sealed class VaeModelLoadTests
         StringEntry Entry(ModelProto m, string key) => m.MetadataProps.Single(p => p.Key == key);
 
         Expect("encoder.onnx", m => Entry(m, "vaeonnx.latent_dim").Value = "1x1x1", "metadata latent_dim 1x1x1 disagrees with the graph's");
-        Expect("encoder.onnx", m => Entry(m, "vaeonnx.likelihood").Value = "poisson", "metadata likelihood 'poisson'; expected bernoulli or gaussian");
+        Expect("encoder.onnx", m => Entry(m, "vaeonnx.likelihood").Value = "poisson", "metadata likelihood 'poisson'; expected bernoulli, gaussian or mixed");
         Expect("decoder.onnx", m => m.MetadataProps.Add(Entry(m, "vaeonnx.role").Clone()), "holds the key 'vaeonnx.role' twice");
     }
 

@@ -60,11 +60,17 @@ public sealed class KillTests
             "--epochs", "1", "--hidden", "32", "--latent", "3", "--iw-samples", "0", "--out", checkpoint).ExitCode);
         var target = Path.Combine(root, "model");
         Assert.AreEqual(0, VaeOnnx.Tests.Cli.CliRun.Invoke("export", "--checkpoint", checkpoint, "--out", target).ExitCode);
+        string[] export = ["export", "--checkpoint", checkpoint, "--out", target, "--force", "--parity-rows", "64"];
+        // The kills land between 30% and 150% of one whole export's time on this machine now: a fixed window in
+        // milliseconds misses every completed export when the machine is busy and the process takes seconds to start.
+        var clock = Stopwatch.StartNew();
+        KillAfter(Start(export), int.MaxValue);
+        int whole = (int)clock.ElapsedMilliseconds;
         var random = new Random(23);
         var seen = new HashSet<string> { VaeModel.Load(target).PairId };
         for (int round = 0; round < 12; round++)
         {
-            KillAfter(Start("export", "--checkpoint", checkpoint, "--out", target, "--force", "--parity-rows", "64"), 300 + random.Next(1200));
+            KillAfter(Start(export), (int)(whole * (0.3 + 1.2 * random.NextDouble())));
             var model = VaeModel.Load(target);
             seen.Add(model.PairId);
             CollectionAssert.AreEquivalent(new[] { "decoder.onnx", "encoder.onnx", "model.json" },

@@ -20,6 +20,8 @@ public sealed record CheckpointInfo
     [JsonPropertyName("training")] public required TrainingOptions Training { get; init; }
     /// <summary>Input scaling fitted on the training split; inference applies the same.</summary>
     [JsonPropertyName("scaling")] public required FeatureScaling Scaling { get; init; }
+    /// <summary>Table models (likelihood mixed): the column schema fitted on the training file; null otherwise.</summary>
+    [JsonPropertyName("table")] public TableSchema? Table { get; init; }
     /// <summary>What the model was trained on.</summary>
     [JsonPropertyName("dataset")] public required DatasetDescription Dataset { get; init; }
     /// <summary>Epochs fully completed.</summary>

@@ -140,6 +140,7 @@ public static class VaeCheckpoint
             throw new CheckpointFormatException(path, $"field 'scaling': {e.Message}", e);
         }
 
+        CheckTable(path, info);
         var d = info.Dataset;
         Require(d.Name is not null, "dataset.name", "the data set's name");
         Require(d.Source is not null, "dataset.source", "the path of the training data");
@@ -166,13 +167,32 @@ public static class VaeCheckpoint
                 throw new CheckpointFormatException(path, $"field '{field}' is '{file}'; expected a file name inside the checkpoint folder");
     }
 
+    private static void CheckTable(string path, CheckpointInfo info)
+    {
+        bool mixed = info.Architecture.Likelihood == Likelihood.Mixed;
+        if (mixed != (info.Table is not null))
+            throw new CheckpointFormatException(path, mixed ? "field 'table' is missing; a mixed-likelihood model needs its table's column schema"
+                : "field 'table' is present but the likelihood is not mixed");
+        if (info.Table is null) return;
+        try
+        {
+            info.Table.Validate();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CheckpointFormatException(path, $"field 'table': {e.Message}", e);
+        }
+        if (info.Table.FeatureCount != info.Architecture.InputDim)
+            throw new CheckpointFormatException(path, $"field 'table' lays out {info.Table.FeatureCount} features; the architecture takes {info.Architecture.InputDim}");
+    }
+
     /// <summary>Rebuilds the model of a checkpoint and loads its weights.</summary>
     public static (CheckpointInfo Info, VariationalAutoencoder Model) Load(string folder)
     {
         var info = ReadInfo(folder);
         var weights = Path.Combine(folder, info.WeightsFile);
         CheckFitsWeightsFile(weights, Path.Combine(folder, InfoFileName), info.Architecture, WeightsRole);
-        var model = new VariationalAutoencoder(info.Architecture);
+        var model = new VariationalAutoencoder(info.Architecture, info.Table);
         try
         {
             LoadWeights(folder, info, model);

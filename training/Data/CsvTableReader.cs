@@ -17,14 +17,7 @@ public static class CsvTableReader
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found", path);
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         int line = 0;
-        var header = ReadRecord(reader, path, ref line) ?? throw new DataFormatException(path, "empty file; expected a header row with column names");
-        for (int i = 0; i < header.Count; i++)
-        {
-            header[i] = header[i].Trim();
-            if (header[i].Length == 0) throw new DataFormatException(path, $"line 1, column {i + 1}: empty column name; expected a name for every column");
-        }
-        var duplicate = header.GroupBy(h => h).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new DataFormatException(path, $"line 1: column '{duplicate.Key}' appears twice; expected unique names");
+        var header = CsvRecordReader.ReadHeader(reader, path, ref line);
 
         int labelIndex = -1;
         if (options.LabelColumn is not null)
@@ -57,7 +50,7 @@ public static class CsvTableReader
         while (true)
         {
             int recordLine = line + 1;
-            var record = ReadRecord(reader, path, ref line);
+            var record = CsvRecordReader.Read(reader, path, ref line);
             if (record is null) break;
             if (record.Count == 1 && record[0].Length == 0) continue; // blank line
             if (record.Count != header.Count)
@@ -89,45 +82,5 @@ public static class CsvTableReader
         var names = featureIndex.Select(i => header[i]).ToArray();
         var data = new VaeDataset(path, values.ToArray(), rows, featureIndex.Length, labels?.ToArray(), null, names);
         return new CsvTable(data, labels is null ? null : classNames);
-    }
-
-    /// <summary>Reads one record, following quoted fields across line breaks; null at the end of the file.</summary>
-    private static List<string>? ReadRecord(TextReader reader, string path, ref int line)
-    {
-        var first = reader.ReadLine();
-        if (first is null) return null;
-        line++;
-        var cells = new List<string>();
-        var cell = new StringBuilder();
-        bool quoted = false;
-        string current = first;
-        int startLine = line;
-        while (true)
-        {
-            for (int i = 0; i < current.Length; i++)
-            {
-                char c = current[i];
-                if (quoted)
-                {
-                    if (c == '"')
-                    {
-                        if (i + 1 < current.Length && current[i + 1] == '"') { cell.Append('"'); i++; }
-                        else quoted = false;
-                    }
-                    else cell.Append(c);
-                }
-                else if (c == '"' && cell.ToString().Trim().Length == 0) { cell.Clear(); quoted = true; }
-                else if (c == ',') { cells.Add(cell.ToString()); cell.Clear(); }
-                else cell.Append(c);
-            }
-            if (!quoted) break;
-            var next = reader.ReadLine();
-            if (next is null) throw new DataFormatException(path, $"line {startLine}: a quoted cell is never closed; expected a closing \"");
-            line++;
-            cell.Append('\n');
-            current = next;
-        }
-        cells.Add(cell.ToString());
-        return cells;
     }
 }

@@ -43,7 +43,7 @@ public static class VaeEvaluator
             var x = all.narrow(0, start, n);
             var c = labels is null ? null : OneHot(labels.narrow(0, start, n), model.Architecture.ConditionDim);
             var pass = model.Forward(x, c, randn([n, model.Architecture.LatentDim], generator: generator));
-            recon += ElboLoss.ReconstructionNll(model.Architecture.Likelihood, pass.Decoded, x, model.decoder_logvar).to_type(ScalarType.Float64).sum().item<double>();
+            recon += ElboLoss.ReconstructionNll(model, pass.Decoded, x).to_type(ScalarType.Float64).sum().item<double>();
             var perDim = ElboLoss.KlPerDimension(pass.Mu, pass.LogVar).to_type(ScalarType.Float64).sum(dim: 0);
             var perDimValues = perDim.data<double>().ToArray();
             for (int j = 0; j < perDimValues.Length; j++) klPerDim[j] += perDimValues[j];
@@ -106,7 +106,7 @@ public static class VaeEvaluator
                 var flatC = c is null ? null : c.unsqueeze(1).expand(n, k, c.shape[1]).reshape(n * k, c.shape[1]);
                 var decoded = model.Decode(z.reshape(n * k, latent), flatC);
                 var xRep = x.unsqueeze(1).expand(n, k, x.shape[1]).reshape(n * k, x.shape[1]);
-                var logPxGivenZ = -ElboLoss.ReconstructionNll(model.Architecture.Likelihood, decoded, xRep, model.decoder_logvar).reshape(n, k);
+                var logPxGivenZ = -ElboLoss.ReconstructionNll(model, decoded, xRep).reshape(n, k);
                 var logPz = -0.5 * (z.square() + Log2Pi).sum(2);
                 logWeights.narrow(1, k0, k).copy_((logPxGivenZ + logPz - logQz).to_type(ScalarType.Float64));
             }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using VaeOnnx.Contract;
 using TorchSharp.Modules;
+using VaeOnnx.Training.Gemm;
 using static TorchSharp.torch;
 
 namespace VaeOnnx.Training.Model;
@@ -18,6 +19,9 @@ public sealed class VaeDecoder : nn.Module<Tensor, Tensor>
 
     /// <summary>Conditional models: the condition's weights into the first layer (no bias); null otherwise.</summary>
     public readonly Linear? condition;
+
+    /// <summary>Which BLAS runs the Linear layers (not a module: checkpoints and exports do not see it).</summary>
+    public GemmBackend Gemm { get; set; }
 
     /// <summary>Builds the decoder mirroring the encoder of the same architecture.</summary>
     public VaeDecoder(VaeArchitecture architecture) : base(nameof(VaeDecoder))
@@ -54,8 +58,8 @@ public sealed class VaeDecoder : nn.Module<Tensor, Tensor>
 
     /// <inheritdoc />
     public override Tensor forward(Tensor z) =>
-        condition is null ? body.forward(z) : throw new InvalidOperationException("a conditional decoder needs the condition: call Decode(z, c)");
+        condition is null ? LinearRoute.Forward(body, z, Gemm) : throw new InvalidOperationException("a conditional decoder needs the condition: call Decode(z, c)");
 
     /// <summary>The decoder output for latents <paramref name="z"/> [N, L] and, for a conditional decoder, the one-hot condition <paramref name="c"/> [N, K].</summary>
-    public Tensor Decode(Tensor z, Tensor? c) => ConditionedBody.Forward(body, z, condition, c);
+    public Tensor Decode(Tensor z, Tensor? c) => ConditionedBody.Forward(body, z, condition, c, Gemm);
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using VaeOnnx.Contract;
 using TorchSharp.Modules;
+using VaeOnnx.Training.Gemm;
 using static TorchSharp.torch;
 
 namespace VaeOnnx.Training.Model;
@@ -28,6 +29,9 @@ public sealed class VaeEncoder : nn.Module<Tensor, (Tensor Mu, Tensor LogVar)>
 
     /// <summary>Conditional models: the condition's weights into <see cref="ConditionedLayer"/> (no bias); null otherwise.</summary>
     public readonly Linear? condition;
+
+    /// <summary>Which BLAS runs the Linear layers (not a module: checkpoints and exports do not see it).</summary>
+    public GemmBackend Gemm { get; set; }
 
     /// <summary>Builds the encoder for an architecture.</summary>
     public VaeEncoder(VaeArchitecture architecture) : base(nameof(VaeEncoder))
@@ -67,8 +71,8 @@ public sealed class VaeEncoder : nn.Module<Tensor, (Tensor Mu, Tensor LogVar)>
     public override (Tensor Mu, Tensor LogVar) forward(Tensor x)
     {
         if (condition is not null) throw new InvalidOperationException("a conditional encoder needs the condition: call Encode(x, c)");
-        using var h = body.forward(x);
-        return (mu.forward(h), logvar.forward(h));
+        using var h = LinearRoute.Forward(body, x, Gemm);
+        return (LinearRoute.Forward(mu, h, Gemm), LinearRoute.Forward(logvar, h, Gemm));
     }
 
     /// <summary>mu, logvar and the last hidden activation h (the context of an IAF posterior) of q(z|x,c).</summary>
@@ -76,7 +80,7 @@ public sealed class VaeEncoder : nn.Module<Tensor, (Tensor Mu, Tensor LogVar)>
     /// <param name="c">The one-hot condition [N, K] of a conditional encoder; null otherwise.</param>
     public (Tensor Mu, Tensor LogVar, Tensor Hidden) Encode(Tensor x, Tensor? c)
     {
-        var h = ConditionedBody.Forward(body, x, condition, c);
-        return (mu.forward(h), logvar.forward(h), h);
+        var h = ConditionedBody.Forward(body, x, condition, c, Gemm);
+        return (LinearRoute.Forward(mu, h, Gemm), LinearRoute.Forward(logvar, h, Gemm), h);
     }
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using VaeOnnx.Contract;
 using TorchSharp.Modules;
+using VaeOnnx.Training.Gemm;
 using static TorchSharp.torch;
 
 namespace VaeOnnx.Training.Model;
@@ -32,14 +33,35 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, Tensor, VaeForwar
     /// <summary>The architecture the modules were built from.</summary>
     public VaeArchitecture Architecture { get; }
 
+    /// <summary>Table models: the per-column likelihood of the table's schema; null otherwise.</summary>
+    public Objective.MixedLikelihood? Columns { get; }
+
+    /// <summary>Table models: the column schema the model was trained on; null otherwise.</summary>
+    public TableSchema? Table { get; }
+
+    /// <summary>Which BLAS runs the Linear layers of the encoder and the decoder; LibTorch's unless a run chose OpenBLAS.</summary>
+    public GemmBackend Gemm
+    {
+        get => encoder.Gemm;
+        set => (encoder.Gemm, decoder.Gemm) = (value, value);
+    }
+
     /// <summary>Builds the modules with PyTorch's default initialisation (TorchSharp follows it: kaiming-uniform weights, U(+-1/sqrt(fan_in)) biases).</summary>
-    public VariationalAutoencoder(VaeArchitecture architecture) : base(nameof(VariationalAutoencoder))
+    /// <param name="architecture">The modules to build.</param>
+    /// <param name="table">The column schema of a table model (likelihood mixed); null otherwise.</param>
+    public VariationalAutoencoder(VaeArchitecture architecture, TableSchema? table = null) : base(nameof(VariationalAutoencoder))
     {
         architecture.Validate("architecture");
+        if ((architecture.Likelihood == Likelihood.Mixed) != (table is not null))
+            throw new ArgumentException(table is null ? "a mixed likelihood needs the table's column schema" : "a table schema needs the mixed likelihood");
+        if (table is not null && table.FeatureCount != architecture.InputDim)
+            throw new ArgumentException($"the table schema lays out {table.FeatureCount} features; the architecture takes {architecture.InputDim}");
         Architecture = architecture;
+        Table = table;
+        Columns = table is null ? null : new Objective.MixedLikelihood(table);
         encoder = new VaeEncoder(architecture);
         decoder = new VaeDecoder(architecture);
-        bool learned = architecture.Likelihood == Likelihood.Gaussian && architecture.GaussianVariance == GaussianVariance.Learned;
+        bool learned = architecture.Likelihood != Likelihood.Bernoulli && architecture.GaussianVariance == GaussianVariance.Learned;
         decoder_logvar = new Parameter(zeros(architecture.InputDim), requires_grad: learned);
         // Built last, so that the encoder and decoder start from the same weights as a Gaussian-posterior model of the same seed.
         if (architecture.HasFlow) flow = new IafFlow(architecture);

@@ -48,6 +48,8 @@ public static class ElboLoss
     {
         using var scope = NewDisposeScope();
         Tensor nll;
+        if (likelihood == Likelihood.Mixed)
+            throw new ArgumentException("a mixed likelihood needs its table schema: use ReconstructionNll(model, decoded, x)", nameof(likelihood));
         if (likelihood == Likelihood.Bernoulli)
         {
             nll = nn.functional.binary_cross_entropy_with_logits(decoded, x, reduction: nn.Reduction.None).sum(1);
@@ -75,7 +77,13 @@ public static class ElboLoss
     public static Tensor Kl(VaeForward forward) =>
         forward.LogQ is { } logQ ? logQ - LogStandardNormal(forward.Z) : KlToStandardNormal(forward.Mu, forward.LogVar);
 
+    /// <summary>-log p(x | decoded) per sample [N] for <paramref name="model"/>'s likelihood (a table model's per-column one included).</summary>
+    public static Tensor ReconstructionNll(VariationalAutoencoder model, Tensor decoded, Tensor x) =>
+        model.Columns is { } columns
+            ? columns.Total(decoded, x, model.decoder_logvar)
+            : ReconstructionNll(model.Architecture.Likelihood, decoded, x, model.decoder_logvar);
+
     /// <summary>Both terms for one forward pass (what the trainer minimises).</summary>
     public static ElboTerms Compute(VariationalAutoencoder model, VaeForward forward, Tensor x) =>
-        new(ReconstructionNll(model.Architecture.Likelihood, forward.Decoded, x, model.decoder_logvar), Kl(forward));
+        new(ReconstructionNll(model, forward.Decoded, x), Kl(forward));
 }

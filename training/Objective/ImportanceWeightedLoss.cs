@@ -26,7 +26,7 @@ public static class ImportanceWeightedLoss
         var flatC = c is null ? null : c.unsqueeze(1).expand(n, k, c.shape[1]).reshape(n * k, c.shape[1]);
         var decoded = model.Decode(z.reshape(n * k, latent), flatC);
         var xRep = x.unsqueeze(1).expand(n, k, d).reshape(n * k, d);
-        var recon = ElboLoss.ReconstructionNll(model.Architecture.Likelihood, decoded, xRep, model.decoder_logvar).reshape(n, k);
+        var recon = ElboLoss.ReconstructionNll(model, decoded, xRep).reshape(n, k);
         var kl = logQ - ElboLoss.LogStandardNormal(z);
         var logWeights = beta == 1.0 ? -(recon + kl) : -(recon + kl * beta);
         var bound = logWeights.logsumexp(1L) - Math.Log(k);

@@ -30,6 +30,9 @@ public sealed record DataSourceOptions
     /// <summary>At most this many test rows (the first ones); null for all.</summary>
     public int? MaxTestRows { get; init; }
 
+    /// <summary>Table models (likelihood mixed): column kinds, ignored columns and the id-column limit.</summary>
+    public Data.Tables.TableReadOptions? Table { get; init; }
+
     /// <summary>Seed of the splits.</summary>
     public long Seed { get; init; } = 1;
 }

@@ -30,6 +30,8 @@ internal static class ResumeCheck
             if (a.Scale[j] != b.Scale[j]) Differs($"scaling.scale[{j}]", F(a.Scale[j]), F(b.Scale[j]));
         }
 
+        var (tableBefore, tableNow) = (checkpoint.Table?.ToJson(), data.Table?.ToJson());
+        if (tableBefore != tableNow) Differs("table", tableBefore is null ? "absent" : "a column schema", tableNow is null ? "absent" : "a different column schema (kinds, categories, scaling or missing rates)");
         var (c, d) = (checkpoint.Dataset, data.Dataset);
         if (c.Name != d.Name) Differs("dataset.name", $"'{c.Name}'", $"'{d.Name}'");
         if (c.Format != d.Format) Differs("dataset.format", $"'{c.Format}'", $"'{d.Format}'");

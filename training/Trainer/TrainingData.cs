@@ -10,4 +10,6 @@ namespace VaeOnnx.Training.Trainer;
 /// <param name="Test">Held-out rows reported every epoch.</param>
 /// <param name="Scaling">Fitted on the raw training split; stored with the model.</param>
 /// <param name="Dataset">Name and provenance for the checkpoint and metadata.</param>
-public sealed record TrainingData(VaeDataset Train, VaeDataset? Validation, VaeDataset Test, FeatureScaling Scaling, DatasetDescription Dataset);
+/// <param name="Table">Table models: the column schema the features follow; null otherwise.</param>
+public sealed record TrainingData(VaeDataset Train, VaeDataset? Validation, VaeDataset Test, FeatureScaling Scaling, DatasetDescription Dataset,
+    TableSchema? Table = null);

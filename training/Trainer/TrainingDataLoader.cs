@@ -15,6 +15,7 @@ public static class TrainingDataLoader
     /// <summary>Loads, splits and scales a data source for a decoder likelihood.</summary>
     public static TrainingData Load(DataSourceOptions source, Likelihood likelihood)
     {
+        if (likelihood == Likelihood.Mixed) return TableDataLoader.Load(source);
         if (source.ConditionColumn is { } condition && !Directory.Exists(source.Path))
         {
             if (source.LabelColumn is { } label && label != condition)
@@ -59,6 +60,7 @@ public static class TrainingDataLoader
     /// <param name="path">Where the data is now; null for the source recorded in the checkpoint.</param>
     public static VaeDataset LoadTest(CheckpointInfo info, string? path)
     {
+        if (info.Table is not null) return TableDataLoader.LoadTest(info, path);
         var d = info.Dataset;
         var source = new DataSourceOptions
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using VaeOnnx.Contract;
+using VaeOnnx.Training.Gemm;
 
 namespace VaeOnnx.Training.Trainer;
 
@@ -52,6 +53,12 @@ public sealed record TrainingOptions
 
     /// <summary>Rows per no-grad evaluation batch.</summary>
     [JsonPropertyName("eval_batch_size")] public int EvalBatchSize { get; init; } = 2000;
+
+    /// <summary>
+    /// Which BLAS runs the fully connected layers' products; LibTorch's (MKL) by default. OpenBLAS falls back to LibTorch's
+    /// when the library is missing. The routes agree to float rounding, not bit for bit; a resumed run keeps its route.
+    /// </summary>
+    [JsonPropertyName("gemm")] public GemmBackend Gemm { get; init; }
 
     /// <summary>Checks ranges and names the offending option.</summary>
     public void Validate()

@@ -7,6 +7,7 @@ using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Evaluation;
 using VaeOnnx.Training.Model;
 using VaeOnnx.Training.Objective;
+using VaeOnnx.Training.Gemm;
 using static TorchSharp.torch;
 
 namespace VaeOnnx.Training.Trainer;
@@ -47,6 +48,8 @@ public sealed class VaeTrainer
         try
         {
             var options = info.Training;
+            model.Gemm = LinearRoute.Resolve(options.Gemm, options.Threads, out var notice);
+            if (notice is not null) Console.Error.WriteLine(notice);
             using var optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad), options.LearningRate,
                 options.AdamBeta1, options.AdamBeta2, options.AdamEps);
             if (resume) VaeCheckpoint.LoadOptimizer(folder, info, optimizer);
@@ -86,10 +89,10 @@ public sealed class VaeTrainer
         manual_seed(_options.Seed);
         var info = new CheckpointInfo
         {
-            Architecture = architecture, Training = _options, Scaling = data.Scaling, Dataset = data.Dataset,
+            Architecture = architecture, Training = _options, Scaling = data.Scaling, Dataset = data.Dataset, Table = data.Table,
             WeightsFile = "", OptimizerFile = "",
         };
-        return (info, new VariationalAutoencoder(architecture));
+        return (info, new VariationalAutoencoder(architecture, data.Table));
     }
 
     /// <summary>Writes (atomically) one CSV row per epoch, with a header.</summary>

@@ -1,0 +1,41 @@
+using VaeOnnx.Training.Data.Tables;
+
+namespace VaeOnnx.Cli.Commands;
+
+/// <summary>The table options of <c>vae train</c> (<c>--column-types</c>, <c>--ignore-columns</c>) parsed, and written back for model.json's training command.</summary>
+public static class TableOptions
+{
+    /// <summary>Parses "name:kind,name:kind" (the last colon of an item separates the name, so names may hold colons).</summary>
+    public static IReadOnlyDictionary<string, ColumnKind> ParseColumnTypes(string? text)
+    {
+        var kinds = new Dictionary<string, ColumnKind>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(text)) return kinds;
+        foreach (var item in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            int colon = item.LastIndexOf(':');
+            if (colon <= 0) throw new CommandUsageException($"--column-types: '{item}' is not name:kind; expected e.g. zip:categorical,age:integer ({EnumText.Choices<ColumnKind>()})");
+            var (name, kindText) = (item[..colon].Trim(), item[(colon + 1)..].Trim());
+            if (!EnumText.TryParse<ColumnKind>(kindText, out var kind))
+                throw new CommandUsageException($"--column-types: '{kindText}' for column '{name}' is not a kind; expected {EnumText.Choices<ColumnKind>()}");
+            if (!kinds.TryAdd(name, kind)) throw new CommandUsageException($"--column-types: column '{name}' is given twice");
+        }
+        return kinds;
+    }
+
+    /// <summary>Parses "a,b" into column names.</summary>
+    public static IReadOnlyList<string> ParseNames(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? [] : text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>The read options that rebuild <paramref name="schema"/> from its file: every kind declared, the same columns left out.</summary>
+    public static TableReadOptions Reproducing(TableSchema schema) => new()
+    {
+        ColumnTypes = schema.Columns.ToDictionary(c => c.Name, c => c.Kind, StringComparer.Ordinal),
+        IgnoreColumns = schema.IgnoredColumns, LabelColumn = schema.LabelColumn, NumericEncoding = Encoding(schema),
+    };
+
+    /// <summary>The numeric encoding <paramref name="schema"/> was fitted with: modes when any column has them.</summary>
+    public static NumericEncoding Encoding(TableSchema schema) => schema.Columns.Any(c => c.HasModes) ? NumericEncoding.Modes : NumericEncoding.Standard;
+
+    /// <summary>The <c>--column-types</c> value that declares every column of <paramref name="schema"/>.</summary>
+    public static string ColumnTypesText(TableSchema schema) => string.Join(",", schema.Columns.Select(c => $"{c.Name}:{EnumText.Of(c.Kind)}"));
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using VaeOnnx.Cli.Scoring;
+using VaeOnnx.Contract.IO;
+using VaeOnnx.Inference;
+
+namespace VaeOnnx.Cli.Report;
+
+/// <summary>
+/// The report of a table model on a table: synthetic quality with SDMetrics' definitions (<see cref="QualityMetrics"/>),
+/// a real-versus-synthetic histogram PNG per column, and the most anomalous rows with their top contributing columns.
+/// Writes report.md, quality.json and hist-&lt;column&gt;.png into a folder.
+/// </summary>
+public static class TableReport
+{
+    /// <summary>Rows of the anomaly table.</summary>
+    public const int TopRows = 10;
+
+    /// <summary>
+    /// Writes the report of <paramref name="model"/> on <paramref name="real"/> (from <paramref name="dataName"/>) into
+    /// <paramref name="folder"/>, scoring <paramref name="given"/> synthetic rows (another method's, for comparison) or, when
+    /// null, <paramref name="count"/> rows the model draws with <paramref name="seed"/>; returns the quality figures.
+    /// </summary>
+    public static QualityScores Write(VaeModel model, VaeTableRows real, string dataName, string folder, int count, int seed, VaeTableRows? given = null)
+    {
+        Directory.CreateDirectory(folder);
+        VaeTableRows synthetic;
+        if (given is not null) synthetic = given;
+        else
+        {
+            using var synthesizer = new VaeTableSynthesizer(model);
+            synthetic = synthesizer.Sample(count, seed);
+        }
+        count = synthetic.Count;
+        var quality = QualityMetrics.Compare(real, synthetic);
+        var schema = model.Table!;
+        var pictures = new List<string>();
+        for (int j = 0; j < schema.Columns.Count; j++)
+        {
+            var file = $"hist-{SafeName(schema.Columns[j].Name)}.png";
+            var png = ColumnHistograms.Png(real, synthetic, j);
+            AtomicFileWriter.Write(Path.Combine(folder, file), s => s.Write(png));
+            pictures.Add(file);
+        }
+        var scores = TableScoreOutput.Score(model, real);
+        var markdown = Markdown(model, real, dataName, count, seed, quality, scores, pictures);
+        AtomicFileWriter.WriteText(Path.Combine(folder, "report.md"), markdown);
+        AtomicFileWriter.WriteText(Path.Combine(folder, "quality.json"), JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["overall"] = quality.Overall, ["column_shapes"] = quality.ColumnShapesScore, ["column_pair_trends"] = quality.PairTrendsScore,
+            ["columns"] = quality.ColumnShapes, ["pairs"] = quality.PairTrends, ["real_rows"] = real.Count, ["synthetic_rows"] = count, ["seed"] = seed,
+            ["anomalies_flagged"] = scores.IsAnomaly.Count(a => a), ["threshold"] = schema.Threshold?.Score ?? double.NaN,
+        }, new JsonSerializerOptions { WriteIndented = true }));
+        return quality;
+    }
+
+    private static string Markdown(VaeModel model, VaeTableRows real, string dataName, int count, int seed, QualityScores quality, TableScores scores, List<string> pictures)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var schema = model.Table!;
+        var text = new StringBuilder();
+        text.Append(c, $"# Table model report\n\nModel pair `{model.PairId}`, data `{dataName}` ({real.Count} rows), {count} synthetic rows (seed {seed}).\n\n");
+        text.Append(c, $"## Synthetic quality (SDMetrics definitions)\n\n| score | value |\n|---|---|\n| overall | **{quality.Overall:F3}** |\n| column shapes | {quality.ColumnShapesScore:F3} |\n| column-pair trends | {quality.PairTrendsScore:F3} |\n\n");
+        text.Append("| column | kind | shape score |\n|---|---|---|\n");
+        foreach (var column in schema.Columns) text.Append(c, $"| {column.Name} | {EnumText.Of(column.Kind)} | {quality.ColumnShapes[column.Name]:F3} |\n");
+        text.Append("\nWeakest column pairs:\n\n| pair | trend score |\n|---|---|\n");
+        foreach (var (pair, value) in quality.PairTrends.OrderBy(p => p.Value).Take(5)) text.Append(c, $"| {pair} | {value:F3} |\n");
+        var threshold = schema.Threshold;
+        text.Append(c, $"\n## Most unusual rows\n\n{scores.IsAnomaly.Count(a => a)} of {real.Count} rows are above the anomaly threshold {threshold?.Score:G5} (calibrated at a false-alarm rate of {threshold?.FalseAlarmRate:P1}).\n\n");
+        text.Append("| row | score | anomaly | top columns (nats) |\n|---|---|---|---|\n");
+        foreach (int r in Enumerable.Range(0, real.Count).OrderByDescending(r => scores.Score[r]).Take(TopRows))
+        {
+            var top = scores.Contributions[r].Select((v, j) => (v, j)).OrderByDescending(p => p.v).Take(3)
+                .Select(p => string.Create(c, $"{schema.Columns[p.j].Name} = '{real.Cell(r, p.j)}' ({p.v:F1})"));
+            text.Append(c, $"| {r + 1} | {scores.Score[r]:F2} | {(scores.IsAnomaly[r] ? "yes" : "no")} | {string.Join("; ", top)} |\n");
+        }
+        text.Append("\n## Columns, real vs synthetic\n\n");
+        foreach (var picture in pictures) text.Append(c, $"![{picture}]({picture})\n");
+        return text.ToString();
+    }
+
+    private static string SafeName(string name) => string.Concat(name.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' ? ch : '_'));
+}

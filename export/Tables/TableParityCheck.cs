@@ -1,0 +1,128 @@
+using System.Globalization;
+using Microsoft.ML.OnnxRuntime;
+using VaeOnnx.Contract;
+using VaeOnnx.Training.Data.Tables;
+using VaeOnnx.Training.Model;
+using static TorchSharp.torch;
+
+namespace VaeOnnx.Export.Tables;
+
+/// <summary>
+/// Runs a written table pair in ONNX Runtime on raw rows and compares it with the TorchSharp model fed by the C#
+/// featuriser: the graphs' features, observed and unknown masks with the featuriser's, mu and logvar to
+/// <see cref="ParityCheck.Tolerance"/>, x_hat (softmax / sigmoid / mean per feature) to the same tolerance, and every typed
+/// output with the most probable value computed from the reference parameters.
+/// </summary>
+internal static class TableParityCheck
+{
+    public static (double Encoder, double Decoder, int Rows) Run(VariationalAutoencoder model, string folder, RawTable rows)
+    {
+        var schema = model.Table!;
+        var featurizer = new TableFeaturizer(schema);
+        var reference = featurizer.Featurize(rows);
+        int n = rows.Rows.Count, d = schema.FeatureCount, c = schema.Columns.Count, l = model.Architecture.LatentDim;
+        var (mu, logvar, parameters, logits) = Reference(model, reference.Features, n);
+        using var options = new SessionOptions { IntraOpNumThreads = 1 };
+        using var runOptions = new RunOptions();
+        using var encoder = new InferenceSession(Path.Combine(folder, ModelCard.EncoderFileName), options);
+        var inputs = featurizer.GraphInputs(rows).Select(a => TableOrtValues.Column(a, n)).ToList();
+        try
+        {
+            using var outputs = encoder.Run(runOptions, schema.Columns.Select(k => k.Name).ToArray(), inputs,
+                [TableGraphNames.Mu, TableGraphNames.LogVar, TableGraphNames.Features, TableGraphNames.Observed, TableGraphNames.Unknown]);
+            Exact(outputs[2], reference.Features, "features");
+            Exact(outputs[3], reference.Observed, "observed");
+            Exact(outputs[4], reference.Unknown, "unknown");
+            double encoderDiff = Math.Max(MaxAbsDiff(outputs[0], mu), MaxAbsDiff(outputs[1], logvar));
+            double decoderDiff = Decoder(folder, options, runOptions, schema, mu, parameters, logits, n, l);
+            if (!(encoderDiff <= ParityCheck.Tolerance) || !(decoderDiff <= ParityCheck.Tolerance))
+                throw new OnnxExportException(string.Create(CultureInfo.InvariantCulture,
+                    $"parity check failed: ONNX Runtime differs from the TorchSharp table model by {encoderDiff:G3} (encoder) and {decoderDiff:G3} (decoder x_hat) on {n} rows; the limit is {ParityCheck.Tolerance:G1}. Nothing was written."));
+            return (encoderDiff, decoderDiff, n);
+        }
+        finally
+        {
+            foreach (var value in inputs) value.Dispose();
+        }
+    }
+
+    private static double Decoder(string folder, SessionOptions options, RunOptions runOptions, TableSchema schema, float[] mu, float[] parameters, float[] logits,
+        int n, int l)
+    {
+        using var decoder = new InferenceSession(Path.Combine(folder, ModelCard.DecoderFileName), options);
+        using var z = OrtValue.CreateTensorValueFromMemory(mu, [n, l]);
+        string[] names = [TableGraphNames.XHat, TableGraphNames.Logits, .. schema.Columns.Select(k => k.Name)];
+        using var outputs = decoder.Run(runOptions, [TableGraphNames.Z], [z], names);
+        double diff = Math.Max(MaxAbsDiff(outputs[0], parameters), MaxAbsDiff(outputs[1], logits));
+        var spans = schema.Spans;
+        for (int j = 0; j < schema.Columns.Count; j++)
+        {
+            var column = schema.Columns[j];
+            for (int r = 0; r < n; r++)
+            {
+                var row = parameters.AsSpan(r * schema.FeatureCount, schema.FeatureCount);
+                var expected = TableModeDecoder.Decode(column, spans[j], row);
+                if (!TypedMatches(column, outputs[j + 2], r, expected, row.Slice(spans[j].Start, spans[j].ValueWidth)))
+                    throw new OnnxExportException($"parity check failed: the decoder's typed output '{column.Name}' row {r} differs from the most probable value '{expected.Text}' of the reference parameters. Nothing was written.");
+            }
+        }
+        return diff;
+    }
+
+    /// <param name="column">The column.</param>
+    /// <param name="output">The decoder's typed output for it.</param>
+    /// <param name="row">The row.</param>
+    /// <param name="expected">The reference's most probable value.</param>
+    /// <param name="value">The reference's parameters of the column's value.</param>
+    private static bool TypedMatches(TableColumn column, OrtValue output, int row, (string Text, float Number) expected, ReadOnlySpan<float> value)
+    {
+        if (column.IsText) return output.GetStringElement(row) == expected.Text;
+        float actual = output.GetTensorDataAsSpan<float>()[row];
+        if (float.IsNaN(expected.Number)) return float.IsNaN(actual);
+        double allowance;
+        if (column.HasModes)
+        {
+            // Unscaled from the offset of the mode the reference picked: 4 s_k is that mode's scale.
+            var modes = new ModeEncoding(column);
+            int k = TableModeDecoder.MostProbableMode(value);
+            allowance = ParityCheck.DecoderAllowance(value[0], 1 / modes.FourStd[k], modes.Means[k]);
+        }
+        else allowance = ParityCheck.DecoderAllowance((expected.Number - column.Offset) * column.Scale, column.Scale, column.Offset);
+        // An integer column rounds: a mean within float32 rounding of .5 may round either way.
+        return Math.Abs(actual - expected.Number) <= allowance + (column.Kind == ColumnKind.Integer ? 1 : 0);
+    }
+
+    /// <summary>mu, logvar and the per-feature parameters (softmax / sigmoid / mean) of the TorchSharp model.</summary>
+    private static (float[] Mu, float[] LogVar, float[] Parameters, float[] Logits) Reference(VariationalAutoencoder model, float[] features, int n)
+    {
+        var schema = model.Table!;
+        model.eval();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var (m, lv) = model.encoder.forward(tensor(features, [n, schema.FeatureCount]));
+        var logits = model.decoder.forward(m);
+        var parts = new List<Tensor>();
+        foreach (var (column, span) in schema.Columns.Zip(schema.Spans))
+        {
+            var value = logits.narrow(1, span.Start, span.ValueWidth);
+            parts.Add(column.Kind switch
+            {
+                ColumnKind.Categorical => nn.functional.softmax(value, 1),
+                ColumnKind.Boolean => value.sigmoid(),
+                _ when column.HasModes => cat([value.narrow(1, 0, 1), nn.functional.softmax(value.narrow(1, 1, span.ValueWidth - 1), 1)], 1),
+                _ => value,
+            });
+            if (span.HasIndicator) parts.Add(logits.narrow(1, span.Indicator, 1).sigmoid());
+        }
+        return (m.data<float>().ToArray(), lv.data<float>().ToArray(), cat(parts, 1).contiguous().data<float>().ToArray(), logits.data<float>().ToArray());
+    }
+
+    private static void Exact(OrtValue actual, float[] expected, string name)
+    {
+        double diff = MaxAbsDiff(actual, expected);
+        if (!(diff <= ParityCheck.Tolerance))
+            throw new OnnxExportException($"parity check failed: the encoder graph's '{name}' differs from the C# featuriser by {diff:G3}; the graph's featurisation does not match training. Nothing was written.");
+    }
+
+    private static double MaxAbsDiff(OrtValue actual, float[] expected) => ParityCheck.MaxAbsDiff(actual.GetTensorDataAsSpan<float>(), expected);
+}

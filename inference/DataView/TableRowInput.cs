@@ -1,0 +1,106 @@
+using VaeOnnx.Contract;
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using VaeOnnx.Inference.Scoring;
+
+namespace VaeOnnx.Inference.DataView;
+
+/// <summary>
+/// The input of a table pair: one ML.NET column per schema column, by name, converted to what the encoder graph takes.
+/// Flags and categories become text: text as given (trimmed; empty is blank), booleans in the file's spellings, numbers in
+/// invariant form (integer codes declared categorical). Numbers become float32: Single, Double and integer columns as they
+/// are (NaN is blank), booleans as 1 or 0, text parsed in the invariant culture (empty is blank; anything else that is not
+/// a number is refused, naming the row, the column, the value and the expected kind).
+/// </summary>
+internal sealed class TableRowInput : IRowInput
+{
+    private readonly Action<ScoringBuffers, int>[] _store;
+
+    public TableRowInput(DataViewRow row, TableSchema schema, IReadOnlyList<DataViewSchema.Column> columns)
+    {
+        _store = schema.Columns.Select((c, j) => c.IsText ? StoreText(row, c, columns[j], j) : StoreNumber(row, schema, c, columns[j], j)).ToArray();
+    }
+
+    public void Store(ScoringBuffers buffers, int slot)
+    {
+        foreach (var store in _store) store(buffers, slot);
+    }
+
+    /// <summary>The ML.NET types a table column may arrive in.</summary>
+    public static bool Accepts(DataViewType type) =>
+        type is TextDataViewType or BooleanDataViewType
+        || type == NumberDataViewType.Single || type == NumberDataViewType.Double
+        || type == NumberDataViewType.Int32 || type == NumberDataViewType.Int64;
+
+    /// <summary>A flag or category cell as the encoder's text.</summary>
+    private static Action<ScoringBuffers, int> StoreText(DataViewRow row, TableColumn column, DataViewSchema.Column source, int index)
+    {
+        Func<string> read;
+        switch (source.Type)
+        {
+            case TextDataViewType:
+                var text = row.GetGetter<ReadOnlyMemory<char>>(source);
+                read = () => { ReadOnlyMemory<char> v = default; text(ref v); return v.Span.Trim().ToString(); };
+                break;
+            case BooleanDataViewType:
+                var flag = row.GetGetter<bool>(source);
+                string yes = column.TrueText ?? "true", no = column.FalseText ?? "false";
+                read = () => { bool v = false; flag(ref v); return v ? yes : no; };
+                break;
+            default:
+                var number = NumberReader(row, source);
+                read = () =>
+                {
+                    float f = number();
+                    return float.IsNaN(f) ? "" : f.ToString("R", CultureInfo.InvariantCulture);
+                };
+                break;
+        }
+        return (buffers, slot) => ((string?[])buffers.TableColumns[index])[slot] = read();
+    }
+
+    /// <summary>A numeric or integer cell as the encoder's float (NaN for blank).</summary>
+    private static Action<ScoringBuffers, int> StoreNumber(DataViewRow row, TableSchema schema, TableColumn column, DataViewSchema.Column source, int index)
+    {
+        Func<float> read;
+        switch (source.Type)
+        {
+            case TextDataViewType:
+                var text = row.GetGetter<ReadOnlyMemory<char>>(source);
+                read = () =>
+                {
+                    ReadOnlyMemory<char> v = default;
+                    text(ref v);
+                    var s = v.Span.Trim();
+                    if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && double.IsFinite(parsed)) return (float)parsed;
+                    var cell = s.ToString();
+                    if (schema.IsMissing(cell)) return float.NaN;
+                    throw new InvalidDataException($"row {row.Position}, column '{source.Name}': '{cell}' is not a number; expected {EnumText.Of(column.Kind)} values like 1.5 (or an empty value for a missing one)");
+                };
+                break;
+            case BooleanDataViewType:
+                var flag = row.GetGetter<bool>(source);
+                read = () => { bool v = false; flag(ref v); return v ? 1f : 0f; };
+                break;
+            default:
+                read = NumberReader(row, source);
+                break;
+        }
+        return (buffers, slot) => ((float[])buffers.TableColumns[index])[slot] = read();
+    }
+
+    private static Func<float> NumberReader(DataViewRow row, DataViewSchema.Column source)
+    {
+        if (source.Type == NumberDataViewType.Single) return Number<float>(row, source, v => v);
+        if (source.Type == NumberDataViewType.Double) return Number<double>(row, source, v => (float)v);
+        if (source.Type == NumberDataViewType.Int32) return Number<int>(row, source, v => v);
+        return Number<long>(row, source, v => v);
+    }
+
+    private static Func<float> Number<T>(DataViewRow row, DataViewSchema.Column source, Func<T, float> convert)
+    {
+        var getter = row.GetGetter<T>(source);
+        return () => { T v = default!; getter(ref v); return convert(v); };
+    }
+}

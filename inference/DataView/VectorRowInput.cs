@@ -1,0 +1,45 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using VaeOnnx.Inference.Scoring;
+
+namespace VaeOnnx.Inference.DataView;
+
+/// <summary>
+/// The input of the vector pairs: one float vector column of the stage's width (x, or z for decoding), and the one-hot
+/// condition column of a conditional pair beside it.
+/// </summary>
+internal sealed class VectorRowInput : IRowInput
+{
+    private readonly DataViewRow _row;
+    private readonly DataViewSchema.Column _column;
+    private readonly ValueGetter<VBuffer<float>> _getter;
+    private readonly ScoringStage _stage;
+    private readonly int _width;
+    private readonly DataViewSchema.Column? _conditionColumn;
+    private readonly ValueGetter<VBuffer<float>>? _condition;
+    private readonly int _conditionWidth;
+    private VBuffer<float> _scratch;
+
+    public VectorRowInput(DataViewRow row, DataViewSchema.Column column, ScoringStage stage, int width,
+        DataViewSchema.Column? conditionColumn = null, int conditionWidth = 0)
+    {
+        (_row, _column, _stage, _width) = (row, column, stage, width);
+        _getter = row.GetGetter<VBuffer<float>>(column);
+        (_conditionColumn, _conditionWidth) = (conditionColumn, conditionWidth);
+        if (conditionColumn is { } condition) _condition = row.GetGetter<VBuffer<float>>(condition);
+    }
+
+    public void Store(ScoringBuffers buffers, int slot)
+    {
+        _getter(ref _scratch);
+        if (_scratch.Length != _width)
+            throw new InvalidOperationException($"row {_row.Position}: column '{_column.Name}' has {_scratch.Length} values; expected {_width}");
+        _scratch.CopyTo(VaeScoringEngine.InputSlot(buffers, _stage).AsSpan(slot * _width, _width));
+        if (_condition is null) return;
+        int k = _conditionWidth;
+        _condition(ref _scratch);
+        if (_scratch.Length != k)
+            throw new InvalidOperationException($"row {_row.Position}: column '{_conditionColumn!.Value.Name}' has {_scratch.Length} values; expected {k}");
+        _scratch.CopyTo(buffers.Condition.AsSpan(slot * k, k));
+    }
+}

@@ -1,0 +1,115 @@
+using VaeOnnx.Contract;
+using VaeOnnx.Inference.Scoring;
+
+namespace VaeOnnx.Inference;
+
+/// <summary>
+/// Synthetic rows from a table pair: z drawn from the prior N(0, I), decoded through the pair's decoder graph, and every
+/// cell drawn from its decoded likelihood: a category from its softmax probabilities, a flag with its probability (written
+/// in the training file's spellings), a number from its Gaussian (the decoder's mean and learned variance; a mode-encoded number's mode from its
+/// probabilities, then its offset within the mode), kept within the training range and written as the file did (integers whole, at most the file's decimals), and a blank cell with the
+/// decoded probability of its missing-value indicator. The same seed and count give the same rows. Dispose it to close
+/// the decoder session.
+/// </summary>
+public sealed class VaeTableSynthesizer : IDisposable
+{
+    private const int BlockRows = 1024;
+    private readonly VaeModel _model;
+    private readonly VaeScoringEngine _engine;
+
+    /// <summary>A synthesizer for <paramref name="model"/>, a table pair.</summary>
+    public VaeTableSynthesizer(VaeModel model)
+    {
+        if (model.Table is null) throw new ArgumentException($"{model.EncoderPath}: not a table pair; synthesis writes the columns of a table model", nameof(model));
+        _model = model;
+        _engine = new VaeScoringEngine(model, ScoringStage.Decode);
+    }
+
+    /// <summary>Draws <paramref name="count"/> rows with <paramref name="seed"/>.</summary>
+    public VaeTableRows Sample(int count, int seed)
+    {
+        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be 0 or more");
+        var schema = _model.Table!;
+        var cells = new CellSampler(schema, _model.DecoderLogVar ?? new float[schema.FeatureCount], count);
+        var random = new Random(seed);
+        int l = _model.LatentDim, d = schema.FeatureCount;
+        var buffers = _engine.RentBuffers(BlockRows);
+        try
+        {
+            for (int start = 0; start < count; start += BlockRows)
+            {
+                int rows = Math.Min(BlockRows, count - start);
+                for (int i = 0; i < rows * l; i++) buffers.Mu[i] = (float)VaeModel.StandardNormal(random);
+                _engine.Run(buffers, rows, ScoringStage.Decode);
+                for (int r = 0; r < rows; r++) cells.Draw(start + r, buffers.XHat.AsSpan(r * d, d), random);
+            }
+        }
+        finally
+        {
+            _engine.ReturnBuffers(buffers);
+        }
+        return new VaeTableRows(schema, cells.Columns);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _engine.Dispose();
+
+    /// <summary>Draws the cells of one decoded row into the output columns.</summary>
+    private sealed class CellSampler
+    {
+        private readonly TableSchema _schema;
+        private readonly IReadOnlyList<ColumnSpan> _spans;
+        private readonly IReadOnlyList<float> _logVar;
+
+        private readonly ModeEncoding?[] _modes;
+
+        public CellSampler(TableSchema schema, IReadOnlyList<float> logVar, int count)
+        {
+            (_schema, _spans, _logVar) = (schema, schema.Spans, logVar);
+            Columns = schema.Columns.Select(c => c.IsText ? (Array)new string[count] : new float[count]).ToArray();
+            _modes = schema.Columns.Select(c => c.HasModes ? new ModeEncoding(c) : null).ToArray();
+        }
+
+        public Array[] Columns { get; }
+
+        public void Draw(int row, ReadOnlySpan<float> parameters, Random random)
+        {
+            for (int j = 0; j < _schema.Columns.Count; j++)
+            {
+                var (column, span) = (_schema.Columns[j], _spans[j]);
+                bool blank = span.HasIndicator && random.NextDouble() < parameters[span.Indicator];
+                if (column.IsText) ((string[])Columns[j])[row] = blank ? "" : Text(column, parameters.Slice(span.Start, span.ValueWidth), random);
+                else ((float[])Columns[j])[row] = blank ? float.NaN : Number(column, _modes[j], parameters.Slice(span.Start, span.ValueWidth), _logVar[span.Start], random);
+            }
+        }
+
+        private static string Text(TableColumn column, ReadOnlySpan<float> p, Random random)
+        {
+            if (column.Kind == ColumnKind.Boolean) return random.NextDouble() < p[0] ? column.TrueText! : column.FalseText!;
+            return column.Categories![Draw(p, random)];
+        }
+
+        /// <summary>An index drawn with the probabilities <paramref name="p"/> (renormalised).</summary>
+        private static int Draw(ReadOnlySpan<float> p, Random random)
+        {
+            double u = random.NextDouble();
+            double total = 0;
+            for (int k = 0; k < p.Length; k++) total += p[k];
+            double cumulative = 0;
+            for (int k = 0; k < p.Length; k++)
+            {
+                cumulative += p[k] / total;
+                if (u < cumulative) return k;
+            }
+            return p.Length - 1;
+        }
+
+        /// <summary>A number drawn from its Gaussian (for a mode-encoded number: a mode, then the offset within it), kept in the training range.</summary>
+        private static float Number(TableColumn column, ModeEncoding? modes, ReadOnlySpan<float> value, float logVar, Random random)
+        {
+            double draw = value[0] + Math.Exp(0.5 * logVar) * VaeModel.StandardNormal(random);
+            double raw = modes is null ? draw / column.Scale + column.Offset : modes.Decode(Draw(value[1..], random), (float)draw);
+            return (float)Math.Round(Math.Clamp(raw, column.Min, column.Max), column.Kind == ColumnKind.Integer ? 0 : column.Decimals);
+        }
+    }
+}

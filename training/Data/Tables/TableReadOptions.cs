@@ -1,0 +1,21 @@
+using VaeOnnx.Contract;
+namespace VaeOnnx.Training.Data.Tables;
+
+/// <summary>How a table's columns become a model's features.</summary>
+public sealed record TableReadOptions
+{
+    /// <summary>Kinds that override inference, by column name (e.g. integer codes declared categorical).</summary>
+    public IReadOnlyDictionary<string, ColumnKind> ColumnTypes { get; init; } = new Dictionary<string, ColumnKind>();
+
+    /// <summary>Columns left out entirely (ids, free text).</summary>
+    public IReadOnlyList<string> IgnoreColumns { get; init; } = [];
+
+    /// <summary>A column kept out of the features and recorded as the label (reports use it).</summary>
+    public string? LabelColumn { get; init; }
+
+    /// <summary>How numeric and integer columns become features: standardised, or by their modes (TVAE's mode-specific normalisation).</summary>
+    public NumericEncoding NumericEncoding { get; init; } = NumericEncoding.Standard;
+
+    /// <summary>A text column with more distinct values than this is refused as id-like.</summary>
+    public int MaxCategories { get; init; } = 1000;
+}

@@ -1,0 +1,20 @@
+using System.Text.Json.Serialization;
+using VaeOnnx.Contract;
+
+namespace VaeOnnx.Training.Gemm;
+
+/// <summary>Which BLAS runs the matrix products of the fully connected layers while training.</summary>
+[JsonConverter(typeof(ContractEnumConverter<GemmBackend>))]
+public enum GemmBackend
+{
+    /// <summary>LibTorch's own Linear (MKL inside the TorchSharp-cpu build): the default, always present.</summary>
+    [JsonStringEnumMemberName("libtorch")]
+    LibTorch,
+
+    /// <summary>
+    /// The system's OpenBLAS (Debian's libopenblas0-pthread) called on the tensors' memory; falls back to
+    /// <see cref="LibTorch"/> with a notice when the library cannot be loaded.
+    /// </summary>
+    [JsonStringEnumMemberName("openblas")]
+    OpenBlas,
+}
