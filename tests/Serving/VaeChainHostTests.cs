@@ -71,7 +71,11 @@ public sealed class VaeChainHostTests
             var deadline = DateTime.UtcNow.AddSeconds(20);
             while (host.CurrentPairId != target && DateTime.UtcNow < deadline) Thread.Sleep(5);
             Assert.AreEqual(target, host.CurrentPairId, $"swap {swap}");
-            Thread.Sleep(40);
+            // Each generation must serve calls before the next swap: on a loaded machine a fixed sleep let all 8 swaps
+            // pass before the workers were scheduled at all ("0 calls").
+            long before = Interlocked.Read(ref calls);
+            var served = DateTime.UtcNow.AddSeconds(60);
+            while (Interlocked.Read(ref calls) < before + 30 && DateTime.UtcNow < served) Thread.Sleep(5);
         }
         stop.Cancel();
         Task.WaitAll(workers);
