@@ -32,7 +32,7 @@ public static class VaeOnnxExporter
         var (info, model) = VaeCheckpoint.Load(checkpointFolder);
         using (model)
         {
-            latentMixture?.Validate(info.Architecture.LatentDim, "the latent mixture to export");
+            latentMixture?.Validate(info.Architecture.LatentDim, "the latent mixture to export", info.Architecture.ConditionDim);
             var heldOut = info.Table is null ? null : TableHeldOut(info);
             var description = new ExportDescription(info.Scaling, info.Dataset, info.Evaluation, JsonSerializer.Serialize(info.Training), trainingCommand,
                 latentMixture, heldOut, falseAlarmRate);

@@ -222,20 +222,23 @@ public sealed class VaeModel
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be 0 or more");
         if (condition is not null && Condition is null)
             throw new InvalidOperationException($"{EncoderPath}: the pair has no condition, so it cannot sample '{condition}'");
+        int fixedClass = condition is null || Condition is null ? -1 : Condition.IndexOf(condition);
+        var classes = Condition is null ? null : Enumerable.Range(0, count).Select(r => fixedClass >= 0 ? fixedClass : r % ConditionDim).ToArray();
         var z = sampler switch
         {
             LatentSampler.Prior => PriorDraws(count, seed),
-            LatentSampler.Gmm => (LatentMixture ?? throw new InvalidOperationException(
-                $"{EncoderPath}: the pair stores no latent mixture; export it with --latent-mixture to sample with gmm")).Draw(count, seed),
+            // A mixture fitted per condition draws each row from its condition's components.
+            LatentSampler.Gmm when LatentMixture is { } mixture => classes is null ? mixture.Draw(count, seed) : mixture.DrawFor(classes, seed),
+            LatentSampler.Gmm => throw new InvalidOperationException(
+                $"{EncoderPath}: the pair stores no latent mixture; export it with --latent-mixture to sample with gmm"),
             _ => throw new ArgumentOutOfRangeException(nameof(sampler), sampler, $"expected {EnumText.Choices<LatentSampler>()}"),
         };
-        int fixedClass = condition is null || Condition is null ? -1 : Condition.IndexOf(condition);
         var rows = new List<LatentRow>(count);
         for (int r = 0; r < count; r++)
             rows.Add(new LatentRow
             {
                 Z = z.AsSpan(r * LatentDim, LatentDim).ToArray(),
-                Condition = Condition is null ? [] : Condition.OneHot(fixedClass >= 0 ? fixedClass : r % ConditionDim),
+                Condition = classes is null ? [] : Condition!.OneHot(classes[r]),
             });
         var schema = SchemaDefinition.Create(typeof(LatentRow));
         // The indexer finds a column by its current name: take both before renaming either.

@@ -17,7 +17,7 @@ public static class ExportCommand
         var output = new Option<string>("--out") { Description = "Model folder to write.", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace an existing model folder." };
         var parityRows = new Option<int>("--parity-rows") { Description = "Test rows used for the ONNX Runtime parity check (0 = synthetic rows).", DefaultValueFactory = _ => 256 }.AtLeast(0);
-        var mixture = new Option<string>("--latent-mixture") { Description = "Fit a Gaussian mixture to the training codes and store it in the pair for vae sample --sampler gmm: off, auto (components chosen by held-out likelihood among 1-6, 8, 10, 12, 16, 20) or a component count.", DefaultValueFactory = _ => "off" };
+        var mixture = new Option<string>("--latent-mixture") { Description = "Fit a Gaussian mixture to the training codes and store it in the pair for vae sample --sampler gmm: off, auto (components chosen by held-out likelihood among 1-6, 8, 10, 12, 16, 20, 24, 32, 40, 48, 64, stopping after two counts that do not beat the best) or a component count.", DefaultValueFactory = _ => "off" };
         var mixtureRows = new Option<int>("--mixture-max-rows") { Description = "Training codes the mixture is fitted on at most (a seeded random subset).", DefaultValueFactory = _ => 10_000 }.AtLeast(2);
         var json = new Option<bool>("--json") { Description = "Print one JSON object describing the export." };
         var falseAlarmRate = new Option<double>("--false-alarm-rate") { Description = "Table models: fraction of ordinary held-out rows the anomaly threshold may flag (IsAnomaly).", DefaultValueFactory = _ => 0.01 }.OpenFraction();
@@ -66,6 +66,8 @@ public static class ExportCommand
                     ["encoder_bytes"] = result.Card.FileBytes["encoder"], ["decoder_bytes"] = result.Card.FileBytes["decoder"],
                     ["latent_mixture_components"] = latentMixture?.Components,
                     ["latent_mixture_heldout_log_likelihood"] = latentMixture?.Selection?.HeldOutLogLikelihood,
+                    ["latent_mixture_condition_components"] = latentMixture?.ComponentConditions is { } owners
+                        ? Enumerable.Range(0, latentMixture.ConditionSelections!.Length).Select(k => owners.Count(o => o == k)).ToArray() : null,
                     ["anomaly_threshold"] = result.Card.Table?.Threshold?.Score, ["false_alarm_rate"] = result.Card.Table?.Threshold?.FalseAlarmRate,
                 });
             }
@@ -102,13 +104,20 @@ public static class ExportCommand
             var data = TrainResume.LoadData(info, info.Dataset.Source);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var codes = TrainingCodes.Compute(model, data.Train, info.Training.EvalBatchSize);
-            var mixture = LatentMixtureFitter.Fit(codes, info.Architecture.LatentDim, options);
+            var mixture = model.IsConditional
+                ? LatentMixtureFitter.FitPerCondition(codes, data.Train.Labels!, info.Architecture.LatentDim, info.Architecture.ConditionDim, options)
+                : LatentMixtureFitter.Fit(codes, info.Architecture.LatentDim, options);
             var c = CultureInfo.InvariantCulture;
-            var choice = mixture.Selection is { } s
-                ? "; held-out log-likelihood by components: " + string.Join(", ", s.Candidates.Zip(s.HeldOutLogLikelihood, (k, v) => string.Create(c, $"{k}: {v:F2}")))
-                : "";
+            var choice = mixture.ConditionSelections is { } perCondition
+                ? "; per condition: " + string.Join("; ", perCondition.Select((s, k) =>
+                    string.Create(c, $"{info.Architecture.Condition!.Classes[k]} {mixture.ComponentConditions!.Count(o => o == k)}") + Choice(s, c)))
+                : Choice(mixture.Selection, c);
             log.WriteLine(string.Create(c, $"latent mixture: {mixture.Components} components on {mixture.FittedRows} of {data.Train.Rows} training codes ({clock.Elapsed.TotalSeconds:F1} s)") + choice);
             return mixture;
         }
     }
+
+    private static string Choice(MixtureSelection? selection, CultureInfo c) => selection is { } s
+        ? " (held-out log-likelihood by components: " + string.Join(", ", s.Candidates.Zip(s.HeldOutLogLikelihood, (k, v) => string.Create(c, $"{k}: {v:F2}"))) + ")"
+        : "";
 }

@@ -129,6 +129,7 @@ public sealed record PairMetadata
             throw new ModelFileException(path, table is null
                 ? $"metadata likelihood is mixed but '{VaeMetadataKeys.TableSchema}' is missing; expected the table's column schema"
                 : $"metadata '{VaeMetadataKeys.TableSchema}' is present but the likelihood is {likelihoodText}; expected mixed");
+        var condition = properties.TryGetValue(VaeMetadataKeys.Condition, out var conditionJson) ? ConditionInput.Parse(conditionJson, path) : null;
         return new PairMetadata
         {
             Role = role, PairId = pairId, LatentDim = latent, Likelihood = likelihood, Table = table,
@@ -142,9 +143,9 @@ public sealed record PairMetadata
             ArchitectureJson = properties.GetValueOrDefault(VaeMetadataKeys.Architecture),
             TrainingConfigJson = properties.GetValueOrDefault(VaeMetadataKeys.TrainingConfig),
             WeightsDigest = properties.GetValueOrDefault(VaeMetadataKeys.WeightsDigest),
-            Condition = properties.TryGetValue(VaeMetadataKeys.Condition, out var condition) ? ConditionInput.Parse(condition, path) : null,
+            Condition = condition,
             Posterior = properties.TryGetValue(VaeMetadataKeys.Posterior, out var posterior) ? PosteriorSpec.Parse(posterior, path) : null,
-            LatentMixture = properties.TryGetValue(VaeMetadataKeys.LatentMixture, out var mixture) ? Contract.LatentMixture.Parse(mixture, path, latent) : null,
+            LatentMixture = properties.TryGetValue(VaeMetadataKeys.LatentMixture, out var mixture) ? Contract.LatentMixture.Parse(mixture, path, latent, condition?.Classes.Count ?? 0) : null,
         };
     }
 

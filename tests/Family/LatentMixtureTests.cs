@@ -62,6 +62,62 @@ public sealed class LatentMixtureTests
     }
 
     [TestMethod]
+    public void TheSearchStopsOncePatienceCandidatesFailToBeatTheBest()
+    {
+        var candidates = Enumerable.Range(1, 16).ToArray();
+        var mixture = LatentMixtureFitter.Fit(Codes(3000, 4), 2, new MixtureFitOptions { Candidates = candidates, Patience = 1 });
+        var s = mixture.Selection!;
+        int best = Array.IndexOf(s.HeldOutLogLikelihood, s.HeldOutLogLikelihood.Max());
+        Assert.AreEqual(s.Candidates[best], mixture.Components, "the refit uses the best candidate");
+        CollectionAssert.AreEqual(candidates[..s.Candidates.Length], s.Candidates, "candidates are tried smallest first");
+        Assert.IsTrue(s.Candidates.Length < candidates.Length, $"three true components: the search turned before 16 ({string.Join(", ", s.HeldOutLogLikelihood)})");
+        // With a patience of 1 the search ends at the first candidate after the best that does not beat it.
+        Assert.AreEqual(best + 2, s.Candidates.Length);
+        Assert.IsTrue(s.HeldOutLogLikelihood[^1] <= s.HeldOutLogLikelihood[best]);
+
+        var error = Assert.ThrowsExactly<ArgumentException>(() => LatentMixtureFitter.Fit(Codes(100, 4), 2, new MixtureFitOptions { Patience = 0 }));
+        StringAssert.Contains(error.Message, "patience is 0");
+    }
+
+    [TestMethod]
+    public void AMixturePerConditionDrawsEachConditionFromItsOwnCodes()
+    {
+        // Condition 0: the source's first component (x near -4); condition 1: the other two (x near 4 and 0).
+        var codes = Codes(4000, 5);
+        var conditions = Enumerable.Range(0, 4000).Select(r => codes[2 * r] < -2 ? 0 : 1).ToArray();
+        var mixture = LatentMixtureFitter.FitPerCondition(codes, conditions, 2, 2, new MixtureFitOptions { Candidates = [1, 2, 3, 4] });
+        mixture.Validate(2, "fit", conditionDim: 2);
+        var owners = mixture.ComponentConditions!;
+        Assert.AreEqual(2, mixture.ConditionSelections!.Length);
+        Assert.AreEqual(1, owners.Count(o => o == 0), "one Gaussian for condition 0");
+        Assert.IsTrue(owners.Count(o => o == 1) >= 2, $"condition 1 holds two clusters: {owners.Count(o => o == 1)} components");
+        double share0 = conditions.Count(c => c == 0) / 4000.0;
+        Assert.AreEqual(share0, owners.Select((o, k) => o == 0 ? mixture.Weights[k] : 0).Sum(), 1e-9, "weights carry each condition's share");
+
+        var zeros = mixture.DrawFor(Enumerable.Repeat(0, 5000).ToArray(), seed: 3);
+        var ones = mixture.DrawFor(Enumerable.Repeat(1, 5000).ToArray(), seed: 3);
+        Assert.IsTrue(Enumerable.Range(0, 5000).Count(r => zeros[2 * r] < -2) > 4900, "condition 0 draws lie at its codes");
+        Assert.IsTrue(Enumerable.Range(0, 5000).Count(r => ones[2 * r] < -2) < 100, "condition 1 draws lie away from condition 0's codes");
+        // Within condition 1 the cluster at y = 5 keeps its share of that condition's codes (0.2 / 0.5 of the source).
+        double top = Enumerable.Range(0, 5000).Count(r => ones[2 * r + 1] > 3) / 5000.0;
+        double expected = Enumerable.Range(0, 4000).Count(r => conditions[r] == 1 && codes[2 * r + 1] > 3) / (double)conditions.Count(c => c == 1);
+        Assert.AreEqual(expected, top, 0.03);
+
+        var back = VaeOnnx.Contract.LatentMixture.Parse(mixture.ToJson(), "model.onnx", 2, conditionDim: 2);
+        CollectionAssert.AreEqual(ones, back.DrawFor(Enumerable.Repeat(1, 5000).ToArray(), seed: 3), "the stored mixture draws the same codes");
+        var noCondition = Assert.ThrowsExactly<VaeOnnx.Contract.ModelFileException>(() => VaeOnnx.Contract.LatentMixture.Parse(mixture.ToJson(), "model.onnx", 2));
+        StringAssert.Contains(noCondition.Message, "the pair has no condition");
+        var missing = Assert.ThrowsExactly<VaeOnnx.Contract.ModelFileException>(() => VaeOnnx.Contract.LatentMixture.Parse(mixture.ToJson(), "model.onnx", 2, conditionDim: 3));
+        StringAssert.Contains(missing.Message, "condition 2 has no component");
+
+        // An unconditional mixture ignores the conditions: DrawFor equals Draw for the same seed.
+        var plain = LatentMixtureFitter.Fit(codes, 2, new MixtureFitOptions { Candidates = [3] });
+        CollectionAssert.AreEqual(plain.Draw(100, seed: 4), plain.DrawFor(Enumerable.Repeat(1, 100).ToArray(), seed: 4));
+        var unknown = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => mixture.DrawFor([0, 1, 2], seed: 1));
+        StringAssert.Contains(unknown.Message, "row 2: condition 2");
+    }
+
+    [TestMethod]
     public void DrawsFollowTheMixtureAndRepeatForASeed()
     {
         var mixture = LatentMixtureFitter.Fit(Codes(3000, 4), 2, new MixtureFitOptions { Candidates = [3] });

@@ -6,7 +6,8 @@ namespace VaeOnnx.Training.Sampling;
 /// <summary>
 /// Fits a full-covariance Gaussian mixture to latent codes with EM (k-means++ centres refined by k-means, then EM until the
 /// mean log-likelihood stops improving), in double precision. The number of components is chosen among the candidates by
-/// the likelihood of held-out codes, and the chosen count is refitted on all the codes. Deterministic for a seed.
+/// the likelihood of held-out codes (smallest first, until <see cref="MixtureFitOptions.Patience"/> successive candidates
+/// fail to beat the best), and the chosen count is refitted on all the codes. Deterministic for a seed.
 /// </summary>
 public static class LatentMixtureFitter
 {
@@ -37,15 +38,59 @@ public static class LatentMixtureFitter
         var heldOutRows = data[..heldOut];
         var scores = new List<double>();
         var tried = new List<int>();
+        int sinceBest = 0;
         foreach (int k in candidates.Where(k => k <= fitRows.Length))
         {
             var model = Em(fitRows, k, options);
-            scores.Add(MeanLogLikelihood(model, heldOutRows));
+            double score = MeanLogLikelihood(model, heldOutRows);
+            sinceBest = scores.Count == 0 || score > scores.Max() ? 0 : sinceBest + 1;
+            scores.Add(score);
             tried.Add(k);
+            if (sinceBest >= options.Patience) break;
         }
         int best = tried[scores.IndexOf(scores.Max())];
         var selection = new MixtureSelection { Candidates = [.. tried], HeldOutLogLikelihood = [.. scores], HeldOutRows = heldOut };
         return Mixture(Em(data, best, options), used, selection);
+    }
+
+    /// <summary>
+    /// Fits one mixture per condition to the codes of that condition's rows (<paramref name="conditions"/>: class indices
+    /// from 0 to <paramref name="conditionDim"/> - 1), each choosing its own number of components, and joins them: a
+    /// component's weight is its weight within its condition times the condition's share of the codes. A conditional
+    /// decoder is trained on the codes its encoder gives each class, which need not cover the prior evenly; drawing a
+    /// class's codes from where that class's training codes lie keeps the draw and the condition in agreement.
+    /// </summary>
+    public static LatentMixture FitPerCondition(ReadOnlySpan<float> codes, IReadOnlyList<int> conditions, int dim, int conditionDim, MixtureFitOptions options)
+    {
+        options.Validate();
+        if (dim < 1 || codes.Length % dim != 0) throw new ArgumentException($"{codes.Length} code values are not rows of {dim}");
+        int rows = codes.Length / dim;
+        if (conditions.Count != rows) throw new ArgumentException($"{conditions.Count} conditions for {rows} codes; expected one per code");
+        // One seeded subset of all the codes, so that the conditions keep their shares of it.
+        var order = DatasetSplitter.Permutation(rows, options.Seed);
+        var parts = Enumerable.Range(0, conditionDim).Select(_ => new List<float>()).ToArray();
+        for (int i = 0; i < Math.Min(rows, options.MaxRows); i++)
+        {
+            int r = order[i], c = conditions[r];
+            if (c < 0 || c >= conditionDim) throw new ArgumentException($"code {r} has condition {c}; expected 0 to {conditionDim - 1}");
+            parts[c].AddRange(codes.Slice(r * dim, dim));
+        }
+        int used = parts.Sum(p => p.Count) / dim;
+        var fits = new LatentMixture[conditionDim];
+        for (int c = 0; c < conditionDim; c++)
+        {
+            if (parts[c].Count == 0) throw new ArgumentException($"condition {c} has no codes among the {used} used; every condition needs training rows");
+            fits[c] = Fit(parts[c].ToArray(), dim, options with { MaxRows = int.MaxValue });
+        }
+        return new LatentMixture
+        {
+            Weights = [.. fits.SelectMany(f => f.Weights.Select(w => w * f.FittedRows / used))],
+            Means = [.. fits.SelectMany(f => f.Means)],
+            Cholesky = [.. fits.SelectMany(f => f.Cholesky)],
+            ComponentConditions = [.. fits.SelectMany((f, c) => Enumerable.Repeat(c, f.Components))],
+            ConditionSelections = [.. fits.Select(f => f.Selection)],
+            FittedRows = used,
+        };
     }
 
     /// <summary>Mean log-density of <paramref name="rows"/> under <paramref name="mixture"/> (nats per code).</summary>
