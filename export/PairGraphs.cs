@@ -27,7 +27,9 @@ internal static class PairGraphs
             TestNegElbo = d.Evaluation?.TestNegElbo, IwLogPx = d.Evaluation?.IwLogPx,
             ArchitectureJson = JsonSerializer.Serialize(arch), TrainingConfigJson = d.TrainingConfigJson,
             DecoderLogVar = arch.IsBernoulli ? null : DecoderLogVar(model),
-            Condition = arch.Condition is { } condition ? ConditionInput.Of(condition) : null,
+            Condition = arch.Condition is { } condition
+                ? ConditionInput.Of(condition, table is null ? ConditionInput.DefaultInput : TableGraphNames.ConditionInput(table.Columns.Select(c => c.Name)))
+                : null,
             Posterior = arch.HasFlow ? new PosteriorSpec { Kind = arch.Posterior, FlowSteps = arch.FlowSteps } : null,
             LatentMixture = d.LatentMixture,
         };

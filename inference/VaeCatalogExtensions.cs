@@ -47,7 +47,10 @@ public static class VaeCatalogExtensions
     /// <summary>
     /// Scores the rows of a business table with a table pair: the table's columns by name in, <paramref name="scoreColumn"/>
     /// (and its _recon, _kl and _contrib parts, the last one value per column) and <paramref name="anomalyColumn"/> out;
-    /// see <see cref="VaeTableScoreEstimator"/>.
+    /// see <see cref="VaeTableScoreEstimator"/>. A conditional table pair (trained with <c>--condition-column</c>) reads each
+    /// row's condition from the row's own column of that name (<see cref="VaeOnnx.Contract.ConditionSpec.Column"/>, text): the input needs
+    /// it beside the feature columns, and a value that is not one of <see cref="VaeOnnx.Contract.ConditionSpec.Classes"/> fails naming the row
+    /// and the column. Synthetic rows for a condition come from <see cref="VaeTableSynthesizer.Sample(int, int, string)"/>.
     /// </summary>
     public static VaeTableScoreEstimator VaeTableScore(this TransformsCatalog catalog, VaeModel model, string scoreColumn = VaeTableScoreEstimator.DefaultScoreColumn,
         string anomalyColumn = VaeTableScoreEstimator.DefaultAnomalyColumn) => new(catalog, model, scoreColumn, anomalyColumn);

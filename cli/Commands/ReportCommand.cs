@@ -31,9 +31,9 @@ public static class ReportCommand
             var pair = ModelInput.LoadModel(parse.GetValue(model)!, null);
             if (pair.Table is null) throw new CommandUsageException($"vae report: {parse.GetValue(model)} is not a table model.");
             var path = parse.GetValue(data)!;
-            var real = TableInput.Read(path, pair.Table);
+            var real = TableInput.Read(path, pair.Table, pair.Condition);
             var folder = parse.GetValue(output)!;
-            var given = parse.GetValue(synthetic) is { } file ? TableInput.Read(file, pair.Table) : null;
+            var given = parse.GetValue(synthetic) is { } file ? TableInput.Read(file, pair.Table, pair.Condition) : null;
             var quality = TableReport.Write(pair, real, Path.GetFileName(path), folder, parse.GetValue(count) ?? real.Count, parse.GetValue(seed), given);
             var stdout = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))

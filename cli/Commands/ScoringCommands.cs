@@ -63,7 +63,7 @@ public static class ScoringCommands
             {
                 if (name != "score")
                     throw new CommandUsageException($"vae {name}: {parse.GetValue(Model)} is a table model; score its rows with vae score, or draw rows with vae synthesize.");
-                var tableRows = TableInput.Read(parse.GetValue(input)!, table);
+                var tableRows = TableInput.Read(parse.GetValue(input)!, table, model.Condition);
                 var tablePath = parse.GetValue(Output)!;
                 TableScoreOutput.Write(tablePath, table, TableScoreOutput.Score(model, tableRows));
                 parse.InvocationConfiguration.Error.WriteLine($"{name}: {tableRows.Count} rows -> {tablePath} (model pair {model.PairId})");

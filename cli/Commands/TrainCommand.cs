@@ -28,6 +28,7 @@ public static class TrainCommand
               vae train --data table.csv --label-column class --likelihood gaussian --hidden 64,32 --latent 4 --out runs/table
               vae train --out runs/fmnist --resume --epochs 20
               vae train --condition-column label --out runs/fmnist-cvae
+              vae train --data customers.csv --condition-column segment --out runs/customers-by-segment
               vae train --objective iwae --iw-train-k 5 --out runs/fmnist-iwae
               vae train --posterior iaf --flow-steps 2 --out runs/fmnist-iaf
             """);
@@ -134,8 +135,8 @@ public static class TrainCommand
         var objective = parse.GetValue(o.Objective);
         if (objective != TrainingObjective.Iwae && parse.GetValue(o.IwTrainK) is not null)
             throw new CommandUsageException("--iw-train-k needs --objective iwae.");
-        if (likelihood == Likelihood.Mixed && (source.ConditionColumn is not null || posterior == PosteriorKind.Iaf))
-            throw new CommandUsageException($"{source.Path} is read as a table (--likelihood mixed, the default for a CSV file); table models have no --condition-column or --posterior iaf yet: train those on numeric features with --likelihood gaussian or bernoulli.");
+        if (likelihood == Likelihood.Mixed && posterior == PosteriorKind.Iaf)
+            throw new CommandUsageException($"{source.Path} is read as a table (--likelihood mixed, the default for a CSV file); table models have no --posterior iaf yet: train it on numeric features with --likelihood gaussian or bernoulli.");
         var data = TrainingDataLoader.Load(source, likelihood);
         var architecture = new VaeArchitecture
         {

@@ -39,7 +39,7 @@ public sealed class TrainCommandOptions
     /// <summary>IWAE draws.</summary>
     public Option<int?> IwTrainK { get; } = new Option<int?>("--iw-train-k") { Description = "--objective iwae: importance draws K per sample (default 5)." }.AtLeast(1);
     /// <summary>Condition column.</summary>
-    public Option<string?> Condition { get; } = new("--condition-column") { Description = "Train a conditional VAE on this column: 'label' for an IDX folder's label file, or a categorical CSV column (one-hot)." };
+    public Option<string?> Condition { get; } = new("--condition-column") { Description = "Train a conditional VAE on this column: 'label' for an IDX folder's label file, or a categorical CSV column (one-hot; for a table model it is kept out of the features, 2 to 64 categories, no blank cells)." };
     /// <summary>KL weight.</summary>
     public Option<double> Beta { get; } = new Option<double>("--beta") { Description = "KL weight (1 = ELBO).", DefaultValueFactory = _ => 1.0 }.NotNegative();
     /// <summary>KL warm-up epochs.</summary>

@@ -19,11 +19,16 @@ public sealed record ConditionInput
     /// <summary>The condition's values, in one-hot order.</summary>
     [JsonPropertyName("classes")] public IReadOnlyList<string> Classes { get; init; } = [];
 
+    /// <summary>Table models: each class's share of the training rows (see <see cref="ConditionSpec.Proportions"/>); null otherwise.</summary>
+    [JsonPropertyName("proportions"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<double>? Proportions { get; init; }
+
     /// <summary>The condition as the architecture describes it.</summary>
-    [JsonIgnore] public ConditionSpec Spec => new() { Column = Column, Classes = Classes };
+    [JsonIgnore] public ConditionSpec Spec => new() { Column = Column, Classes = Classes, Proportions = Proportions };
 
     /// <summary>The metadata of <paramref name="spec"/>.</summary>
-    public static ConditionInput Of(ConditionSpec spec, string input = DefaultInput) => new() { Input = input, Column = spec.Column, Classes = spec.Classes };
+    public static ConditionInput Of(ConditionSpec spec, string input = DefaultInput) =>
+        new() { Input = input, Column = spec.Column, Classes = spec.Classes, Proportions = spec.Proportions };
 
     /// <summary>Reads and checks the metadata JSON; a problem is a <see cref="ModelFileException"/> naming <paramref name="path"/>.</summary>
     public static ConditionInput Parse(string json, string path)

@@ -14,6 +14,13 @@ public sealed record ConditionSpec
     /// <summary>The condition's values, in the order of the one-hot vector.</summary>
     [JsonPropertyName("classes")] public IReadOnlyList<string> Classes { get; init; } = [];
 
+    /// <summary>
+    /// Table models: the share of each value among the training rows, in the order of <see cref="Classes"/> (what
+    /// <c>vae synthesize</c> draws conditions from when none is asked for); null for the image and numeric models.
+    /// </summary>
+    [JsonPropertyName("proportions"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<double>? Proportions { get; init; }
+
     /// <summary>Width K of the one-hot vector.</summary>
     [JsonIgnore] public int Dim => Classes.Count;
 
@@ -45,5 +52,7 @@ public sealed record ConditionSpec
             throw new ArgumentException($"{origin}: condition field 'classes' must list at least two non-empty values");
         var duplicate = Classes.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"{origin}: condition value '{duplicate.Key}' appears twice; expected distinct values");
+        if (Proportions is { } p && (p.Count != Classes.Count || p.Any(v => !(v >= 0 && v <= 1)) || Math.Abs(p.Sum() - 1) > 1e-6))
+            throw new ArgumentException($"{origin}: condition field 'proportions' must hold one share in [0, 1] per class ({Classes.Count}), summing to 1");
     }
 }

@@ -86,8 +86,7 @@ public sealed record VaeArchitecture
         if (Posterior == PosteriorKind.Gaussian && (FlowSteps != 0 || FlowHidden != 0)) Fail("flow_steps", "is set, but only an IAF posterior has flow steps");
         if (Posterior == PosteriorKind.Iaf && LatentDim < 2) Fail("latent_dim", "is 1; an autoregressive flow needs at least 2 latent units");
         Condition?.Validate($"{origin}: architecture field 'condition'");
-        // Table (mixed) pairs take one input per column and score through their own graph; neither has a condition or a flow yet.
-        if (Likelihood == Likelihood.Mixed && Condition is not null) Fail("condition", "is set, but a table (mixed-likelihood) model takes no condition; train a conditional model with the gaussian or bernoulli likelihood");
+        // Table (mixed) pairs take one input per column and score through their own graph; they have no flow yet.
         if (Likelihood == Likelihood.Mixed && Posterior == PosteriorKind.Iaf) Fail("posterior", "is iaf, but a table (mixed-likelihood) model has the Gaussian posterior only");
         if (Kind == ModelKind.Conv)
         {

@@ -21,6 +21,18 @@ public static class TableGraphNames
     /// <summary>Decoder output [N, D]: the decoder network's raw output (logits of categories, flags and indicators; standardised means of numbers), which scores compute from.</summary>
     public const string Logits = "logits";
 
+    /// <summary>
+    /// Conditional table pairs: the name of the one-hot condition input c [N, K] of both graphs: "c", or, when a table
+    /// column already takes that name, "c" followed by as many underscores as make it free (the metadata records the name).
+    /// </summary>
+    public static string ConditionInput(IEnumerable<string> columnNames)
+    {
+        var taken = new HashSet<string>(columnNames, StringComparer.Ordinal);
+        var name = VaeOnnx.Contract.ConditionInput.DefaultInput;
+        while (taken.Contains(name) || Reserved.Contains(name)) name += "_";
+        return name;
+    }
+
     /// <summary>Every reserved name.</summary>
     public static IReadOnlyList<string> Reserved { get; } = [Mu, LogVar, Features, Observed, Unknown, Z, XHat, Logits];
 }

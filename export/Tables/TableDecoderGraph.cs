@@ -20,7 +20,9 @@ internal sealed class TableDecoderGraph
     {
         var graph = new TableDecoderGraph();
         var g = graph._g;
-        var logits = ModuleGraphMapper.Append(g, model.decoder.body, "decoder.body", g.AddInput(TableGraphNames.Z, model.Architecture.LatentDim));
+        var z = g.AddInput(TableGraphNames.Z, model.Architecture.LatentDim);
+        var condition = metadata.Condition is { } spec ? g.AddInput(spec.Input, model.Architecture.ConditionDim) : null;
+        var logits = ConditionedBodyGraph.Append(g, model.decoder.body, "decoder.body", z, model.decoder.condition, condition);
         g.RenameValue(logits, TableGraphNames.Logits);
         logits = TableGraphNames.Logits;
         var spans = schema.Spans;
@@ -52,7 +54,7 @@ internal sealed class TableDecoderGraph
         }
         parameters = g.ParameterCount;
         var built = g.BuildModel(version, 1,
-            "VaeOnnx table decoder: z [N,L] -> x_hat [N,D] (per-feature likelihood parameters: category probabilities, flag and missing-value probabilities, standardised means), logits [N,D] (the network output they come from) and one typed output [N,1] per column (the most probable value).",
+            "VaeOnnx table decoder: z [N,L]" + (condition is null ? "" : $", {condition} [N,K] the one-hot condition '{metadata.Condition!.Column}'") + " -> x_hat [N,D] (per-feature likelihood parameters: category probabilities, flag and missing-value probabilities, standardised means), logits [N,D] (the network output they come from) and one typed output [N,1] per column (the most probable value).",
             (metadata with { Role = GraphRole.Decoder }).ToProperties());
         // Last: the digest covers the built graph, not its metadata.
         WeightsDigest.Stamp(built);

@@ -34,6 +34,8 @@ internal sealed class TableEncoderGraph
         var graph = new TableEncoderGraph(schema);
         var g = graph._g;
         var inputs = schema.Columns.Select(c => g.AddInput(c.Name, c.IsText ? DataType.String : DataType.Float, 1)).ToArray();
+        // A conditional table model takes its condition as the one-hot c [N, K] the image and numeric models take.
+        var condition = metadata.Condition is { } spec ? g.AddInput(spec.Input, model.Architecture.ConditionDim) : null;
         var (features, observed, unknown) = (new List<string>(), new List<string>(), new List<string>());
         for (int c = 0; c < schema.Columns.Count; c++)
         {
@@ -47,7 +49,7 @@ internal sealed class TableEncoderGraph
         var x = Concat(features, TableGraphNames.Features);
         Concat(observed, TableGraphNames.Observed);
         Concat(unknown, TableGraphNames.Unknown);
-        var h = ModuleGraphMapper.Append(g, model.encoder.body, "encoder.body", x);
+        var h = ConditionedBodyGraph.Append(g, model.encoder.body, "encoder.body", x, model.encoder.condition, condition);
         g.RenameValue(ModuleGraphMapper.Append(g, model.encoder.mu, "encoder.mu", h), TableGraphNames.Mu);
         g.RenameValue(ModuleGraphMapper.Append(g, model.encoder.logvar, "encoder.logvar", h), TableGraphNames.LogVar);
         g.AddOutput(TableGraphNames.Mu, model.Architecture.LatentDim);
@@ -57,7 +59,9 @@ internal sealed class TableEncoderGraph
         g.AddOutput(TableGraphNames.Unknown, schema.Columns.Count);
         parameters = g.ParameterCount;
         var built = g.BuildModel(version, 1,
-            "VaeOnnx table encoder: one input per column (float [N,1] numbers with NaN for blank cells; string [N,1] flags and categories) -> mu [N,L], logvar [N,L]; also features [N,D], observed [N,C], unknown [N,C] for scoring.",
+            "VaeOnnx table encoder: one input per column (float [N,1] numbers with NaN for blank cells; string [N,1] flags and categories)"
+            + (condition is null ? "" : $", {condition} [N,K] the one-hot condition '{metadata.Condition!.Column}'")
+            + " -> mu [N,L], logvar [N,L]; also features [N,D], observed [N,C], unknown [N,C] for scoring.",
             (metadata with { Role = GraphRole.Encoder }).ToProperties());
         // Last: the digest covers the built graph, not its metadata.
         WeightsDigest.Stamp(built);

@@ -27,7 +27,7 @@ internal static class TableExport
         var version = VaeOnnxExporter.ProducerVersion;
         folder.WriteGraph(ModelCard.EncoderFileName, TableEncoderGraph.Build(model, table, metadata, version, out long encoderParameters));
         folder.WriteGraph(ModelCard.DecoderFileName, TableDecoderGraph.Build(model, table, metadata, version, out long decoderParameters));
-        var (encoderDiff, decoderDiff, rows) = TableParityCheck.Run(model, folder.Staging, TableParityRows.Build(table, heldOut, ParityRows));
+        var (encoderDiff, decoderDiff, rows) = TableParityCheck.Run(model, folder.Staging, TableParityRows.Build(table, heldOut, ParityRows, model.Architecture.Condition));
         var card = VaeOnnxExporter.Card(model, description, metadata, folder, Path.GetFileName(folder.Target)) with
         {
             Parameters = new Dictionary<string, long> { ["encoder"] = encoderParameters, ["decoder"] = decoderParameters },
@@ -42,7 +42,8 @@ internal static class TableExport
     private static AnomalyThreshold Calibrate(VariationalAutoencoder model, RawTable heldOut, double rate)
     {
         if (!(rate > 0 && rate < 1)) throw new OnnxExportException($"false-alarm rate {rate}; expected a fraction between 0 and 1, e.g. 0.01");
-        var scores = TableScorer.Score(model, new TableFeaturizer(model.Table!).Featurize(heldOut));
+        var conditions = model.Architecture.Condition is { } condition ? TableCondition.Codes(heldOut, condition) : null;
+        var scores = TableScorer.Score(model, new TableFeaturizer(model.Table!).Featurize(heldOut), conditions);
         return AnomalyCalibration.Calibrate(scores.Score, rate);
     }
 }

@@ -21,20 +21,25 @@ internal static class TableParityCheck
         var featurizer = new TableFeaturizer(schema);
         var reference = featurizer.Featurize(rows);
         int n = rows.Rows.Count, d = schema.FeatureCount, c = schema.Columns.Count, l = model.Architecture.LatentDim;
-        var (mu, logvar, parameters, logits) = Reference(model, reference.Features, n);
+        var conditions = model.Architecture.Condition is { } spec ? TableCondition.Codes(rows, spec) : null;
+        var (mu, logvar, parameters, logits) = Reference(model, reference.Features, conditions, n);
+        var condition = conditions is null ? null : OneHot(conditions, model.Architecture.ConditionDim);
         using var options = new SessionOptions { IntraOpNumThreads = 1 };
         using var runOptions = new RunOptions();
         using var encoder = new InferenceSession(Path.Combine(folder, ModelCard.EncoderFileName), options);
         var inputs = featurizer.GraphInputs(rows).Select(a => TableOrtValues.Column(a, n)).ToList();
+        var conditionInput = encoder.InputMetadata.Keys.FirstOrDefault(name => schema.Column(name) is null);
+        if (condition is not null) inputs.Add(OrtValue.CreateTensorValueFromMemory(condition, [n, model.Architecture.ConditionDim]));
+        string[] inputNames = [.. schema.Columns.Select(k => k.Name), .. condition is null ? [] : new[] { conditionInput! }];
         try
         {
-            using var outputs = encoder.Run(runOptions, schema.Columns.Select(k => k.Name).ToArray(), inputs,
+            using var outputs = encoder.Run(runOptions, inputNames, inputs,
                 [TableGraphNames.Mu, TableGraphNames.LogVar, TableGraphNames.Features, TableGraphNames.Observed, TableGraphNames.Unknown]);
             Exact(outputs[2], reference.Features, "features");
             Exact(outputs[3], reference.Observed, "observed");
             Exact(outputs[4], reference.Unknown, "unknown");
             double encoderDiff = Math.Max(MaxAbsDiff(outputs[0], mu), MaxAbsDiff(outputs[1], logvar));
-            double decoderDiff = Decoder(folder, options, runOptions, schema, mu, parameters, logits, n, l);
+            double decoderDiff = Decoder(folder, options, runOptions, schema, mu, condition is null ? null : (conditionInput!, condition, model.Architecture.ConditionDim), parameters, logits, n, l);
             if (!(encoderDiff <= ParityCheck.Tolerance) || !(decoderDiff <= ParityCheck.Tolerance))
                 throw new OnnxExportException(string.Create(CultureInfo.InvariantCulture,
                     $"parity check failed: ONNX Runtime differs from the TorchSharp table model by {encoderDiff:G3} (encoder) and {decoderDiff:G3} (decoder x_hat) on {n} rows; the limit is {ParityCheck.Tolerance:G1}. Nothing was written."));
@@ -46,13 +51,15 @@ internal static class TableParityCheck
         }
     }
 
-    private static double Decoder(string folder, SessionOptions options, RunOptions runOptions, TableSchema schema, float[] mu, float[] parameters, float[] logits,
-        int n, int l)
+    private static double Decoder(string folder, SessionOptions options, RunOptions runOptions, TableSchema schema, float[] mu,
+        (string Input, float[] Values, int Dim)? condition, float[] parameters, float[] logits, int n, int l)
     {
         using var decoder = new InferenceSession(Path.Combine(folder, ModelCard.DecoderFileName), options);
         using var z = OrtValue.CreateTensorValueFromMemory(mu, [n, l]);
+        using var c = condition is { } given ? OrtValue.CreateTensorValueFromMemory(given.Values, [n, given.Dim]) : null;
         string[] names = [TableGraphNames.XHat, TableGraphNames.Logits, .. schema.Columns.Select(k => k.Name)];
-        using var outputs = decoder.Run(runOptions, [TableGraphNames.Z], [z], names);
+        using var outputs = c is null ? decoder.Run(runOptions, [TableGraphNames.Z], [z], names)
+            : decoder.Run(runOptions, [TableGraphNames.Z, condition!.Value.Input], [z, c], names);
         double diff = Math.Max(MaxAbsDiff(outputs[0], parameters), MaxAbsDiff(outputs[1], logits));
         var spans = schema.Spans;
         for (int j = 0; j < schema.Columns.Count; j++)
@@ -93,14 +100,15 @@ internal static class TableParityCheck
     }
 
     /// <summary>mu, logvar and the per-feature parameters (softmax / sigmoid / mean) of the TorchSharp model.</summary>
-    private static (float[] Mu, float[] LogVar, float[] Parameters, float[] Logits) Reference(VariationalAutoencoder model, float[] features, int n)
+    private static (float[] Mu, float[] LogVar, float[] Parameters, float[] Logits) Reference(VariationalAutoencoder model, float[] features, int[]? conditions, int n)
     {
         var schema = model.Table!;
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var (m, lv) = model.encoder.forward(tensor(features, [n, schema.FeatureCount]));
-        var logits = model.decoder.forward(m);
+        var c = conditions is null ? null : tensor(OneHot(conditions, model.Architecture.ConditionDim), [n, model.Architecture.ConditionDim]);
+        var (m, lv, _) = model.encoder.Encode(tensor(features, [n, schema.FeatureCount]), c);
+        var logits = model.Decode(m, c);
         var parts = new List<Tensor>();
         foreach (var (column, span) in schema.Columns.Zip(schema.Spans))
         {
@@ -115,6 +123,14 @@ internal static class TableParityCheck
             if (span.HasIndicator) parts.Add(logits.narrow(1, span.Indicator, 1).sigmoid());
         }
         return (m.data<float>().ToArray(), lv.data<float>().ToArray(), cat(parts, 1).contiguous().data<float>().ToArray(), logits.data<float>().ToArray());
+    }
+
+    /// <summary>The one-hot rows [N, K] of class indices, row-major.</summary>
+    private static float[] OneHot(int[] classes, int k)
+    {
+        var values = new float[classes.Length * k];
+        for (int r = 0; r < classes.Length; r++) values[r * k + classes[r]] = 1f;
+        return values;
     }
 
     private static void Exact(OrtValue actual, float[] expected, string name)

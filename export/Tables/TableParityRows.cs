@@ -6,20 +6,27 @@ namespace VaeOnnx.Export.Tables;
 /// <summary>
 /// The rows a table pair's parity check runs: held-out rows of the training file, plus rows that reach every branch of the
 /// graphs' featurisation: a blank cell in each column, an unseen category, a flag spelled in another case and an unknown one.
+/// A conditional model's rows also hold the condition column (last), and a typical row is added for every class.
 /// </summary>
 internal static class TableParityRows
 {
-    public static RawTable Build(TableSchema schema, RawTable? heldOut, int maxRows)
+    public static RawTable Build(TableSchema schema, RawTable? heldOut, int maxRows, ConditionSpec? condition = null)
     {
-        var header = schema.Columns.Select(c => c.Name).ToArray();
+        string[] header = [.. schema.Columns.Select(c => c.Name), .. condition is null ? [] : new[] { condition.Column }];
         var rows = new List<string[]>();
         if (heldOut is not null)
         {
-            var indices = new TableFeaturizer(schema).ColumnIndices(heldOut);
+            int[] indices = [.. new TableFeaturizer(schema).ColumnIndices(heldOut), .. condition is null ? [] : new[] { heldOut.IndexOf(condition.Column) }];
             rows.AddRange(heldOut.Rows.Take(maxRows).Select(r => indices.Select(i => r[i]).ToArray()));
         }
-        var typical = rows.Count > 0 ? rows[0] : schema.Columns.Select(c => c.TypicalText()).ToArray();
+        string[] typical = rows.Count > 0 ? rows[0] : [.. schema.Columns.Select(c => c.TypicalText()), .. condition is null ? [] : new[] { condition.Classes[0] }];
         if (rows.Count == 0) rows.Add(typical);
+        foreach (var value in condition?.Classes ?? [])
+        {
+            var row = (string[])typical.Clone();
+            row[^1] = value;
+            rows.Add(row);
+        }
         for (int c = 0; c < schema.Columns.Count; c++)
         {
             var column = schema.Columns[c];

@@ -15,6 +15,7 @@ internal sealed class ColumnarDataView : IDataView
         var builder = new DataViewSchema.Builder();
         foreach (var column in rows.Schema.Columns)
             builder.AddColumn(column.Name, column.IsText ? TextDataViewType.Instance : NumberDataViewType.Single);
+        if (rows.ConditionColumn is { } condition) builder.AddColumn(condition, TextDataViewType.Instance);
         Schema = builder.ToSchema();
     }
 
@@ -48,7 +49,8 @@ internal sealed class ColumnarDataView : IDataView
 
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
-            var cells = view._rows.Columns[column.Index];
+            var rows = view._rows;
+            Array cells = column.Index < rows.Columns.Count ? rows.Columns[column.Index] : rows.Conditions!.ToArray();
             Delegate getter = cells is float[] numbers
                 ? (ValueGetter<float>)((ref float value) => value = numbers[_position])
                 : (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> value) => value = ((string[])cells)[_position].AsMemory());

@@ -22,10 +22,13 @@ internal sealed record ScoringPlan(VaeScoringEngine Engine, ScoringStage Stage, 
     {
         if (Table is not { } table)
             return FindCondition(schema) is { } condition ? [FindInput(schema), condition] : [FindInput(schema)];
-        return table.Columns.Select(c =>
+        var names = table.Columns.Select(c => (c.Name, c.Kind)).ToList();
+        // A conditional table pair reads each row's condition from its own column, like the features.
+        if (Engine.Model.Condition is { } spec) names.Add((spec.Column, ColumnKind.Categorical));
+        return names.Select(c =>
         {
             var found = schema.GetColumnOrNull(c.Name)
-                ?? throw new ArgumentException($"input column '{c.Name}' not found; the table model needs {string.Join(", ", table.Columns.Select(k => k.Name))}. Columns: {string.Join(", ", schema.Where(k => !k.IsHidden).Select(k => k.Name))}");
+                ?? throw new ArgumentException($"input column '{c.Name}' not found; the table model needs {string.Join(", ", names.Select(k => k.Name))}. Columns: {string.Join(", ", schema.Where(k => !k.IsHidden).Select(k => k.Name))}");
             if (!TableRowInput.Accepts(found.Type))
                 throw new ArgumentException($"input column '{c.Name}' is {found.Type}; a {EnumText.Of(c.Kind)} column is read from Text, Boolean, Single, Double, Int32 or Int64");
             return found;
@@ -34,7 +37,7 @@ internal sealed record ScoringPlan(VaeScoringEngine Engine, ScoringStage Stage, 
 
     /// <summary>A reader of <paramref name="row"/>'s inputs (found with <see cref="FindInputs"/>).</summary>
     public IRowInput CreateInput(DataViewRow row, IReadOnlyList<DataViewSchema.Column> inputs) =>
-        Table is { } table ? new TableRowInput(row, table, inputs)
+        Table is { } table ? new TableRowInput(row, table, inputs, Engine.Model.Condition)
             : new VectorRowInput(row, inputs[0], Stage, InputWidth, inputs.Count > 1 ? inputs[1] : null, ConditionWidth);
 
     /// <summary>Values per input row.</summary>

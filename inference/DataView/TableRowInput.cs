@@ -11,15 +11,35 @@ namespace VaeOnnx.Inference.DataView;
 /// Flags and categories become text: text as given (trimmed; empty is blank), booleans in the file's spellings, numbers in
 /// invariant form (integer codes declared categorical). Numbers become float32: Single, Double and integer columns as they
 /// are (NaN is blank), booleans as 1 or 0, text parsed in the invariant culture (empty is blank; anything else that is not
-/// a number is refused, naming the row, the column, the value and the expected kind).
+/// a number is refused, naming the row, the column, the value and the expected kind). A conditional table pair's condition
+/// is read from its own column as text (numbers in invariant form) and stored as the one-hot c; a value that is not one of
+/// the condition's classes is refused, naming the row, the column and the classes.
 /// </summary>
 internal sealed class TableRowInput : IRowInput
 {
     private readonly Action<ScoringBuffers, int>[] _store;
 
-    public TableRowInput(DataViewRow row, TableSchema schema, IReadOnlyList<DataViewSchema.Column> columns)
+    public TableRowInput(DataViewRow row, TableSchema schema, IReadOnlyList<DataViewSchema.Column> columns, ConditionSpec? condition = null)
     {
         _store = schema.Columns.Select((c, j) => c.IsText ? StoreText(row, c, columns[j], j) : StoreNumber(row, schema, c, columns[j], j)).ToArray();
+        if (condition is not null) _store = [.. _store, StoreCondition(row, condition, columns[schema.Columns.Count])];
+    }
+
+    /// <summary>The row's condition as the one-hot c of its class.</summary>
+    private static Action<ScoringBuffers, int> StoreCondition(DataViewRow row, ConditionSpec condition, DataViewSchema.Column source)
+    {
+        var read = TextReader(row, new TableColumn { Name = condition.Column, Kind = ColumnKind.Categorical }, source);
+        var code = condition.Classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        int k = condition.Dim;
+        return (buffers, slot) =>
+        {
+            var value = read();
+            if (!code.TryGetValue(value, out int index))
+                throw new InvalidDataException($"row {row.Position}, condition column '{source.Name}': '{value}' is not a category the model was trained on; expected one of {string.Join(", ", condition.Classes)}");
+            var c = buffers.Condition.AsSpan(slot * k, k);
+            c.Clear();
+            c[index] = 1f;
+        };
     }
 
     public void Store(ScoringBuffers buffers, int slot)
@@ -35,6 +55,13 @@ internal sealed class TableRowInput : IRowInput
 
     /// <summary>A flag or category cell as the encoder's text.</summary>
     private static Action<ScoringBuffers, int> StoreText(DataViewRow row, TableColumn column, DataViewSchema.Column source, int index)
+    {
+        var read = TextReader(row, column, source);
+        return (buffers, slot) => ((string?[])buffers.TableColumns[index])[slot] = read();
+    }
+
+    /// <summary>A reader of a text cell: text trimmed, booleans in the column's spellings, numbers in invariant form ("" when NaN).</summary>
+    private static Func<string> TextReader(DataViewRow row, TableColumn column, DataViewSchema.Column source)
     {
         Func<string> read;
         switch (source.Type)
@@ -57,7 +84,7 @@ internal sealed class TableRowInput : IRowInput
                 };
                 break;
         }
-        return (buffers, slot) => ((string?[])buffers.TableColumns[index])[slot] = read();
+        return read;
     }
 
     /// <summary>A numeric or integer cell as the encoder's float (NaN for blank).</summary>

@@ -9,7 +9,9 @@ namespace VaeOnnx.Inference.Loading;
 /// Loads a table pair (one whose metadata carries <see cref="VaeMetadataKeys.TableSchema"/>): the encoder takes one input
 /// per schema column in order (float [N,1] for numbers, string [N,1] for flags and categories) and gives mu, logvar,
 /// features, observed and unknown; the decoder takes z and gives x_hat, logits and one typed output per column. Both
-/// graphs run once on two rows before the model is handed out.
+/// graphs run once on two rows before the model is handed out. A conditional table pair (metadata
+/// <see cref="VaeMetadataKeys.Condition"/> in both graphs) also takes the one-hot condition c [N, K] in both graphs, after
+/// the columns in the encoder and after z in the decoder.
 /// </summary>
 internal static class TablePairLoader
 {
@@ -23,9 +25,10 @@ internal static class TablePairLoader
         var schema = metadata.Encoder.Table ?? throw encoder.Problem($"metadata '{VaeMetadataKeys.TableSchema}' is missing; expected it in both graphs of a table pair");
         if (metadata.Decoder.Table?.ToJson() != schema.ToJson())
             throw decoder.Problem($"metadata '{VaeMetadataKeys.TableSchema}' differs from {encoder.Path}'s; the encoder and decoder come from different exports");
-        CheckEncoder(encoder, schema, latent);
-        CheckDecoder(decoder, schema, latent);
-        Probe(encoder, decoder, schema, latent);
+        var condition = Condition(encoder, decoder, metadata.Encoder.Condition, metadata.Decoder.Condition, schema);
+        CheckEncoder(encoder, schema, latent, condition);
+        CheckDecoder(decoder, schema, latent, condition);
+        Probe(encoder, decoder, schema, latent, condition);
         var provider = options.ResolveProvider(encoder.Path, encoder.Bytes);
         if (digests.Note is { } note) options.Inform(note);
         return new VaeModel(encoder.Path, decoder.Path, options, encoder.Bytes, decoder.Bytes)
@@ -36,14 +39,35 @@ internal static class TablePairLoader
             Likelihood = Likelihood.Mixed, Scaling = FeatureScaling.Identity(features),
             DecoderLogVar = metadata.Decoder.DecoderLogVar ?? new float[features],
             EncoderMu = TableGraphNames.Mu, EncoderLogVar = TableGraphNames.LogVar, DecoderInput = TableGraphNames.Z, DecoderOutput = TableGraphNames.XHat,
+            Condition = condition?.Spec, ConditionDim = condition?.Classes.Count ?? 0,
+            EncoderConditionInput = condition?.Input, DecoderConditionInput = condition?.Input,
         };
     }
 
-    private static void CheckEncoder(LoadedGraph encoder, TableSchema schema, int latent)
+    /// <summary>The condition both graphs record, or null; one graph alone, other classes or a name that is a column are refused.</summary>
+    private static ConditionInput? Condition(LoadedGraph encoder, LoadedGraph decoder, ConditionInput? e, ConditionInput? d, TableSchema schema)
+    {
+        if ((e is null) != (d is null))
+            throw (e is null ? encoder : decoder).Problem($"has no '{VaeMetadataKeys.Condition}' but {(e is null ? decoder : encoder).Path} does; both graphs of a conditional pair take the condition");
+        if (e is null) return null;
+        if (!e.Classes.SequenceEqual(d!.Classes) || e.Input != d.Input || e.Column != d.Column)
+            throw decoder.Problem($"metadata '{VaeMetadataKeys.Condition}' differs from {encoder.Path}'s; the two files are not a pair");
+        if (schema.Column(e.Input) is not null || schema.Column(e.Column) is not null || TableGraphNames.Reserved.Contains(e.Input))
+            throw encoder.Problem($"metadata '{VaeMetadataKeys.Condition}' names input '{e.Input}' for column '{e.Column}'; neither may be a feature column or one of the pair's own values ({string.Join(", ", TableGraphNames.Reserved)})");
+        return e;
+    }
+
+    private static void CheckEncoder(LoadedGraph encoder, TableSchema schema, int latent, ConditionInput? condition)
     {
         var inputs = encoder.Summary.Inputs;
-        if (inputs.Count != schema.Columns.Count || !inputs.Select(i => i.Name).SequenceEqual(schema.Columns.Select(c => c.Name)))
-            throw encoder.Problem($"inputs are [{string.Join(", ", inputs.Select(i => i.Name))}]; the table schema expects one per column: [{string.Join(", ", schema.Columns.Select(c => c.Name))}]");
+        string[] expected = [.. schema.Columns.Select(c => c.Name), .. condition is null ? [] : new[] { condition.Input }];
+        if (!inputs.Select(i => i.Name).SequenceEqual(expected))
+            throw encoder.Problem($"inputs are [{string.Join(", ", inputs.Select(i => i.Name))}]; the table schema expects one per column{(condition is null ? "" : " and the condition")}: [{string.Join(", ", expected)}]");
+        if (condition is not null)
+        {
+            if (inputs[^1].IsString) throw encoder.Problem($"condition input '{condition.Input}' has element type {inputs[^1].ElementType}; expected float32");
+            Expect(encoder, inputs[^1], condition.Classes.Count);
+        }
         foreach (var (input, column) in inputs.Zip(schema.Columns))
         {
             if (input.IsString != column.IsText)
@@ -55,11 +79,19 @@ internal static class TablePairLoader
             (TableGraphNames.Observed, c), (TableGraphNames.Unknown, c)]);
     }
 
-    private static void CheckDecoder(LoadedGraph decoder, TableSchema schema, int latent)
+    private static void CheckDecoder(LoadedGraph decoder, TableSchema schema, int latent, ConditionInput? condition)
     {
         var inputs = decoder.Summary.Inputs;
-        if (inputs.Count != 1 || inputs[0].Name != TableGraphNames.Z) throw decoder.Problem($"inputs are [{string.Join(", ", inputs.Select(i => i.Name))}]; a table decoder has one input z [N, {latent}]");
+        if (condition is null && (inputs.Count != 1 || inputs[0].Name != TableGraphNames.Z))
+            throw decoder.Problem($"inputs are [{string.Join(", ", inputs.Select(i => i.Name))}]; a table decoder has one input z [N, {latent}]");
+        if (condition is not null && (inputs.Count != 2 || inputs[0].Name != TableGraphNames.Z || inputs[1].Name != condition.Input))
+            throw decoder.Problem($"inputs are [{string.Join(", ", inputs.Select(i => i.Name))}]; a conditional table decoder has z [N, {latent}] and {condition.Input} [N, {condition.Classes.Count}]");
         Expect(decoder, inputs[0], latent);
+        if (condition is not null)
+        {
+            if (inputs[1].IsString) throw decoder.Problem($"condition input '{condition.Input}' has element type {inputs[1].ElementType}; expected float32");
+            Expect(decoder, inputs[1], condition.Classes.Count);
+        }
         ExpectOutputs(decoder, [(TableGraphNames.XHat, schema.FeatureCount), (TableGraphNames.Logits, schema.FeatureCount), .. schema.Columns.Select(k => (k.Name, 1))]);
         foreach (var column in schema.Columns)
         {
@@ -95,20 +127,27 @@ internal static class TablePairLoader
     }
 
     /// <summary>Runs both graphs on two typical rows, so that damage which shows only when a graph runs is found at load.</summary>
-    private static void Probe(LoadedGraph encoder, LoadedGraph decoder, TableSchema schema, int latent)
+    private static void Probe(LoadedGraph encoder, LoadedGraph decoder, TableSchema schema, int latent, ConditionInput? condition)
     {
         const int rows = 2;
         var inputs = schema.Columns.Select(c => TableInputValues.Typical(c, rows)).ToList();
+        int k = condition?.Classes.Count ?? 0;
+        // The first class for both rows.
+        var oneHot = new float[rows * k];
+        for (int r = 0; r < rows && k > 0; r++) oneHot[r * k] = 1f;
+        string[] encoderInputs = [.. schema.Columns.Select(c => c.Name), .. condition is null ? [] : new[] { condition.Input }];
+        if (condition is not null) inputs.Add(OrtValue.CreateTensorValueFromMemory(oneHot, [rows, k]));
         try
         {
             using var runOptions = new RunOptions();
-            using (var results = encoder.Session.Run(runOptions, schema.Columns.Select(c => c.Name).ToArray(), inputs, [TableGraphNames.Mu, TableGraphNames.Features]))
+            using (var results = encoder.Session.Run(runOptions, encoderInputs, inputs, [TableGraphNames.Mu, TableGraphNames.Features]))
             {
                 if (!results[0].GetTensorTypeAndShape().Shape.SequenceEqual([rows, latent]))
                     throw encoder.Problem($"output 'mu' has shape [{string.Join(",", results[0].GetTensorTypeAndShape().Shape)}] on {rows} rows; it declares [N,{latent}]");
             }
             using var z = OrtValue.CreateTensorValueFromMemory(new float[rows * latent], [rows, latent]);
-            using var decoded = decoder.Session.Run(runOptions, [TableGraphNames.Z], [z], [TableGraphNames.XHat]);
+            using var decoded = condition is null ? decoder.Session.Run(runOptions, [TableGraphNames.Z], [z], [TableGraphNames.XHat])
+                : decoder.Session.Run(runOptions, [TableGraphNames.Z, condition.Input], [z, inputs[^1]], [TableGraphNames.XHat]);
             if (!decoded[0].GetTensorTypeAndShape().Shape.SequenceEqual([rows, schema.FeatureCount]))
                 throw decoder.Problem($"output 'x_hat' has shape [{string.Join(",", decoded[0].GetTensorTypeAndShape().Shape)}] on {rows} rows; it declares [N,{schema.FeatureCount}]");
         }

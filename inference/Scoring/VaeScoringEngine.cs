@@ -61,6 +61,7 @@ internal sealed class VaeScoringEngine : IDisposable
                 using var sessionOptions = options.CreateSessionOptions(out _);
                 _score = new InferenceSession(stage == ScoringStage.TableScore ? TableScoreGraph.Build(model) : AnomalyScoreGraph.Build(model), sessionOptions);
                 if (stage == ScoringStage.TableScore) _tableInputs = model.Table!.Columns.Select(c => c.Name).ToArray();
+                if (stage == ScoringStage.TableScore && model.EncoderConditionInput is { } condition) _tableInputs = [.. _tableInputs, condition];
             }
         }
         catch
@@ -117,7 +118,7 @@ internal sealed class VaeScoringEngine : IDisposable
             var c = Model.IsConditional ? buffers.Tensor(buffers.Condition, Model.ConditionDim, rows, made) : null;
             if (stage == ScoringStage.TableScore)
             {
-                RunTable(buffers, rows, buffers.Tensor(buffers.Mu, l, rows, made), made);
+                RunTable(buffers, rows, buffers.Tensor(buffers.Mu, l, rows, made), c, made);
                 return;
             }
             if (stage == ScoringStage.Decode)
@@ -223,11 +224,12 @@ internal sealed class VaeScoringEngine : IDisposable
         for (int i = 0; i < buffers.BlockSize; i++) noise.CopyTo(buffers.Eps, i * noise.Length);
     }
 
-    /// <summary>Table pairs: encoder on the block's typed columns, decoder of mu to logits, table score graph.</summary>
-    private void RunTable(ScoringBuffers buffers, int rows, OrtValue mu, List<OrtValue> made)
+    /// <summary>Table pairs: encoder on the block's typed columns (and conditions), decoder of mu (and the conditions) to logits, table score graph.</summary>
+    private void RunTable(ScoringBuffers buffers, int rows, OrtValue mu, OrtValue? condition, List<OrtValue> made)
     {
-        int d = Model.InputDim, l = Model.LatentDim, c = _tableInputs.Length;
-        var columns = new OrtValue[c];
+        int d = Model.InputDim, l = Model.LatentDim, c = Model.Table!.Columns.Count;
+        var columns = new OrtValue[_tableInputs.Length];
+        if (condition is not null) columns[^1] = condition;
         for (int j = 0; j < c; j++)
         {
             var cells = buffers.TableColumns[j];
@@ -244,7 +246,7 @@ internal sealed class VaeScoringEngine : IDisposable
         var unknown = buffers.Tensor(buffers.Unknown, c, rows, made);
         _encoder!.Run(_runOptions, _tableInputs, columns, TableEncoderOutputs, [mu, logvar, features, observed, unknown]);
         var logits = buffers.Tensor(buffers.XHat, d, rows, made);
-        _decoder!.Run(_runOptions, [TableGraphNames.Z], [mu], [TableGraphNames.Logits], [logits]);
+        _decoder!.Run(_runOptions, _decoderInputs, condition is null ? [mu] : [mu, condition], [TableGraphNames.Logits], [logits]);
         _score!.Run(_runOptions, TableScoreInputs, [features, observed, unknown, mu, logvar, logits], TableScoreOutputs,
             [buffers.Tensor(buffers.Score, 0, rows, made), buffers.Tensor(buffers.Reconstruction, 0, rows, made),
              buffers.Tensor(buffers.Kl, 0, rows, made), buffers.Tensor(buffers.Contributions, c, rows, made)]);

@@ -10,6 +10,10 @@ namespace VaeOnnx.Inference;
 /// probabilities, then its offset within the mode), kept within the training range and written as the file did (integers whole, at most the file's decimals), and a blank cell with the
 /// decoded probability of its missing-value indicator. The same seed and count give the same rows. Dispose it to close
 /// the decoder session.
+/// A conditional table pair (<see cref="VaeModel.Condition"/>, trained with <c>--condition-column</c>) decodes p(x|z,c):
+/// <see cref="Sample(int, int, string)"/> gives every row the asked class, and <see cref="Sample(int, int)"/> draws each
+/// row's class in the training rows' proportions (<see cref="ConditionSpec.Proportions"/>; equal shares for a pair that
+/// records none), so that the rows look like the training table as a whole. The rows then carry the condition column.
 /// </summary>
 public sealed class VaeTableSynthesizer : IDisposable
 {
@@ -25,14 +29,38 @@ public sealed class VaeTableSynthesizer : IDisposable
         _engine = new VaeScoringEngine(model, ScoringStage.Decode);
     }
 
-    /// <summary>Draws <paramref name="count"/> rows with <paramref name="seed"/>.</summary>
-    public VaeTableRows Sample(int count, int seed)
+    /// <summary>
+    /// Draws <paramref name="count"/> rows with <paramref name="seed"/>; for a conditional pair each row's condition is drawn
+    /// in the training proportions first.
+    /// </summary>
+    public VaeTableRows Sample(int count, int seed) => Sample(count, seed, fixedClass: -1);
+
+    /// <summary>
+    /// Draws <paramref name="count"/> rows of a conditional pair, every one with the condition <paramref name="condition"/>
+    /// (one of <see cref="ConditionSpec.Classes"/>, exact text), with <paramref name="seed"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The pair is not conditional, or <paramref name="condition"/> is not one of its classes (the message names the model file, the column and the classes).</exception>
+    public VaeTableRows Sample(int count, int seed, string condition)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var spec = _model.Condition
+            ?? throw new ArgumentException($"{_model.EncoderPath}: the table model was trained without a condition; draw its rows without one", nameof(condition));
+        int index = spec.Classes.ToList().IndexOf(condition);
+        if (index < 0)
+            throw new ArgumentException($"{_model.EncoderPath}: '{condition}' is not a value of the condition column '{spec.Column}'; expected one of {string.Join(", ", spec.Classes)}", nameof(condition));
+        return Sample(count, seed, index);
+    }
+
+    private VaeTableRows Sample(int count, int seed, int fixedClass)
     {
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be 0 or more");
         var schema = _model.Table!;
         var cells = new CellSampler(schema, _model.DecoderLogVar ?? new float[schema.FeatureCount], count);
         var random = new Random(seed);
-        int l = _model.LatentDim, d = schema.FeatureCount;
+        int l = _model.LatentDim, d = schema.FeatureCount, k = _model.ConditionDim;
+        var condition = _model.Condition;
+        var classes = condition is null ? null : new int[count];
+        var shares = condition is null ? null : (condition.Proportions ?? Enumerable.Repeat(1.0 / k, k).ToArray()).Select(p => (float)p).ToArray();
         var buffers = _engine.RentBuffers(BlockRows);
         try
         {
@@ -40,6 +68,15 @@ public sealed class VaeTableSynthesizer : IDisposable
             {
                 int rows = Math.Min(BlockRows, count - start);
                 for (int i = 0; i < rows * l; i++) buffers.Mu[i] = (float)VaeModel.StandardNormal(random);
+                if (classes is not null)
+                {
+                    Array.Clear(buffers.Condition, 0, rows * k);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int c = classes[start + r] = fixedClass >= 0 ? fixedClass : CellSampler.Draw(shares, random);
+                        buffers.Condition[r * k + c] = 1f;
+                    }
+                }
                 _engine.Run(buffers, rows, ScoringStage.Decode);
                 for (int r = 0; r < rows; r++) cells.Draw(start + r, buffers.XHat.AsSpan(r * d, d), random);
             }
@@ -48,7 +85,8 @@ public sealed class VaeTableSynthesizer : IDisposable
         {
             _engine.ReturnBuffers(buffers);
         }
-        return new VaeTableRows(schema, cells.Columns);
+        return classes is null ? new VaeTableRows(schema, cells.Columns)
+            : new VaeTableRows(schema, cells.Columns, condition!.Column, classes.Select(c => condition.Classes[c]).ToArray());
     }
 
     /// <inheritdoc />
@@ -90,7 +128,7 @@ public sealed class VaeTableSynthesizer : IDisposable
         }
 
         /// <summary>An index drawn with the probabilities <paramref name="p"/> (renormalised).</summary>
-        private static int Draw(ReadOnlySpan<float> p, Random random)
+        public static int Draw(ReadOnlySpan<float> p, Random random)
         {
             double u = random.NextDouble();
             double total = 0;

@@ -198,6 +198,8 @@ internal static class SavedChain
     public static IEstimator<ITransformer> TableScore(TransformsCatalog c, VaeModel m, DataViewSchema fitSchema, string scoreColumn, string anomalyColumn)
     {
         var schema = m.Table!;
+        if (m.Condition is { } condition)
+            throw new NotSupportedException($"{m.EncoderPath}: the pair is conditional on '{condition.Column}'; saving the chain of a conditional table pair is not supported yet (score it with the transformer, or load the pair with VaeModel.Load where it runs)");
         var graphValues = TableGraphNames.Reserved;
         var clash = fitSchema.Where(k => !k.IsHidden).Select(k => k.Name).FirstOrDefault(n => graphValues.Contains(n) || n.StartsWith(Prefix, StringComparison.Ordinal));
         if (clash is not null)

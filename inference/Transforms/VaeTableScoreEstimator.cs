@@ -13,7 +13,10 @@ namespace VaeOnnx.Inference.Transforms;
 /// <c>{scoreColumn}_contrib</c> (a vector with one value per table column, slot names the column names: each column's share
 /// of the reconstruction term in nats, summing to it) and <c>{anomalyColumn}</c> (true when the score is above the threshold
 /// calibrated at export). A category or flag spelling never seen in training, or a blank where training had none, costs
-/// <see cref="TableSchema.UnknownCost"/> nats in its column and never fails.
+/// <see cref="TableSchema.UnknownCost"/> nats in its column and never fails. A conditional table pair
+/// (<see cref="VaeModel.Condition"/>) also reads each row's condition from the column the model was conditioned on (named
+/// <see cref="ConditionSpec.Column"/>, text); a value that is not one of its classes fails, naming the row and the column.
+/// Saving the chain of a conditional table pair (<c>mlContext.Model.Save</c>) is not supported yet.
 /// </summary>
 public sealed class VaeTableScoreEstimator : IEstimator<VaeTableScoreTransformer>
 {
@@ -56,12 +59,13 @@ public sealed class VaeTableScoreEstimator : IEstimator<VaeTableScoreTransformer
     /// <inheritdoc />
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        foreach (var column in _model.Table!.Columns)
+        var needed = _model.Table!.Columns.Select(k => k.Name).Concat(_model.Condition is { } condition ? [condition.Column] : []).ToArray();
+        foreach (var column in needed)
         {
-            var found = inputSchema.LastOrDefault(c => c.Name == column.Name);
-            if (found.Name is null) throw new ArgumentException($"input column '{column.Name}' not found; the table model needs {string.Join(", ", _model.Table.Columns.Select(k => k.Name))}");
+            var found = inputSchema.LastOrDefault(c => c.Name == column);
+            if (found.Name is null) throw new ArgumentException($"input column '{column}' not found; the table model needs {string.Join(", ", needed)}");
             if (found.Kind != SchemaShape.Column.VectorKind.Scalar)
-                throw new ArgumentException($"input column '{column.Name}' is a {found.Kind}; expected one value per row");
+                throw new ArgumentException($"input column '{column}' is a {found.Kind}; expected one value per row");
         }
         int c = _model.Table.Columns.Count;
         return OutputShapes.Append(_catalog, inputSchema,

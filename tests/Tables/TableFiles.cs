@@ -29,6 +29,34 @@ internal static class TableFiles
         return path;
     }
 
+    public static readonly string[] Segments = ["bronze", "gold", "silver"];
+
+    /// <summary>The spend mean of each of <see cref="Segments"/>: far apart, so that a condition that is ignored shows.</summary>
+    public static readonly double[] SegmentSpend = [30, 200, 100];
+
+    /// <summary>
+    /// Customers by segment (bronze 50%, gold 20%, silver 30%): the segment sets the spend mean (standard deviation 10),
+    /// makes gold customers buy in store (80% against 20%) and visit more; the spend is blank in about 5% of rows.
+    /// </summary>
+    public static string SegmentedCustomers(string folder, int rows = 800, int seed = 1, string name = "segments.csv")
+    {
+        var random = new Random(seed);
+        var text = new StringBuilder("id,segment,channel,active,spend,visits\n");
+        for (int i = 0; i < rows; i++)
+        {
+            double u = random.NextDouble();
+            int segment = u < 0.5 ? 0 : u < 0.7 ? 1 : 2;
+            bool gold = segment == 1;
+            double spend = Math.Round(SegmentSpend[segment] + 10 * Normal(random), 2);
+            string channel = random.NextDouble() < (gold ? 0.8 : 0.2) ? "store" : "web";
+            string active = random.NextDouble() < 0.6 ? "yes" : "no";
+            int visits = random.Next(4) + (gold ? 6 : 0);
+            string cell = random.NextDouble() < 0.05 ? "" : spend.ToString(CultureInfo.InvariantCulture);
+            text.Append(CultureInfo.InvariantCulture, $"C{i:D5},{Segments[segment]},{channel},{active},{cell},{visits}\n");
+        }
+        return Write(folder, name, text.ToString());
+    }
+
     public static string Write(string folder, string name, string text)
     {
         var path = Path.Combine(folder, name);

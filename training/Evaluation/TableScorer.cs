@@ -15,9 +15,17 @@ namespace VaeOnnx.Training.Evaluation;
 public static class TableScorer
 {
     /// <summary>Scores <paramref name="features"/> (rows featurised with the model's schema).</summary>
-    public static TableRowScores Score(VariationalAutoencoder model, TableFeatures features, int batchSize = 2000)
+    /// <param name="model">A table model.</param>
+    /// <param name="features">The rows.</param>
+    /// <param name="conditions">A conditional model's condition class of every row (<see cref="TableCondition.Codes"/>); null for an unconditional one.</param>
+    /// <param name="batchSize">Rows per forward pass.</param>
+    public static TableRowScores Score(VariationalAutoencoder model, TableFeatures features, int[]? conditions = null, int batchSize = 2000)
     {
         var columns = model.Columns ?? throw new ArgumentException("not a table model: it has no column schema");
+        if (model.IsConditional != (conditions is not null))
+            throw new ArgumentException(model.IsConditional ? "this conditional table model needs the condition of every row" : "a condition was given to a table model trained without one", nameof(conditions));
+        if (conditions is not null && conditions.Length != features.Rows)
+            throw new ArgumentException($"{conditions.Length} conditions for {features.Rows} rows", nameof(conditions));
         var schema = model.Table!;
         int n = features.Rows, d = schema.FeatureCount, c = columns.Columns;
         var (score, recon, kl, contributions) = (new double[n], new double[n], new double[n], new double[(long)n * c]);
@@ -28,9 +36,11 @@ public static class TableScorer
             using var scope = NewDisposeScope();
             int rows = Math.Min(batchSize, n - start);
             var x = tensor(features.Features.AsSpan(start * d, rows * d).ToArray(), [rows, d]);
-            var (mu, logvar) = model.encoder.forward(x);
+            var condition = conditions is null ? null
+                : VaeEvaluator.OneHot(tensor(conditions.AsSpan(start, rows).ToArray().Select(v => (long)v).ToArray()), model.Architecture.ConditionDim);
+            var (mu, logvar, _) = model.encoder.Encode(x, condition);
             var observed = tensor(features.Observed.AsSpan(start * c, rows * c).ToArray(), [rows, c]);
-            var perColumn = columns.PerColumn(model.decoder.forward(mu), x, model.decoder_logvar, observed).to_type(ScalarType.Float64).data<double>().ToArray();
+            var perColumn = columns.PerColumn(model.Decode(mu, condition), x, model.decoder_logvar, observed).to_type(ScalarType.Float64).data<double>().ToArray();
             var klRows = ElboLoss.KlToStandardNormal(mu, logvar).to_type(ScalarType.Float64).data<double>().ToArray();
             for (int r = 0; r < rows; r++)
             {

@@ -22,9 +22,18 @@ public static class TableDataLoader
         var table = ReadTable(source.Path);
         var (train, validation, test) = SplitRows(table.Rows.Count, source.TestFraction, source.ValidationFraction, source.Seed,
             source.MaxTrainRows, source.MaxTestRows, table.Source);
-        var options = (source.Table ?? new TableReadOptions()) with { LabelColumn = source.LabelColumn };
+        var label = source.LabelColumn;
+        if (source.ConditionColumn is { } conditionColumn)
+        {
+            // The condition is taken out of the features as the label column is (reports use it as the label too).
+            if (label is not null && label != conditionColumn)
+                throw new DataFormatException(table.Source, $"the condition column '{conditionColumn}' and the label column '{label}' differ; a table model's condition is also its label column (leave --label-column out)");
+            label = conditionColumn;
+        }
+        var options = (source.Table ?? new TableReadOptions()) with { LabelColumn = label };
+        var condition = source.ConditionColumn is { } c ? TableCondition.Fit(table, c, train) : null;
         var schema = ColumnTypeInference.Infer(table, train, options);
-        var classes = ClassNames(table, schema);
+        var classes = condition?.Classes ?? ClassNames(table, schema);
         var description = new DatasetDescription
         {
             Name = Path.GetFileNameWithoutExtension(source.Path), Source = Path.GetFullPath(source.Path), Format = DatasetFormat.Csv,
@@ -34,7 +43,7 @@ public static class TableDataLoader
         };
         VaeDataset Split(int[] rows, string? name) => Featurize(table.Select(rows, name is null ? null : $"{table.Source} ({name})"), schema, classes);
         return new TrainingData(Split(train, null), validation.Length > 0 ? Split(validation, "validation") : null, Split(test, "test"),
-            FeatureScaling.Identity(schema.FeatureCount), description, schema);
+            FeatureScaling.Identity(schema.FeatureCount), description, schema) { Condition = condition };
     }
 
     /// <summary>

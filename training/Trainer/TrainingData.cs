@@ -12,4 +12,8 @@ namespace VaeOnnx.Training.Trainer;
 /// <param name="Dataset">Name and provenance for the checkpoint and metadata.</param>
 /// <param name="Table">Table models: the column schema the features follow; null otherwise.</param>
 public sealed record TrainingData(VaeDataset Train, VaeDataset? Validation, VaeDataset Test, FeatureScaling Scaling, DatasetDescription Dataset,
-    TableSchema? Table = null);
+    TableSchema? Table = null)
+{
+    /// <summary>Conditional table models: the condition read from the table (classes and their training proportions); null otherwise.</summary>
+    public ConditionSpec? Condition { get; init; }
+}

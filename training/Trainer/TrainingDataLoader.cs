@@ -45,6 +45,8 @@ public static class TrainingDataLoader
     public static ConditionSpec Condition(TrainingData data, string column)
     {
         var d = data.Dataset;
+        if (data.Condition is { } table)
+            return table.Column == column ? table : throw new ArgumentException($"{d.Source}: the table was read with the condition column '{table.Column}', not '{column}'");
         if (d.Format == DatasetFormat.Idx && column != IdxLabelColumn)
             throw new ArgumentException($"{d.Source}: an IDX folder's condition is its label file, named '{IdxLabelColumn}'; '{column}' is not a column of it");
         if (d.Format == DatasetFormat.Csv && d.LabelColumn != column)

@@ -1,0 +1,59 @@
+using System.Globalization;
+using VaeOnnx.Contract;
+
+namespace VaeOnnx.Training.Data.Tables;
+
+/// <summary>
+/// The condition of a conditional table model: a categorical column of the training file, kept out of the features and
+/// given to both halves as a one-hot c. Its classes are the column's distinct values in ordinal order (stable for the same
+/// file, whatever the row order); their proportions are counted on the training rows.
+/// </summary>
+public static class TableCondition
+{
+    /// <summary>The most classes a condition column may have: beyond this it is an id or free text, not a segment.</summary>
+    public const int MaxClasses = 64;
+
+    /// <summary>
+    /// The condition read from <paramref name="column"/> of <paramref name="table"/>; a missing, numeric, blank-valued or
+    /// too varied column is refused naming the file, the column and what was expected.
+    /// </summary>
+    public static ConditionSpec Fit(RawTable table, string column, IReadOnlyList<int> trainingRows, IReadOnlyList<string>? missingTexts = null)
+    {
+        int index = table.IndexOf(column);
+        if (index < 0)
+            throw new DataFormatException(table.Source, $"--condition-column: no column '{column}'; the columns are {string.Join(", ", table.Header)}");
+        var missing = TableSpelling.SetOf(missingTexts ?? TableSchema.DefaultMissingTexts);
+        var values = table.Rows.Select(r => r[index]).ToArray();
+        var present = values.Where(v => !missing.Contains(v)).ToArray();
+        if (present.Length > 0 && present.All(v => ColumnTypeInference.TryNumber(v, out _)))
+            throw new DataFormatException(table.Source, $"condition column '{column}' holds numbers ({string.Join(", ", present.Distinct(StringComparer.Ordinal).Take(3))}, ...); expected a categorical column of text values such as gold, silver (write numeric codes as text, e.g. tier1, to condition on them)");
+        int blank = Array.FindIndex(values, missing.Contains);
+        if (blank >= 0)
+            throw new DataFormatException(table.Source, $"line {table.Lines[blank]}, condition column '{column}': the cell is blank or missing ('{values[blank]}'); a condition needs a category in every row (fill or drop those rows)");
+        var classes = values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        if (classes.Length > MaxClasses)
+            throw new DataFormatException(table.Source, $"condition column '{column}' has {classes.Length} categories; expected 2 to {MaxClasses} (a column with more is an id or free text, not a segment)");
+        if (classes.Length < 2)
+            throw new DataFormatException(table.Source, $"condition column '{column}' has the single value '{classes[0]}'; expected 2 to {MaxClasses} categories");
+        var counts = new double[classes.Length];
+        var code = CodeOf(classes);
+        foreach (int r in trainingRows) counts[code[values[r]]]++;
+        double total = Math.Max(1, trainingRows.Count);
+        return new ConditionSpec { Column = column, Classes = classes, Proportions = counts.Select(c => c / total).ToArray() };
+    }
+
+    /// <summary>The class index of every row of <paramref name="rows"/>; a value that is not a class is refused naming the line, the column and the classes.</summary>
+    public static int[] Codes(RawTable rows, ConditionSpec condition)
+    {
+        int index = rows.IndexOf(condition.Column);
+        if (index < 0)
+            throw new DataFormatException(rows.Source, $"no condition column '{condition.Column}'; the model is conditioned on it (one of {string.Join(", ", condition.Classes)} per row)");
+        var code = CodeOf(condition.Classes);
+        return rows.Rows.Select((r, i) => code.TryGetValue(r[index], out int c) ? c
+            : throw new DataFormatException(rows.Source, string.Create(CultureInfo.InvariantCulture,
+                $"line {rows.Lines[i]}, condition column '{condition.Column}': '{r[index]}' is not a category the model was trained on; expected one of {string.Join(", ", condition.Classes)}"))).ToArray();
+    }
+
+    private static Dictionary<string, int> CodeOf(IReadOnlyList<string> classes) =>
+        classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+}
