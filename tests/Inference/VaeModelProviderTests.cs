@@ -73,6 +73,10 @@ public sealed class VaeModelProviderTests
             Assert.AreEqual(target, provider.CurrentPairId, $"swap {swap}");
             Thread.Sleep(50);
         }
+        // On a loaded machine the workers may not have leased the last pair within the sleep: let them reach it before
+        // stopping, so that the check below sees the scorer in service rather than the scheduler's timing.
+        var served = DateTime.UtcNow.AddSeconds(20);
+        while (!scorers.Keys.Any(s => s.Model.PairId == provider.CurrentPairId) && DateTime.UtcNow < served) Thread.Sleep(10);
         stop.Cancel();
         Task.WaitAll(workers);
 
