@@ -4,6 +4,7 @@ using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Data;
 using VaeOnnx.Training.Gemm;
 using VaeOnnx.Training.Model;
+using VaeOnnx.Training.Optim;
 using VaeOnnx.Training.Trainer;
 using static TorchSharp.torch;
 
@@ -46,13 +47,17 @@ public static class TrainingScenario
     /// configuration, or of <paramref name="architecture"/>, on <paramref name="train"/> with the GEMM route <paramref name="gemm"/>.
     /// </summary>
     public static double TrainingSamplesPerSecond(VaeDataset train, VaeDataset test, int threads, int epochs = 3,
-        GemmBackend gemm = GemmBackend.LibTorch, VaeArchitecture? architecture = null)
+        GemmBackend gemm = GemmBackend.LibTorch, VaeArchitecture? architecture = null) =>
+        TrainingSamplesPerSecond(train, test, new TrainingOptions { Epochs = epochs, Threads = threads, Seed = 1, Gemm = gemm }, architecture);
+
+    /// <summary>Samples/s of the last epoch of a run with <paramref name="options"/> (the first epochs warm LibTorch up).</summary>
+    public static double TrainingSamplesPerSecond(VaeDataset train, VaeDataset test, TrainingOptions options, VaeArchitecture? architecture = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "vaeonnx-bench-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
             var data = new TrainingData(train, null, test, FeatureScaling.Identity(train.FeatureCount), new DatasetDescription { Name = "bench", Source = train.Source });
-            var result = new VaeTrainer(new TrainingOptions { Epochs = epochs, Threads = threads, Seed = 1, Gemm = gemm })
+            var result = new VaeTrainer(options)
                 .Train(architecture ?? new VaeArchitecture { InputShape = [train.FeatureCount] }, data, folder);
             result.Model.Dispose();
             return result.Checkpoint.Metrics[^1].SamplesPerSecond;
@@ -64,16 +69,37 @@ public static class TrainingScenario
     }
 
     /// <summary>
-    /// The best samples/s of each GEMM route over <paramref name="rounds"/> rounds that alternate them, so that a busy spell
+    /// The best samples/s of each training route (<see cref="Routes"/>) over <paramref name="rounds"/> rounds that alternate them, so that a busy spell
     /// of a shared machine does not fall on one route only. Routes that cannot run here (no OpenBLAS) are left out.
     /// </summary>
-    public static Dictionary<GemmBackend, double> CompareGemmRoutes(VaeDataset train, VaeDataset test, int threads, int rounds = 2)
+    public static Dictionary<string, double> CompareRoutes(VaeDataset train, VaeDataset test, int threads, int rounds = 2)
     {
-        var routes = OpenBlasLibrary.IsAvailable ? new[] { GemmBackend.LibTorch, GemmBackend.OpenBlas } : [GemmBackend.LibTorch];
-        var best = routes.ToDictionary(r => r, _ => 0.0);
+        var routes = Routes(threads);
+        var best = routes.ToDictionary(r => r.Key, _ => 0.0);
         for (int round = 0; round < rounds; round++)
-            foreach (var route in round % 2 == 0 ? routes : routes.Reverse())
-                best[route] = Math.Max(best[route], TrainingSamplesPerSecond(train, test, threads, gemm: route));
+            foreach (var (name, options) in round % 2 == 0 ? routes : Enumerable.Reverse(routes))
+                best[name] = Math.Max(best[name], TrainingSamplesPerSecond(train, test, options));
         return best;
+    }
+
+    /// <summary>Name of the default route (LibTorch's GEMM and TorchSharp's per-tensor Adam) in <see cref="CompareRoutes"/>.</summary>
+    public const string DefaultRoute = "libtorch";
+
+    /// <summary>
+    /// The routes the bench alternates: the default; the flat Adam; and, where OpenBLAS loads, its GEMM on the same
+    /// threads and the thread split (LibTorch on one thread, OpenBLAS on <paramref name="threads"/>) with the flat Adam.
+    /// </summary>
+    private static List<KeyValuePair<string, TrainingOptions>> Routes(int threads)
+    {
+        var baseline = new TrainingOptions { Epochs = 3, Threads = threads, Seed = 1 };
+        var routes = new List<KeyValuePair<string, TrainingOptions>>
+        {
+            new(DefaultRoute, baseline),
+            new("flat_adam", baseline with { AdamUpdate = AdamUpdate.Flat }),
+        };
+        if (!OpenBlasLibrary.IsAvailable) return routes;
+        routes.Add(new("openblas", baseline with { Gemm = GemmBackend.OpenBlas }));
+        routes.Add(new("split_flat", baseline with { Gemm = GemmBackend.OpenBlas, Threads = 1, GemmThreads = threads, AdamUpdate = AdamUpdate.Flat }));
+        return routes;
     }
 }

@@ -19,6 +19,7 @@ public static class BenchCommand
         var rows = new Option<int>("--rows") { Description = "Rows per scoring measurement.", DefaultValueFactory = _ => 20480 }.AtLeast(1);
         var threads = new Option<int>("--threads") { Description = "Threads for training and the GEMM peak.", DefaultValueFactory = _ => Environment.ProcessorCount }.AtLeast(1);
         var skipTraining = new Option<bool>("--no-training") { Description = "Measure scoring only." };
+        var trainingOnly = new Option<bool>("--training-only") { Description = "Measure the GEMM peak and the training routes only (no scoring, no conv model)." };
         var sweep = new Option<bool>("--sweep") { Description = "Instead of the standard measurements, measure the encoder chain over a grid of session options." };
         var sweepBlocks = new Option<string>("--sweep-blocks") { Description = "Sweep: block sizes (rows per ONNX Runtime call).", DefaultValueFactory = _ => "64,256,1024,4096" }
             .Parsed(text => SessionSweep.ParseSizes("--sweep-blocks", text, 1));
@@ -42,15 +43,17 @@ public static class BenchCommand
             Examples:
               vae bench --json
               vae bench --no-training --rows 4096
+              vae bench --training-only --threads 2 --json
               vae bench --sweep --sweep-spinning on,off --json
             """)
-        { model, conv, coreType, rows, threads, skipTraining, sweep, sweepBlocks, sweepThreads, sweepLevels, sweepSpinning, json };
+        { model, conv, coreType, rows, threads, skipTraining, trainingOnly, sweep, sweepBlocks, sweepThreads, sweepLevels, sweepSpinning, json };
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
             int n = parse.GetValue(rows);
             if (parse.GetValue(coreType) is { } core && !OpenBlasLibrary.PreferCoreType(core))
                 throw new CommandUsageException($"--openblas-coretype {core}: OpenBLAS was loaded before the option could apply.");
             var log = parse.GetValue(json) ? parse.InvocationConfiguration.Error : parse.InvocationConfiguration.Output;
+            if (parse.GetValue(trainingOnly)) return TrainingOnly(parse.GetValue(threads), parse.GetValue(json) ? parse.InvocationConfiguration.Output : null, log);
             var vae = VaeModel.Load(parse.GetValue(model)!);
             float[]? images = null;
             VaeDataset? train = null, test = null;
@@ -147,14 +150,26 @@ public static class BenchCommand
         figures["gemm_peak_source"] = ortPeak >= torchPeak ? "onnxruntime" : "libtorch";
         figures["gemm_peak_gflops"] = peak;
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"GEMM peak    2048^3 FP32 on {t} threads: libtorch {torchPeak:F0} GFLOP/s, ONNX Runtime MLAS {ortPeak:F0} GFLOP/s"));
-        var routes = TrainingScenario.CompareGemmRoutes(train.Take(20000), test.Take(2000), t);
+        var routes = TrainingScenario.CompareRoutes(train.Take(20000), test.Take(2000), t);
         double flopsPerSample = 3 * TrainingScenario.ForwardFlops(new VaeArchitecture());
-        double samples = routes[GemmBackend.LibTorch];
+        double samples = routes[TrainingScenario.DefaultRoute];
         figures["train_samples_per_s"] = samples;
         figures["train_gflops"] = samples * flopsPerSample / 1e9;
         figures["train_vs_peak"] = samples * flopsPerSample / 1e9 / peak;
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training     {samples:N0} samples/s = {samples * flopsPerSample / 1e9:F0} GFLOP/s (3x forward FLOPs) vs GEMM peak {peak:F0} GFLOP/s on {t} threads: {samples * flopsPerSample / 1e9 / peak:P0}"));
-        if (routes.TryGetValue(GemmBackend.OpenBlas, out double blas))
+        double flat = routes["flat_adam"];
+        figures["train_flat_adam_samples_per_s"] = flat;
+        figures["train_flat_adam_vs_libtorch"] = flat / samples;
+        figures["train_flat_adam_vs_peak"] = flat * flopsPerSample / 1e9 / peak;
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training     --adam-update flat {flat:N0} samples/s: {flat / samples:F2}x the default route, {flat * flopsPerSample / 1e9 / peak:P0} of the peak"));
+        if (routes.TryGetValue("split_flat", out double split))
+        {
+            figures["train_split_samples_per_s"] = split;
+            figures["train_split_vs_libtorch"] = split / samples;
+            figures["train_split_vs_peak"] = split * flopsPerSample / 1e9 / peak;
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training     --gemm openblas --threads 1 --gemm-threads {t} --adam-update flat {split:N0} samples/s: {split / samples:F2}x the default route, {split * flopsPerSample / 1e9 / peak:P0} of the peak"));
+        }
+        if (routes.TryGetValue("openblas", out double blas))
         {
             figures["train_openblas_samples_per_s"] = blas;
             figures["train_openblas_vs_libtorch"] = blas / samples;
@@ -162,6 +177,18 @@ public static class BenchCommand
             figures["openblas_core"] = OpenBlasLibrary.CoreName;
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training     --gemm openblas ({OpenBlasLibrary.CoreName} kernels) {blas:N0} samples/s: {blas / samples:F2}x libtorch's route, {blas * flopsPerSample / 1e9 / peak:P0} of the peak"));
         }
+    }
+
+    /// <summary>The GEMM peak and the training routes on Fashion-MNIST (synthetic images where it is not installed).</summary>
+    private static int TrainingOnly(int threads, TextWriter? json, TextWriter log)
+    {
+        var (train, test) = MnistFamilyFolder.Contains(MnistFamilyFolder.DefaultFashionMnistFolder)
+            ? MnistFamilyFolder.Load(MnistFamilyFolder.DefaultFashionMnistFolder)
+            : (SyntheticImages(20000, 1), SyntheticImages(2000, 2));
+        var figures = new Dictionary<string, object?> { ["machine_cores"] = Environment.ProcessorCount };
+        MeasureTraining(train, test, threads, figures, log);
+        if (json is not null) CommandRunner.WriteJson(json, figures);
+        return 0;
     }
 
     /// <summary>The conv model's chains against raw ONNX Runtime and, unless skipped, its training throughput.</summary>

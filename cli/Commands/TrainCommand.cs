@@ -88,6 +88,7 @@ public static class TrainCommand
         TrainResume.Refuse(parse, o.Batch, F(t.BatchSize), folder);
         TrainResume.Refuse(parse, o.Lr, F(t.LearningRate), folder);
         TrainResume.Refuse(parse, o.Seed, F(t.Seed), folder);
+        TrainResume.Refuse(parse, o.AdamUpdate, F(t.AdamUpdate), folder);
         TrainResume.Refuse(parse, o.Patience, F(t.EarlyStoppingPatience), folder);
         TrainResume.Refuse(parse, o.Validation, F(d.ValidationFraction), folder);
         TrainResume.Refuse<string?>(parse, o.Label, d.LabelColumn, folder);
@@ -107,7 +108,7 @@ public static class TrainCommand
         var options = t with
         {
             Epochs = parse.GetResult(o.Epochs) is { Implicit: false } ? parse.GetValue(o.Epochs) : t.Epochs,
-            Threads = parse.GetValue(o.Threads),
+            Threads = parse.GetValue(o.Threads), GemmThreads = parse.GetValue(o.GemmThreads),
         };
         return new Setup(TrainResume.LoadData(info, dataPath), a, options);
     }
@@ -162,7 +163,8 @@ public static class TrainCommand
         var options = new TrainingOptions
         {
             Epochs = parse.GetValue(o.Epochs), BatchSize = parse.GetValue(o.Batch), LearningRate = parse.GetValue(o.Lr),
-            Seed = parse.GetValue(o.Seed), Threads = parse.GetValue(o.Threads), Gemm = parse.GetValue(o.Gemm), Beta = parse.GetValue(o.Beta),
+            Seed = parse.GetValue(o.Seed), Threads = parse.GetValue(o.Threads), Gemm = parse.GetValue(o.Gemm),
+            GemmThreads = parse.GetValue(o.GemmThreads), AdamUpdate = parse.GetValue(o.AdamUpdate), Beta = parse.GetValue(o.Beta),
             WarmupEpochs = parse.GetValue(o.Warmup), EarlyStoppingPatience = patience,
             Objective = objective, IwTrainSamples = objective == TrainingObjective.Iwae ? parse.GetValue(o.IwTrainK) ?? 5 : 0,
         };

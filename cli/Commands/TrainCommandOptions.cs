@@ -1,5 +1,6 @@
 using System.CommandLine;
 using VaeOnnx.Training.Gemm;
+using VaeOnnx.Training.Optim;
 
 namespace VaeOnnx.Cli.Commands;
 
@@ -56,6 +57,10 @@ public sealed class TrainCommandOptions
     public Option<int> Threads { get; } = new Option<int>("--threads") { Description = "LibTorch threads (0 = all cores).", DefaultValueFactory = _ => 0 }.AtLeast(0);
     /// <summary>BLAS of the fully connected layers.</summary>
     public Option<GemmBackend> Gemm { get; } = EnumOptions.Create("--gemm", "BLAS of the fully connected layers: libtorch (its MKL) or openblas (the system's libopenblas0-pthread, falls back to libtorch when missing).", GemmBackend.LibTorch);
+    /// <summary>OpenBLAS threads.</summary>
+    public Option<int> GemmThreads { get; } = new Option<int>("--gemm-threads") { Description = "--gemm openblas: OpenBLAS's threads for the products (0 = as --threads); with --threads 1 LibTorch runs the rest of the step on one thread.", DefaultValueFactory = _ => 0 }.AtLeast(0);
+    /// <summary>Adam's update.</summary>
+    public Option<AdamUpdate> AdamUpdate { get; } = EnumOptions.Create("--adam-update", "per-tensor (TorchSharp's Adam) or flat (parameters, gradients and moments in one buffer each; one set of operations per step).", Training.Optim.AdamUpdate.PerTensor);
     /// <summary>Early-stopping patience.</summary>
     public Option<int> Patience { get; } = new Option<int>("--patience") { Description = "Early stopping: epochs without validation improvement (0 = off).", DefaultValueFactory = _ => 0 }.AtLeast(0);
     /// <summary>Validation fraction.</summary>
@@ -81,7 +86,7 @@ public sealed class TrainCommandOptions
     public IEnumerable<Option> All =>
     [
         Data, Arch, Hidden, Latent, Activation, Likelihood, ColumnTypes, IgnoreColumns, NumericEncoding, GaussianVariance, Posterior, FlowSteps, FlowHidden,
-        Objective, IwTrainK, Condition, Beta, Warmup, Epochs, Batch, Lr, Seed, Threads, Gemm,
+        Objective, IwTrainK, Condition, Beta, Warmup, Epochs, Batch, Lr, Seed, Threads, Gemm, GemmThreads, AdamUpdate,
         Patience, Validation, Label, MaxTrain, MaxTest, IwSamples, IwRows, Output, Resume, Json,
     ];
 }

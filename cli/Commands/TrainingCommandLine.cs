@@ -30,6 +30,7 @@ public static class TrainingCommandLine
         command.Append(c, $" --beta {t.Beta} --warmup {t.WarmupEpochs} --epochs {t.Epochs} --batch {t.BatchSize} --lr {t.LearningRate} --seed {t.Seed}");
         if (t.Threads > 0) command.Append(c, $" --threads {t.Threads}");
         if (t.Gemm != Training.Gemm.GemmBackend.LibTorch) command.Append(c, $" --gemm {EnumText.Of(t.Gemm)}");
+        if (t.AdamUpdate != Training.Optim.AdamUpdate.PerTensor) command.Append(c, $" --adam-update {EnumText.Of(t.AdamUpdate)}");
         if (t.EarlyStoppingPatience > 0) command.Append(c, $" --patience {t.EarlyStoppingPatience}");
         if (d.ValidationFraction > 0) command.Append(c, $" --validation {d.ValidationFraction}");
         if (d.LabelColumn is { } label && label != a.Condition?.Column) command.Append(c, $" --label-column {ShellWord(label)}");

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using VaeOnnx.Contract;
 using VaeOnnx.Training.Gemm;
+using VaeOnnx.Training.Optim;
 
 namespace VaeOnnx.Training.Trainer;
 
@@ -60,6 +61,21 @@ public sealed record TrainingOptions
     /// </summary>
     [JsonPropertyName("gemm")] public GemmBackend Gemm { get; init; }
 
+    /// <summary>
+    /// OpenBLAS's own threads for the GEMMs of <see cref="GemmBackend.OpenBlas"/>; 0 uses <see cref="Threads"/> (or all
+    /// cores). With <see cref="Threads"/> 1 it splits the work: LibTorch runs the step's elementwise kernels and Adam on
+    /// one thread while OpenBLAS runs the products on these, so the two thread pools do not compete for the cores.
+    /// A machine setting like <see cref="Threads"/>, not part of the run: never stored, a resumed run takes the new value.
+    /// </summary>
+    [JsonIgnore] public int GemmThreads { get; init; }
+
+    /// <summary>
+    /// How Adam updates the parameters: per tensor (TorchSharp's Adam) or over one flat buffer. Left out of the JSON at
+    /// its default (existing checkpoints read and write unchanged); a resumed run keeps its update.
+    /// </summary>
+    [JsonPropertyName("adam_update"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public AdamUpdate AdamUpdate { get; init; }
+
     /// <summary>Checks ranges and names the offending option.</summary>
     public void Validate()
     {
@@ -69,6 +85,8 @@ public sealed record TrainingOptions
         if (BatchSize < 1) Fail("batch_size", "at least 1", BatchSize);
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) Fail("learning_rate", "a positive finite number", LearningRate);
         if (Threads < 0) Fail("threads", "0 (default) or more", Threads);
+        if (GemmThreads < 0) Fail("gemm_threads", "0 (the LibTorch thread count) or more", GemmThreads);
+        if (!Enum.IsDefined(AdamUpdate)) Fail("adam_update", EnumText.Choices<AdamUpdate>(), (int)AdamUpdate);
         if (!(Beta >= 0) || double.IsInfinity(Beta)) Fail("beta", "a finite number >= 0", Beta);
         if (!(WarmupEpochs >= 0) || double.IsInfinity(WarmupEpochs)) Fail("warmup_epochs", "a finite number >= 0", WarmupEpochs);
         if (EarlyStoppingPatience < 0) Fail("early_stopping_patience", "0 (off) or more", EarlyStoppingPatience);

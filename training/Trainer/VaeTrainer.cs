@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using TorchSharp;
+using TorchSharp.Modules;
 using VaeOnnx.Contract;
 using VaeOnnx.Contract.IO;
 using VaeOnnx.Training.Checkpoints;
@@ -8,6 +9,7 @@ using VaeOnnx.Training.Evaluation;
 using VaeOnnx.Training.Model;
 using VaeOnnx.Training.Objective;
 using VaeOnnx.Training.Gemm;
+using VaeOnnx.Training.Optim;
 using static TorchSharp.torch;
 
 namespace VaeOnnx.Training.Trainer;
@@ -48,10 +50,9 @@ public sealed class VaeTrainer
         try
         {
             var options = info.Training;
-            model.Gemm = LinearRoute.Resolve(options.Gemm, options.Threads, out var notice);
+            model.Gemm = LinearRoute.Resolve(options.Gemm, options.GemmThreads > 0 ? options.GemmThreads : options.Threads, out var notice);
             if (notice is not null) Console.Error.WriteLine(notice);
-            using var optimizer = optim.Adam(model.parameters().Where(p => p.requires_grad), options.LearningRate,
-                options.AdamBeta1, options.AdamBeta2, options.AdamEps);
+            using var optimizer = CreateOptimizer(model, options);
             if (resume) VaeCheckpoint.LoadOptimizer(folder, info, optimizer);
             return new TrainingLoop(model, optimizer, info, data, folder, _progress, cancellation).Run();
         }
@@ -79,7 +80,16 @@ public sealed class VaeTrainer
             throw;
         }
         // The checkpoint's schedule is the run's schedule; only the number of epochs may be raised to train longer.
-        return (info with { Training = info.Training with { Epochs = _options.Epochs, Threads = _options.Threads }, StopReason = null }, model);
+        return (info with { Training = info.Training with { Epochs = _options.Epochs, Threads = _options.Threads, GemmThreads = _options.GemmThreads }, StopReason = null }, model);
+    }
+
+    /// <summary>Adam over the trainable parameters, per tensor or over one flat buffer (which moves the parameters into it).</summary>
+    private static Adam CreateOptimizer(VariationalAutoencoder model, TrainingOptions options)
+    {
+        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
+        return options.AdamUpdate == AdamUpdate.Flat
+            ? new FlatAdam(parameters, options.LearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEps)
+            : optim.Adam(parameters, options.LearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEps);
     }
 
     private (CheckpointInfo Info, VariationalAutoencoder Model) Start(string folder, VaeArchitecture architecture, TrainingData data)
