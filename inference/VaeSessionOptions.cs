@@ -30,6 +30,13 @@ public sealed record VaeSessionOptions
     public int BlockSize { get; init; } = 1024;
 
     /// <summary>
+    /// When a transformer maps a whole data view, score block k+1 on a pool thread while the rows of block k are served and
+    /// block k+2 is read (a one-block look-ahead; the same blocks and results). Off by default: on the 2-core machines of
+    /// docs/benchmarks.md the ONNX Runtime threads already use every core, and the measured gain was within the noise.
+    /// </summary>
+    public bool OverlapBlocks { get; init; }
+
+    /// <summary>
     /// Let ONNX Runtime's intra-op threads spin between calls (lower latency for one busy session). Scorers that alternate
     /// between several sessions (reconstruct, anomaly score) turn it off: spinning threads of an idle session would take the
     /// cores from the session that is working.
