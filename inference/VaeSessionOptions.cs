@@ -30,6 +30,14 @@ public sealed record VaeSessionOptions
     public int BlockSize { get; init; } = 1024;
 
     /// <summary>
+    /// When a transformer maps a whole data view, score block k+1 on a pool thread while the rows of block k are served and
+    /// block k+2 is read (a one-block look-ahead; the same blocks and results). Off by default: on the 2-core machines of
+    /// docs/benchmarks.md ONNX Runtime's two intra-op threads already use both cores, and the overlap measured 0.70-0.89x
+    /// the plain chain (encoder) and 0.82-1.19x (decoder); it is meant for machines with cores the session leaves idle.
+    /// </summary>
+    public bool OverlapBlocks { get; init; }
+
+    /// <summary>
     /// Let ONNX Runtime's intra-op threads spin between calls (lower latency for one busy session). Scorers that alternate
     /// between several sessions (reconstruct, anomaly score) turn it off: spinning threads of an idle session would take the
     /// cores from the session that is working.

@@ -103,6 +103,19 @@ public static class BenchCommand
                 figures[$"{name}_chain_vs_stock"] = chain / stock;
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-12} raw ORT batched {raw,10:N0} rows/s, stock ApplyOnnxModel {stock,10:N0} rows/s; chain/raw {chain / raw:F2}, chain/stock {chain / stock:F1}"));
             }
+            foreach (var kind in new[] { "encode", "decode" })
+            {
+                var (rawSeconds, rawRows, chainSeconds, overlapSeconds) = scenarios.Alternated(kind);
+                double raw = rawRows / rawSeconds, chain = n / chainSeconds, overlapped = n / overlapSeconds;
+                figures[$"{kind}_alternated_raw_rows_per_s"] = raw;
+                figures[$"{kind}_alternated_chain_rows_per_s"] = chain;
+                figures[$"{kind}_alternated_overlap_rows_per_s"] = overlapped;
+                figures[$"{kind}_alternated_chain_vs_raw"] = chain / raw;
+                figures[$"{kind}_alternated_overlap_vs_raw"] = overlapped / raw;
+                figures[$"{kind}_overlap_vs_chain"] = overlapped / chain;
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{kind,-12} alternated passes: raw ORT {raw,10:N0} rows/s, chain {chain,10:N0} rows/s ({chain / raw:F2}x raw), OverlapBlocks chain {overlapped,10:N0} rows/s ({overlapped / raw:F2}x raw, {overlapped / chain:F2}x chain)"));
+            }
             foreach (var kind in new[] { "encode", "decode", "score" })
             {
                 var (fitted, reloaded, plain) = scenarios.Reloaded(kind);

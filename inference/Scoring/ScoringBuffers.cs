@@ -11,6 +11,7 @@ namespace VaeOnnx.Inference.Scoring;
 internal sealed class ScoringBuffers : IDisposable
 {
     private readonly Dictionary<float[], OrtValue> _bound = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<ScoringStage, OrtIoBinding> _bindings = new();
     private readonly int _inputDim, _latentDim;
 
     private readonly int _columns;
@@ -133,15 +134,31 @@ internal sealed class ScoringBuffers : IDisposable
         return value;
     }
 
+    /// <summary>
+    /// The I/O binding of <paramref name="stage"/>'s graph over the full-block values, made by <paramref name="create"/> on
+    /// first use and owned here: later full blocks run without naming or marshalling their inputs and outputs again.
+    /// </summary>
+    public OrtIoBinding Binding(ScoringStage stage, Func<OrtIoBinding> create)
+    {
+        if (!_bindings.TryGetValue(stage, out var binding))
+        {
+            binding = create();
+            _bindings[stage] = binding;
+        }
+        return binding;
+    }
+
     private static OrtValue Create(float[] array, long[] rowShape, int rows)
     {
         long perRow = rowShape.Aggregate(1L, (a, b) => a * b);
         return OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, array.AsMemory(0, (int)(rows * perRow)), [rows, .. rowShape]);
     }
 
-    /// <summary>Releases the bound values.</summary>
+    /// <summary>Releases the bindings and the bound values.</summary>
     public void Dispose()
     {
+        foreach (var binding in _bindings.Values) binding.Dispose();
+        _bindings.Clear();
         foreach (var value in _bound.Values) value.Dispose();
         _bound.Clear();
     }

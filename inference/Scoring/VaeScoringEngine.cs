@@ -111,6 +111,7 @@ internal sealed class VaeScoringEngine : IDisposable
     public void Run(ScoringBuffers buffers, int rows, ScoringStage stage)
     {
         if (!Covers(stage)) throw new InvalidOperationException($"this engine was opened for {Stage}, not {stage}");
+        if (TryRunBound(buffers, rows, stage)) return;
         int d = Model.InputDim, l = Model.LatentDim;
         var made = new List<OrtValue>(rows == buffers.BlockSize ? 0 : 12);
         try
@@ -153,6 +154,47 @@ internal sealed class VaeScoringEngine : IDisposable
         finally
         {
             foreach (var value in made) value.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// A full block of a one-graph stage (encode or decode of a Gaussian posterior): one ONNX Runtime call through the
+    /// buffers' I/O binding, made once, so that nothing is allocated or looked up per block (or per PredictionEngine row).
+    /// </summary>
+    private bool TryRunBound(ScoringBuffers buffers, int rows, ScoringStage stage)
+    {
+        if (rows != buffers.BlockSize || Model.Posterior is not null || stage is not (ScoringStage.Encode or ScoringStage.Decode)) return false;
+        var session = stage == ScoringStage.Encode ? _encoder! : _decoder!;
+        session.RunWithBinding(_runOptions, buffers.Binding(stage, () => Bind(session, buffers, stage)));
+        return true;
+    }
+
+    private OrtIoBinding Bind(InferenceSession session, ScoringBuffers buffers, ScoringStage stage)
+    {
+        int d = Model.InputDim, l = Model.LatentDim, rows = buffers.BlockSize;
+        var unused = new List<OrtValue>(0); // full blocks: every value is owned by the buffers
+        var binding = session.CreateIoBinding();
+        try
+        {
+            if (stage == ScoringStage.Encode)
+            {
+                binding.BindInput(Model.EncoderInput, buffers.Tensor(buffers.Input, d, rows, unused));
+                if (Model.EncoderConditionInput is { } condition) binding.BindInput(condition, buffers.Tensor(buffers.Condition, Model.ConditionDim, rows, unused));
+                binding.BindOutput(Model.EncoderMu, buffers.Tensor(buffers.Mu, l, rows, unused));
+                binding.BindOutput(Model.EncoderLogVar, buffers.Tensor(buffers.LogVar, l, rows, unused));
+            }
+            else
+            {
+                binding.BindInput(Model.DecoderInput, buffers.Tensor(buffers.Mu, l, rows, unused));
+                if (Model.DecoderConditionInput is { } condition) binding.BindInput(condition, buffers.Tensor(buffers.Condition, Model.ConditionDim, rows, unused));
+                binding.BindOutput(Model.DecoderOutput, buffers.Tensor(buffers.XHat, d, rows, unused));
+            }
+            return binding;
+        }
+        catch
+        {
+            binding.Dispose();
+            throw;
         }
     }
 

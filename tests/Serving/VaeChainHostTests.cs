@@ -29,7 +29,7 @@ public sealed class VaeChainHostTests
         using var host = new VaeChainHost(Options(folder, TimeSpan.FromMilliseconds(20)), Chains);
         var errors = new ConcurrentQueue<string>();
         var sets = new ConcurrentDictionary<VaeChainSet, byte>();
-        long calls = 0;
+        long calls = 0, leaseCalls = 0;
         using var stop = new CancellationTokenSource();
         var workers = Enumerable.Range(0, 6).Select(w => Task.Run(() =>
         {
@@ -47,6 +47,7 @@ public sealed class VaeChainHostTests
                     {
                         using var lease = host.Acquire();
                         sets.TryAdd(lease.Set, 0);
+                        Interlocked.Increment(ref leaseCalls);
                         var batch = lease.PredictBatch<In, Latent>("latent-features", rows.Select(x => new In { Features = x }));
                         var mu = expected[lease.PairId].Mu;
                         for (int k = 0; k < rows.Length; k++)
@@ -73,9 +74,10 @@ public sealed class VaeChainHostTests
             Assert.AreEqual(target, host.CurrentPairId, $"swap {swap}");
             // Each generation must serve calls before the next swap: on a loaded machine a fixed sleep let all 8 swaps
             // pass before the workers were scheduled at all ("0 calls").
-            long before = Interlocked.Read(ref calls);
+            // Leases too: with fast single-row calls, 30 calls could all be Predicts and the leases see one generation only.
+            long before = Interlocked.Read(ref calls), leasesBefore = Interlocked.Read(ref leaseCalls);
             var served = DateTime.UtcNow.AddSeconds(60);
-            while (Interlocked.Read(ref calls) < before + 30 && DateTime.UtcNow < served) Thread.Sleep(5);
+            while ((Interlocked.Read(ref calls) < before + 30 || Interlocked.Read(ref leaseCalls) < leasesBefore + 1) && DateTime.UtcNow < served) Thread.Sleep(5);
         }
         stop.Cancel();
         Task.WaitAll(workers);
