@@ -146,12 +146,17 @@ public sealed class VaeChainHostTests
     [TestMethod]
     public void StrictCudaFailsWhenTheHostLoads()
     {
-        if (Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider"))
-            Assert.Inconclusive("this machine has the CUDA provider; strict mode loads");
         var options = Options(ServingFolders.CopyOf(ServingFolders.SensorsA)) with
         {
             Session = new VaeSessionOptions { Provider = VaeExecutionProvider.Cuda, AllowCpuFallback = false },
         };
+        if (Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider"))
+        {
+            // A process with the CUDA provider: strict mode loads the host on the GPU with the folder's pair in service.
+            using var onGpu = new VaeChainHost(options);
+            Assert.AreEqual(VaeModel.Load(ServingFolders.SensorsA).PairId, onGpu.CurrentPairId);
+            return;
+        }
         var error = Assert.ThrowsExactly<VaeModelLoadException>(() => new VaeChainHost(options));
         StringAssert.Contains(error.Message, "CUDA");
     }
