@@ -1,6 +1,6 @@
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Contract;
-using VaeOnnx.Training.Data.Tables;
+using VaeOnnx.Tables;
 
 namespace VaeOnnx.Export;
 

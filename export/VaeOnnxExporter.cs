@@ -4,7 +4,7 @@ using VaeOnnx.Contract;
 using VaeOnnx.Contract.IO;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Model;
-using VaeOnnx.Training.Data.Tables;
+using VaeOnnx.Tables;
 using VaeOnnx.Training.Trainer;
 using VaeOnnx.Export.Tables;
 

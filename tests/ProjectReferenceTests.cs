@@ -33,11 +33,22 @@ public sealed class ProjectReferenceTests
     }
 
     [TestMethod]
+    public void TableIoBuildsOnTheContractAloneSoInferenceAndTheServiceReadTablesWithoutTorchSharp()
+    {
+        var (packages, projects) = References("tables", "VaeOnnx.Tables.csproj");
+        Assert.AreEqual(0, packages.Length, string.Join(",", packages));
+        CollectionAssert.AreEqual(new[] { "VaeOnnx.Contract" }, projects);
+        var referenced = AssemblyReferences(typeof(VaeOnnx.Tables.RawTableReader).Assembly);
+        Assert.IsFalse(referenced.Any(n => n.StartsWith("Microsoft.ML", StringComparison.Ordinal) || n.StartsWith("TorchSharp", StringComparison.Ordinal)
+            || (n.StartsWith("VaeOnnx.", StringComparison.Ordinal) && n != "VaeOnnx.Contract")), string.Join(",", referenced));
+    }
+
+    [TestMethod]
     public void InferenceReferencesTheContractMlNetAndOnnxRuntimeOnly()
     {
         var (packages, projects) = References("inference", "VaeOnnx.Inference.csproj");
         CollectionAssert.AreEquivalent(new[] { "Microsoft.ML", "Microsoft.ML.OnnxTransformer", "Microsoft.ML.OnnxRuntime" }, packages);
-        CollectionAssert.AreEqual(new[] { "VaeOnnx.Contract" }, projects);
+        CollectionAssert.AreEqual(new[] { "VaeOnnx.Contract", "VaeOnnx.Tables" }, projects);
         // The built assembly must not reference TorchSharp or the other stages either (through a transitive path nobody noticed).
         var referenced = AssemblyReferences(typeof(VaeOnnx.Inference.VaeModel).Assembly);
         Assert.IsFalse(referenced.Any(n => n.StartsWith("TorchSharp", StringComparison.Ordinal)), string.Join(",", referenced));
@@ -50,7 +61,7 @@ public sealed class ProjectReferenceTests
     {
         var (packages, projects) = References("inference-gpu", "VaeOnnx.Inference.Gpu.csproj");
         CollectionAssert.AreEquivalent(new[] { "Microsoft.ML", "Microsoft.ML.OnnxTransformer", "Microsoft.ML.OnnxRuntime.Gpu.Linux", "Microsoft.ML.OnnxRuntime.Managed" }, packages);
-        CollectionAssert.AreEqual(new[] { "VaeOnnx.Contract" }, projects);
+        CollectionAssert.AreEqual(new[] { "VaeOnnx.Contract", "VaeOnnx.Tables" }, projects);
         var doc = XDocument.Load(Path.Combine(RepoPaths.Root, "inference-gpu", "VaeOnnx.Inference.Gpu.csproj"));
         Assert.AreEqual("VaeOnnx.Inference", doc.Descendants("AssemblyName").Single().Value, "the same assembly, so the same API and InternalsVisibleTo");
         Assert.AreEqual("../inference/**/*.cs", (string?)doc.Descendants("Compile").Single().Attribute("Include"));
@@ -74,9 +85,9 @@ public sealed class ProjectReferenceTests
     public void TrainingAndExportBuildOnTheContractAndExportDoesNotKnowInference()
     {
         var (_, training) = References("training", "VaeOnnx.Training.csproj");
-        CollectionAssert.AreEqual(new[] { "VaeOnnx.Contract" }, training);
+        CollectionAssert.AreEqual(new[] { "VaeOnnx.Contract", "VaeOnnx.Tables" }, training);
         var (exportPackages, export) = References("export", "VaeOnnx.Export.csproj");
-        CollectionAssert.AreEquivalent(new[] { "VaeOnnx.Contract", "VaeOnnx.Training" }, export);
+        CollectionAssert.AreEquivalent(new[] { "VaeOnnx.Contract", "VaeOnnx.Tables", "VaeOnnx.Training" }, export);
         Assert.IsFalse(exportPackages.Any(p => p.StartsWith("Microsoft.ML", StringComparison.Ordinal) && p != "Microsoft.ML.OnnxRuntime"), string.Join(",", exportPackages));
         var referenced = AssemblyReferences(typeof(VaeOnnx.Export.VaeOnnxExporter).Assembly);
         Assert.IsFalse(referenced.Contains("VaeOnnx.Inference"), string.Join(",", referenced));

@@ -22,51 +22,44 @@ public static class ScoringCommands
         yield return Rows("encode", "Encode rows into the posterior mean and log-variance: columns mu_0.., logvar_0... A CSV input is read by the model's feature names when it has them.",
             ["vae encode --model models/fashion-mnist-mlp --input t10k-images-idx3-ubyte.gz --output codes.csv",
              "vae encode --model models/sensors --input readings.csv --output codes.csv"],
-            (ml, m) => ml.Transforms.VaeEncode(m), (m, view) =>
-            {
-                var mu = Column(view, "Mu");
-                var logvar = Column(view, "LogVar");
-                return [.. CsvResultWriter.Block("mu", mu, m.LatentDim), .. CsvResultWriter.Block("logvar", logvar, m.LatentDim)];
-            }, latentInput: false);
+            (ml, m) => ml.Transforms.VaeEncode(m), m => [ScoredCsvColumn.Vector("Mu", "mu", m.LatentDim), ScoredCsvColumn.Vector("LogVar", "logvar", m.LatentDim)],
+            latentInput: false);
         yield return Rows("decode", "Decode latent rows (CSV with L columns) into x_hat_0.. (probabilities or means, raw units).",
             ["vae decode --model models/fashion-mnist-mlp --input codes.csv --output images.csv",
              "vae decode --model foreign-pair --likelihood bernoulli --input z.csv --output x.csv"],
-            (ml, m) => ml.Transforms.VaeDecode(m, "Features", "Decoded"), (m, view) => [.. CsvResultWriter.Block("x_hat", Column(view, "Decoded"), m.InputDim)],
+            (ml, m) => ml.Transforms.VaeDecode(m, "Features", "Decoded"), m => [ScoredCsvColumn.Vector("Decoded", "x_hat", m.InputDim)],
             latentInput: true);
         yield return Rows("reconstruct", "Reconstruct rows: decode of the posterior mean, columns x_hat_0...",
             ["vae reconstruct --model models/fashion-mnist-mlp --input t10k-images-idx3-ubyte.gz --output recon.csv",
              "vae reconstruct --model models/sensors --input readings.csv --output recon.csv"],
-            (ml, m) => ml.Transforms.VaeReconstruct(m), (m, view) => [.. CsvResultWriter.Block("x_hat", Column(view, "Reconstruction"), m.InputDim)],
+            (ml, m) => ml.Transforms.VaeReconstruct(m), m => [ScoredCsvColumn.Vector("Reconstruction", "x_hat", m.InputDim)],
             latentInput: false);
         yield return Rows("score", "Anomaly score per row: score (negative ELBO with z = mu; higher is more unusual), recon, kl, sqerr. A table model writes score, recon, kl, is_anomaly and contrib.<column> per column (its share of recon, nats).",
             ["vae score --model models/fashion-mnist-mlp --input t10k-images-idx3-ubyte.gz --output scores.csv",
              "vae score --model models/sensors --input readings.csv --output scores.csv",
              "vae score --model models/customers --input customers.csv --output scores.csv"],
-            (ml, m) => ml.Transforms.VaeAnomalyScore(m), (m, view) =>
-            {
-                var parts = new[] { "Score", "Score_recon", "Score_kl", "Score_sqerr" }.Select(c => view.GetColumn<float>(c).ToArray()).ToArray();
-                return [("score", r => parts[0][r]), ("recon", r => parts[1][r]), ("kl", r => parts[2][r]), ("sqerr", r => parts[3][r])];
-            }, latentInput: false);
+            (ml, m) => ml.Transforms.VaeAnomalyScore(m),
+            _ => [ScoredCsvColumn.Scalar("Score", "score"), ScoredCsvColumn.Scalar("Score_recon", "recon"), ScoredCsvColumn.Scalar("Score_kl", "kl"), ScoredCsvColumn.Scalar("Score_sqerr", "sqerr")],
+            latentInput: false);
         yield return Sample();
         yield return SynthesizeCommand.Create(Model);
     }
 
     private static Command Rows(string name, string description, string[] examples, Func<MLContext, VaeModel, IEstimator<ITransformer>> pipeline,
-        Func<VaeModel, IDataView, List<(string, Func<int, float>)>> columns, bool latentInput)
+        Func<VaeModel, IReadOnlyList<ScoredCsvColumn>> columns, bool latentInput)
     {
         var input = new Option<string>("--input") { Description = latentInput ? "CSV with L numeric columns." : "IDX image file or CSV with the model's features.", Required = true };
         var command = new Command(name, $"{description}\nExamples:\n  {string.Join("\n  ", examples)}") { Model, input, Output, Likelihood, Condition, Labels };
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
             var model = ModelInput.LoadModel(parse.GetValue(Model)!, parse.GetValue(Likelihood), parse.InvocationConfiguration.Error);
-            if (model.Table is { } table)
+            if (model.Table is not null)
             {
                 if (name != "score")
                     throw new CommandUsageException($"vae {name}: {parse.GetValue(Model)} is a table model; score its rows with vae score, or draw rows with vae synthesize.");
-                var tableRows = TableInput.Read(parse.GetValue(input)!, table, model.Condition);
                 var tablePath = parse.GetValue(Output)!;
-                TableScoreOutput.Write(tablePath, table, TableScoreOutput.Score(model, tableRows));
-                parse.InvocationConfiguration.Error.WriteLine($"{name}: {tableRows.Count} rows -> {tablePath} (model pair {model.PairId})");
+                long tableRows = TableScoreOutput.ScoreFile(model, parse.GetValue(input)!, tablePath);
+                parse.InvocationConfiguration.Error.WriteLine($"{name}: {tableRows} rows -> {tablePath} (model pair {model.PairId})");
                 return 0;
             }
             int width = latentInput ? model.LatentDim : model.InputDim;
@@ -75,10 +68,18 @@ public static class ScoringCommands
             var conditions = ConditionRows.Read(model, parse.GetValue(input)!, rows.Length, parse.GetValue(Condition), parse.GetValue(Labels));
             var ml = new MLContext(1);
             var view = View(ml, rows, width, conditions, model.ConditionDim);
-            var scored = pipeline(ml, model).Fit(view).Transform(view);
             var path = parse.GetValue(Output)!;
-            CsvResultWriter.Write(path, columns(model, scored), rows.Length);
-            parse.InvocationConfiguration.Error.WriteLine($"{name}: {rows.Length} rows -> {path} (model pair {model.PairId})");
+            var transformer = pipeline(ml, model).Fit(view);
+            long written;
+            try
+            {
+                written = new ScoredCsvWriter(columns(model)).WriteFile(path, transformer.Transform(view));
+            }
+            finally
+            {
+                (transformer as IDisposable)?.Dispose();
+            }
+            parse.InvocationConfiguration.Error.WriteLine($"{name}: {written} rows -> {path} (model pair {model.PairId})");
             return 0;
         }));
         return command;
@@ -115,19 +116,18 @@ public static class ScoringCommands
                 throw new CommandUsageException($"--sampler gmm: {model.EncoderPath} stores no latent mixture; export the checkpoint with --latent-mixture auto.");
             var prior = model.Sample(ml, parse.GetValue(count), parse.GetValue(seed), parse.GetValue(sampler), "Z", condition);
             var decoded = ml.Transforms.VaeDecode(model, "Z", "Decoded").Fit(prior).Transform(prior);
-            var z = Column(decoded, "Z");
-            var x = Column(decoded, "Decoded");
             if (parse.GetValue(output) is { } csv)
-                CsvResultWriter.Write(csv, [.. CsvResultWriter.Block("z", z, model.LatentDim), .. CsvResultWriter.Block("x_hat", x, model.InputDim)], z.Length);
+                new ScoredCsvWriter([ScoredCsvColumn.Vector("Z", "z", model.LatentDim), ScoredCsvColumn.Vector("Decoded", "x_hat", model.InputDim)]).WriteFile(csv, decoded);
             if (parse.GetValue(png) is { } picture)
             {
                 if (model.Image is not { } image) throw new CommandUsageException($"--png needs an image model; this one takes rows of shape {string.Join("x", model.InputShape)}.");
+                var x = Column(decoded, "Decoded");
                 int columns = (int)Math.Ceiling(Math.Sqrt(x.Length));
                 var grid = x.Chunk(columns).Select(r => (IReadOnlyList<float[]>)r.ToList()).ToList();
                 VaeOnnx.Contract.IO.AtomicFileWriter.Write(picture, s => s.Write(ImageGrid.RenderPng(grid, image, scale: 2)));
             }
             var what = $"{EnumText.Of(parse.GetValue(sampler))} sampler" + (model.Condition is null ? "" : $", condition {parse.GetValue(Condition) ?? "classes in turn"}");
-            parse.InvocationConfiguration.Error.WriteLine($"sample: {z.Length} draws ({what}, seed {parse.GetValue(seed)}, model pair {model.PairId})");
+            parse.InvocationConfiguration.Error.WriteLine($"sample: {parse.GetValue(count)} draws ({what}, seed {parse.GetValue(seed)}, model pair {model.PairId})");
             return 0;
         }));
         return command;

@@ -6,7 +6,7 @@ using VaeOnnx.Cli.Scoring;
 using VaeOnnx.Export;
 using VaeOnnx.Inference;
 using VaeOnnx.Training.Checkpoints;
-using VaeOnnx.Training.Data.Tables;
+using VaeOnnx.Tables;
 using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Cli.Commands;
@@ -42,7 +42,7 @@ public static class TableDemo
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"exported {modelFolder}: parity {Math.Max(export.EncoderMaxAbsDiff, export.DecoderMaxAbsDiff):G3}, anomaly threshold {export.Card.Table!.Threshold!.Score:G5}"));
         var model = VaeModel.Load(modelFolder);
         var real = TableInput.Read(csv, model.Table!);
-        TableScoreOutput.Write(Path.Combine(outFolder, "scores.csv"), model.Table!, TableScoreOutput.Score(model, real));
+        TableScoreOutput.ScoreFile(model, csv, Path.Combine(outFolder, "scores.csv"));
         var quality = TableReport.Write(model, real, Path.GetFileName(csv), Path.Combine(outFolder, "report"), real.Count, 1);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"synthetic quality: overall {quality.Overall:F3} (column shapes {quality.ColumnShapesScore:F3}, pair trends {quality.PairTrendsScore:F3}); report in {Path.Combine(outFolder, "report", "report.md")} ({clock.Elapsed.TotalSeconds:F0} s)"));

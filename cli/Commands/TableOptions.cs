@@ -1,4 +1,4 @@
-using VaeOnnx.Training.Data.Tables;
+using VaeOnnx.Tables;
 
 namespace VaeOnnx.Cli.Commands;
 

@@ -4,7 +4,7 @@ using VaeOnnx.Cli.Console;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Evaluation;
 using VaeOnnx.Training.Trainer;
-using VaeOnnx.Training.Data.Tables;
+using VaeOnnx.Tables;
 
 namespace VaeOnnx.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using VaeOnnx.Inference;
-using VaeOnnx.Training.Data.Tables;
+using VaeOnnx.Tables;
 
 namespace VaeOnnx.Cli.Scoring;
 
@@ -12,13 +12,25 @@ namespace VaeOnnx.Cli.Scoring;
 /// </summary>
 public static class TableInput
 {
-    /// <summary>Reads <paramref name="path"/> as rows of <paramref name="schema"/>.</summary>
-    public static VaeTableRows Read(string path, TableSchema schema, ConditionSpec? condition = null)
+    /// <summary>Reads <paramref name="path"/> whole as rows of <paramref name="schema"/>.</summary>
+    public static VaeTableRows Read(string path, TableSchema schema, ConditionSpec? condition = null) =>
+        Rows(RawTableReader.Read(path), new TableFeaturizer(schema), condition);
+
+    /// <summary>
+    /// Reads <paramref name="path"/> as consecutive blocks of at most <paramref name="blockRows"/> rows of
+    /// <paramref name="schema"/>, so that scoring holds one block in memory, not the file; errors name the file's own lines.
+    /// </summary>
+    public static IEnumerable<VaeTableRows> ReadBlocks(string path, TableSchema schema, ConditionSpec? condition, int blockRows)
     {
-        var table = RawTableReader.Read(path);
-        var columns = new TableFeaturizer(schema).GraphInputs(table);
-        if (condition is null) return new VaeTableRows(schema, columns);
+        var featurizer = new TableFeaturizer(schema);
+        return RawTableReader.ReadBlocks(path, blockRows).Select(table => Rows(table, featurizer, condition));
+    }
+
+    private static VaeTableRows Rows(RawTable table, TableFeaturizer featurizer, ConditionSpec? condition)
+    {
+        var columns = featurizer.GraphInputs(table);
+        if (condition is null) return new VaeTableRows(featurizer.Schema, columns);
         var classes = TableCondition.Codes(table, condition);
-        return new VaeTableRows(schema, columns, condition.Column, classes.Select(c => condition.Classes[c]).ToArray());
+        return new VaeTableRows(featurizer.Schema, columns, condition.Column, classes.Select(c => condition.Classes[c]).ToArray());
     }
 }

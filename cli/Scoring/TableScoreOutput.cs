@@ -1,45 +1,87 @@
-using System.Globalization;
-using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using VaeOnnx.Contract.IO;
 using VaeOnnx.Inference;
 using VaeOnnx.Inference.Transforms;
 
 namespace VaeOnnx.Cli.Scoring;
 
-/// <summary>Scores a CSV file with a table pair through <c>VaeTableScore</c> and writes <c>score,recon,kl,is_anomaly,contrib.&lt;column&gt;...</c>.</summary>
+/// <summary>
+/// Scores table rows with a table pair through <c>VaeTableScore</c>: <c>score,recon,kl,is_anomaly,contrib.&lt;column&gt;...</c>.
+/// A file is scored block by block (<see cref="ScoreFile"/>): read a block, score it once, write it, so memory is bounded
+/// by the block, not the file.
+/// </summary>
 public static class TableScoreOutput
 {
-    /// <summary>The scores of every row of <paramref name="rows"/>.</summary>
+    /// <summary>Rows per block of <see cref="ScoreFile"/>: large enough that the per-block set-up is noise, small enough to stay in tens of megabytes.</summary>
+    public const int BlockRows = 65_536;
+
+    private const string ScoreColumn = VaeTableScoreEstimator.DefaultScoreColumn;
+
+    /// <summary>The CSV columns of a table pair's scores.</summary>
+    public static ScoredCsvWriter Writer(TableSchema schema) => new(
+    [
+        ScoredCsvColumn.Scalar(ScoreColumn, "score"),
+        ScoredCsvColumn.Scalar(VaeScoreParts.Column(ScoreColumn, VaeScoreParts.Reconstruction), "recon"),
+        ScoredCsvColumn.Scalar(VaeScoreParts.Column(ScoreColumn, VaeScoreParts.Kl), "kl"),
+        ScoredCsvColumn.Scalar(VaeTableScoreEstimator.DefaultAnomalyColumn, "is_anomaly"),
+        new ScoredCsvColumn(VaeTableScoreEstimator.ContributionsColumn(ScoreColumn), schema.Columns.Select(c => $"contrib.{c.Name}").ToArray()),
+    ]);
+
+    /// <summary>Scores the CSV file <paramref name="inputPath"/> into <paramref name="outputPath"/> (atomically), block by block; returns the rows scored.</summary>
+    public static long ScoreFile(VaeModel model, string inputPath, string outputPath, int blockRows = BlockRows)
+    {
+        var schema = model.Table ?? throw new ArgumentException($"{model.EncoderPath}: not a table pair", nameof(model));
+        var writer = Writer(schema);
+        var ml = new MLContext(1);
+        VaeTableScoreTransformer? transformer = null;
+        long rows = 0;
+        try
+        {
+            writer.WriteFile(outputPath, text =>
+            {
+                foreach (var block in TableInput.ReadBlocks(inputPath, schema, model.Condition, blockRows))
+                {
+                    var view = block.ToDataView();
+                    // Fitted once, on the first block: every block has the same columns, and fitting opens the sessions.
+                    transformer ??= ml.Transforms.VaeTableScore(model).Fit(view);
+                    rows += writer.WriteRows(transformer.Transform(view), text);
+                }
+            });
+        }
+        finally
+        {
+            transformer?.Dispose();
+        }
+        return rows;
+    }
+
+    /// <summary>The scores of every row of <paramref name="rows"/>, read through one cursor.</summary>
     public static TableScores Score(VaeModel model, VaeTableRows rows)
     {
         var ml = new MLContext(1);
         var view = rows.ToDataView();
         using var transformer = ml.Transforms.VaeTableScore(model).Fit(view);
         var scored = transformer.Transform(view);
-        const string score = VaeTableScoreEstimator.DefaultScoreColumn;
-        float[] Part(string part) => scored.GetColumn<float>(VaeScoreParts.Column(score, part)).ToArray();
-        var contributions = scored.GetColumn<VBuffer<float>>(VaeTableScoreEstimator.ContributionsColumn(score)).Select(v => v.DenseValues().ToArray()).ToArray();
-        return new TableScores(Part(VaeScoreParts.Score), Part(VaeScoreParts.Reconstruction), Part(VaeScoreParts.Kl),
-            scored.GetColumn<bool>(VaeTableScoreEstimator.DefaultAnomalyColumn).ToArray(), contributions);
-    }
-
-    /// <summary>Writes the scores as CSV (atomically).</summary>
-    public static void Write(string path, TableSchema schema, TableScores scores)
-    {
-        static string F(float v) => v.ToString("R", CultureInfo.InvariantCulture);
-        var text = new StringBuilder("score,recon,kl,is_anomaly");
-        foreach (var column in schema.Columns) text.Append(",contrib.").Append(CsvText.Cell(column.Name));
-        text.Append('\n');
-        for (int r = 0; r < scores.Score.Length; r++)
+        var (score, recon, kl, anomaly, contributions) = (new float[rows.Count], new float[rows.Count], new float[rows.Count], new bool[rows.Count], new float[rows.Count][]);
+        var columns = new[]
         {
-            text.Append(F(scores.Score[r])).Append(',').Append(F(scores.Reconstruction[r])).Append(',').Append(F(scores.Kl[r])).Append(',')
-                .Append(scores.IsAnomaly[r] ? "true" : "false");
-            foreach (var value in scores.Contributions[r]) text.Append(',').Append(F(value));
-            text.Append('\n');
+            ScoreColumn, VaeScoreParts.Column(ScoreColumn, VaeScoreParts.Reconstruction), VaeScoreParts.Column(ScoreColumn, VaeScoreParts.Kl),
+            VaeTableScoreEstimator.DefaultAnomalyColumn, VaeTableScoreEstimator.ContributionsColumn(ScoreColumn),
+        }.Select(name => scored.Schema[name]).ToArray();
+        using var cursor = scored.GetRowCursor(columns);
+        var (getScore, getRecon, getKl) = (cursor.GetGetter<float>(columns[0]), cursor.GetGetter<float>(columns[1]), cursor.GetGetter<float>(columns[2]));
+        var (getAnomaly, getContributions) = (cursor.GetGetter<bool>(columns[3]), cursor.GetGetter<VBuffer<float>>(columns[4]));
+        var buffer = default(VBuffer<float>);
+        for (int r = 0; cursor.MoveNext(); r++)
+        {
+            getScore(ref score[r]);
+            getRecon(ref recon[r]);
+            getKl(ref kl[r]);
+            getAnomaly(ref anomaly[r]);
+            getContributions(ref buffer);
+            contributions[r] = buffer.DenseValues().ToArray();
         }
-        WriteText(path, text.ToString());
+        return new TableScores(score, recon, kl, anomaly, contributions);
     }
 
     /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> atomically, creating its folder.</summary>
@@ -47,6 +89,6 @@ public static class TableScoreOutput
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null) Directory.CreateDirectory(folder);
-        AtomicFileWriter.WriteText(path, text);
+        Contract.IO.AtomicFileWriter.WriteText(path, text);
     }
 }

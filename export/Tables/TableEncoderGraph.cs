@@ -8,7 +8,7 @@ namespace VaeOnnx.Export.Tables;
 
 /// <summary>
 /// The encoder of a table pair: one input per column, named after it (float [N,1] for numbers, NaN where blank; string
-/// [N,1] for flags and categories), featurised inside the graph exactly as <see cref="Training.Data.Tables.TableFeaturizer"/>
+/// [N,1] for flags and categories), featurised inside the graph exactly as <see cref="VaeOnnx.Tables.TableFeaturizer"/>
 /// does (ai.onnx.ml LabelEncoder for categories and flag spellings, the <see cref="TableSpelling"/> variants of flags and missing
 /// markers, IsNaN/Where for blank numbers), then the encoder network. Outputs mu, logvar, and for scoring the features, the
 /// observed mask and the unknown-value mask (<see cref="TableGraphNames"/>).

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using VaeOnnx.Contract;
 using VaeOnnx.Contract.IO;
-using VaeOnnx.Training.Data.Tables;
+using VaeOnnx.Tables;
 using VaeOnnx.Training.Evaluation;
 using VaeOnnx.Training.Model;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using VaeOnnx.Contract;
-using VaeOnnx.Training.Data.Tables;
+using VaeOnnx.Tables;
 using VaeOnnx.Training.Model;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
 using VaeOnnx.Contract;
-using VaeOnnx.Training.Data.Tables;
+using VaeOnnx.Tables;
 
 namespace VaeOnnx.Export.Tables;
 

@@ -11,12 +11,12 @@ namespace VaeOnnx.Tests.Packaging;
 [TestClass]
 public sealed class PackageMetadataTests
 {
-    private static readonly string[] Libraries = ["VaeOnnx.Contract", "VaeOnnx.Training", "VaeOnnx.Export", "VaeOnnx.Inference", "VaeOnnx.Inference.Gpu"];
+    private static readonly string[] Libraries = ["VaeOnnx.Contract", "VaeOnnx.Tables", "VaeOnnx.Training", "VaeOnnx.Export", "VaeOnnx.Inference", "VaeOnnx.Inference.Gpu"];
 
     /// <summary>Project folder of each package (whose README.md it carries).</summary>
     private static readonly Dictionary<string, string> Folders = new()
     {
-        ["VaeOnnx.Contract"] = "contract", ["VaeOnnx.Training"] = "training", ["VaeOnnx.Export"] = "export", ["VaeOnnx.Inference"] = "inference",
+        ["VaeOnnx.Contract"] = "contract", ["VaeOnnx.Tables"] = "tables", ["VaeOnnx.Training"] = "training", ["VaeOnnx.Export"] = "export", ["VaeOnnx.Inference"] = "inference",
         ["VaeOnnx.Inference.Gpu"] = "inference-gpu", ["VaeOnnx.Cli"] = "cli", ["VaeOnnx.Cli.linux-x64"] = "cli",
     };
 
@@ -28,12 +28,13 @@ public sealed class PackageMetadataTests
     private static readonly Dictionary<string, string[]> Dependencies = new()
     {
         ["VaeOnnx.Contract"] = ["Google.Protobuf 3.36.2"],
-        ["VaeOnnx.Inference"] = ["VaeOnnx.Contract {v}", "Microsoft.ML 5.0.1", "Microsoft.ML.OnnxTransformer 5.0.1", "Microsoft.ML.OnnxRuntime 1.31.1",
+        ["VaeOnnx.Tables"] = ["VaeOnnx.Contract {v}", "Google.Protobuf 3.36.2"],
+        ["VaeOnnx.Inference"] = ["VaeOnnx.Contract {v}", "VaeOnnx.Tables {v}", "Microsoft.ML 5.0.1", "Microsoft.ML.OnnxTransformer 5.0.1", "Microsoft.ML.OnnxRuntime 1.31.1",
             "Microsoft.ML.OnnxRuntime.Managed 1.31.1", "Google.Protobuf 3.36.2"],
-        ["VaeOnnx.Inference.Gpu"] = ["VaeOnnx.Contract {v}", "Microsoft.ML 5.0.1", "Microsoft.ML.OnnxTransformer 5.0.1", "Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0",
+        ["VaeOnnx.Inference.Gpu"] = ["VaeOnnx.Contract {v}", "VaeOnnx.Tables {v}", "Microsoft.ML 5.0.1", "Microsoft.ML.OnnxTransformer 5.0.1", "Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0",
             "Microsoft.ML.OnnxRuntime.Managed 1.31.0", "Google.Protobuf 3.36.2"],
-        ["VaeOnnx.Training"] = ["VaeOnnx.Contract {v}", "TorchSharp-cpu 0.107.0", "TorchSharp 0.107.0", "SkiaSharp 4.155.0", "Google.Protobuf 3.36.2"],
-        ["VaeOnnx.Export"] = ["VaeOnnx.Contract {v}", "VaeOnnx.Training {v}", "Microsoft.ML.OnnxRuntime 1.31.1", "Microsoft.ML.OnnxRuntime.Managed 1.31.1",
+        ["VaeOnnx.Training"] = ["VaeOnnx.Contract {v}", "VaeOnnx.Tables {v}", "TorchSharp-cpu 0.107.0", "TorchSharp 0.107.0", "SkiaSharp 4.155.0", "Google.Protobuf 3.36.2"],
+        ["VaeOnnx.Export"] = ["VaeOnnx.Contract {v}", "VaeOnnx.Training {v}", "VaeOnnx.Tables {v}", "Microsoft.ML.OnnxRuntime 1.31.1", "Microsoft.ML.OnnxRuntime.Managed 1.31.1",
             "TorchSharp-cpu 0.107.0", "TorchSharp 0.107.0", "SkiaSharp 4.155.0", "Google.Protobuf 3.36.2"],
         ["VaeOnnx.Cli"] = [],
         ["VaeOnnx.Cli.linux-x64"] = [],
@@ -133,7 +134,7 @@ public sealed class PackageMetadataTests
             CollectionAssert.AreEquivalent(expected.Select(e => e.Replace("{v}", Feed.Version)).ToArray(), packed[id], $"{id}: {string.Join(", ", packed[id])}");
         }
         // What a production app installs: no TorchSharp, LibTorch, trainer or exporter; and the GPU package swaps the runtime.
-        foreach (var id in new[] { "VaeOnnx.Contract", "VaeOnnx.Inference", "VaeOnnx.Inference.Gpu" })
+        foreach (var id in new[] { "VaeOnnx.Contract", "VaeOnnx.Tables", "VaeOnnx.Inference", "VaeOnnx.Inference.Gpu" })
             Assert.IsFalse(packed[id].Any(d => d.StartsWith("TorchSharp", StringComparison.OrdinalIgnoreCase) || d.StartsWith("libtorch", StringComparison.OrdinalIgnoreCase)
                 || d.StartsWith("VaeOnnx.Training", StringComparison.Ordinal) || d.StartsWith("VaeOnnx.Export", StringComparison.Ordinal)), id);
         Assert.IsFalse(packed["VaeOnnx.Inference.Gpu"].Any(d => d.StartsWith("Microsoft.ML.OnnxRuntime ", StringComparison.Ordinal)), "the GPU package replaces the CPU runtime");

@@ -8,7 +8,7 @@ using VaeOnnx.Export;
 using VaeOnnx.Inference;
 using VaeOnnx.Tests.Tables;
 using VaeOnnx.Training.Data;
-using VaeOnnx.Training.Data.Tables;
+using VaeOnnx.Tables;
 using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Tests.Reliability;

@@ -6,7 +6,7 @@ using VaeOnnx.Tests.Cli;
 using VaeOnnx.Tests.Export;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Data;
-using VaeOnnx.Training.Data.Tables;
+using VaeOnnx.Tables;
 using VaeOnnx.Training.Evaluation;
 using VaeOnnx.Training.Trainer;
 

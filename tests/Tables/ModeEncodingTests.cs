@@ -5,7 +5,7 @@ using Microsoft.ML.Data;
 using VaeOnnx.Export;
 using VaeOnnx.Inference;
 using VaeOnnx.Tests.Export;
-using VaeOnnx.Training.Data.Tables;
+using VaeOnnx.Tables;
 using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Tests.Tables;

@@ -1,5 +1,5 @@
 using VaeOnnx.Training.Data;
-using VaeOnnx.Training.Data.Tables;
+using VaeOnnx.Tables;
 using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Tests.Tables;

@@ -1,3 +1,5 @@
+using VaeOnnx.Contract;
+using VaeOnnx.Tables;
 using System.Globalization;
 using System.Text;
 

@@ -1,3 +1,4 @@
+using VaeOnnx.Contract;
 using System.Security.Cryptography;
 
 namespace VaeOnnx.Training.Data;

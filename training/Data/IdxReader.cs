@@ -1,3 +1,4 @@
+using VaeOnnx.Contract;
 using System.Buffers.Binary;
 using System.IO.Compression;
 

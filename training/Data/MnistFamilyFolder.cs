@@ -1,3 +1,4 @@
+using VaeOnnx.Contract;
 namespace VaeOnnx.Training.Data;
 
 /// <summary>

@@ -1,5 +1,5 @@
 using TorchSharp;
-using VaeOnnx.Training.Data.Tables;
+using VaeOnnx.Tables;
 using VaeOnnx.Training.Model;
 using VaeOnnx.Training.Objective;
 using static TorchSharp.torch;

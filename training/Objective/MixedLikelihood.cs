@@ -31,7 +31,7 @@ public sealed class MixedLikelihood
 
     /// <summary>-log p(x_c | decoded) per row and column [N, C]: each column's share of the reconstruction term, in nats.</summary>
     /// <param name="decoded">Decoder output [N, D]: logits of categories, flags and indicators; standardised means of numbers.</param>
-    /// <param name="x">Features [N, D] (see <see cref="Data.Tables.TableFeaturizer"/>).</param>
+    /// <param name="x">Features [N, D] (see <see cref="VaeOnnx.Tables.TableFeaturizer"/>).</param>
     /// <param name="decoderLogVar">Per-feature log-variance [D]; only the numbers' entries are used.</param>
     /// <param name="observed">
     /// [N, C]: 1 where a cell's value term counts. Null derives it from the indicators (training rows, whose values are all

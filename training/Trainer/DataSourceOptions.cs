@@ -31,7 +31,7 @@ public sealed record DataSourceOptions
     public int? MaxTestRows { get; init; }
 
     /// <summary>Table models (likelihood mixed): column kinds, ignored columns and the id-column limit.</summary>
-    public Data.Tables.TableReadOptions? Table { get; init; }
+    public VaeOnnx.Tables.TableReadOptions? Table { get; init; }
 
     /// <summary>Seed of the splits.</summary>
     public long Seed { get; init; } = 1;

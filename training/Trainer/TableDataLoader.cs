@@ -1,7 +1,7 @@
 using VaeOnnx.Contract;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Data;
-using VaeOnnx.Training.Data.Tables;
+using VaeOnnx.Tables;
 
 namespace VaeOnnx.Training.Trainer;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using VaeOnnx.Contract;
 
-namespace VaeOnnx.Training.Data.Tables;
+namespace VaeOnnx.Tables;
 
 /// <summary>
 /// The condition of a conditional table model: a categorical column of the training file, kept out of the features and

@@ -1,5 +1,5 @@
 using VaeOnnx.Contract;
-namespace VaeOnnx.Training.Data.Tables;
+namespace VaeOnnx.Tables;
 
 /// <summary>
 /// Turns raw table cells into the model's features exactly as the exported encoder graph does (the export's parity check

@@ -2,7 +2,7 @@ using System.Text;
 using VaeOnnx.Contract;
 using VaeOnnx.Contract.IO;
 
-namespace VaeOnnx.Training.Data.Tables;
+namespace VaeOnnx.Tables;
 
 /// <summary>Writes a <see cref="RawTable"/> as the CSV file <see cref="RawTableReader"/> reads back to the same cells (RFC 4180, UTF-8, atomically).</summary>
 public static class RawTableWriter

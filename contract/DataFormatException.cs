@@ -1,4 +1,4 @@
-namespace VaeOnnx.Training.Data;
+namespace VaeOnnx.Contract;
 
 /// <summary>A data file is malformed; the message names the file, where (row, column, field) and what was expected.</summary>
 public sealed class DataFormatException : IOException

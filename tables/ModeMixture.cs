@@ -1,6 +1,6 @@
 using VaeOnnx.Contract;
 
-namespace VaeOnnx.Training.Data.Tables;
+namespace VaeOnnx.Tables;
 
 /// <summary>
 /// Fits the modes of one numeric column as TVAE does (SDV's ClusterBasedNormalizer): a variational Bayesian Gaussian

@@ -1,5 +1,5 @@
 using VaeOnnx.Contract;
-namespace VaeOnnx.Training.Data.Tables;
+namespace VaeOnnx.Tables;
 
 /// <summary>How a table's columns become a model's features.</summary>
 public sealed record TableReadOptions

@@ -1,5 +1,5 @@
 using VaeOnnx.Contract;
-namespace VaeOnnx.Training.Data.Tables;
+namespace VaeOnnx.Tables;
 
 /// <summary>Rows of a table in the model's feature space, with which cells count in the likelihood.</summary>
 /// <param name="Features">Row-major features, rows x <see cref="TableSchema.FeatureCount"/>.</param>

@@ -1,6 +1,7 @@
 using System.Text;
+using VaeOnnx.Contract;
 
-namespace VaeOnnx.Training.Data;
+namespace VaeOnnx.Tables;
 
 /// <summary>
 /// Reads the records of a CSV file as RFC 4180 writes them: comma separated, fields optionally quoted, a doubled quote

@@ -1,7 +1,7 @@
 using VaeOnnx.Contract;
 using System.Globalization;
 
-namespace VaeOnnx.Training.Data.Tables;
+namespace VaeOnnx.Tables;
 
 /// <summary>
 /// Infers a <see cref="TableSchema"/> from a training file. Kinds, categories and which columns have blank cells come from
