@@ -2,7 +2,6 @@ using System.Text.Json;
 using VaeOnnx.Contract;
 using VaeOnnx.Contract.IO;
 using VaeOnnx.Tables;
-using VaeOnnx.Training.Evaluation;
 using VaeOnnx.Training.Model;
 
 namespace VaeOnnx.Export.Tables;
@@ -20,14 +19,19 @@ internal static class TableExport
     {
         var heldOut = description.HeldOutRows
             ?? throw new OnnxExportException("a table model is exported with held-out rows of its training file: they calibrate the anomaly threshold");
-        var table = model.Table! with { Threshold = Calibrate(model, heldOut, description.FalseAlarmRate) };
+        if (!(description.FalseAlarmRate > 0 && description.FalseAlarmRate < 1))
+            throw new OnnxExportException($"false-alarm rate {description.FalseAlarmRate}; expected a fraction between 0 and 1, e.g. 0.01");
         var pairId = Guid.NewGuid().ToString("N");
         using var folder = ModelFolderWriter.Begin(outFolder, force, pairId[..8]);
-        var metadata = PairGraphs.Metadata(model, description, pairId, table);
-        var version = VaeOnnxExporter.ProducerVersion;
-        folder.WriteGraph(ModelCard.EncoderFileName, TableEncoderGraph.Build(model, table, metadata, version, out long encoderParameters));
-        folder.WriteGraph(ModelCard.DecoderFileName, TableDecoderGraph.Build(model, table, metadata, version, out long decoderParameters));
-        var (encoderDiff, decoderDiff, rows) = TableParityCheck.Run(model, folder.Staging, TableParityRows.Build(table, heldOut, ParityRows, model.Architecture.Condition));
+        // The threshold is a quantile of the written graphs' own scores, so the graphs are written, scored, and written
+        // again with the threshold in their metadata (which the weights digest does not cover: the graphs stay the same).
+        var (encoderParameters, decoderParameters) = WriteGraphs(model, description, pairId, model.Table!, folder);
+        var (encoderDiff, decoderDiff, rows) = TableParityCheck.Run(model, folder.Staging, TableParityRows.Build(model.Table!, heldOut, ParityRows, model.Architecture.Condition));
+        var metadata = PairGraphs.Metadata(model, description, pairId, model.Table!);
+        var scores = TableGraphScores.Score(folder.Staging, model.Table!, model.Architecture.LatentDim, metadata.DecoderLogVar, model.Architecture.Condition, heldOut);
+        var table = model.Table! with { Threshold = AnomalyCalibration.Calibrate(scores.Select(v => (double)v).ToArray(), description.FalseAlarmRate) };
+        WriteGraphs(model, description, pairId, table, folder);
+        metadata = PairGraphs.Metadata(model, description, pairId, table);
         var card = VaeOnnxExporter.Card(model, description, metadata, folder, Path.GetFileName(folder.Target)) with
         {
             Parameters = new Dictionary<string, long> { ["encoder"] = encoderParameters, ["decoder"] = decoderParameters },
@@ -39,11 +43,12 @@ internal static class TableExport
         return new ExportResult(folder.Target, card, encoderDiff, decoderDiff, rows);
     }
 
-    private static AnomalyThreshold Calibrate(VariationalAutoencoder model, RawTable heldOut, double rate)
+    private static (long Encoder, long Decoder) WriteGraphs(VariationalAutoencoder model, ExportDescription description, string pairId, TableSchema table, ModelFolderWriter folder)
     {
-        if (!(rate > 0 && rate < 1)) throw new OnnxExportException($"false-alarm rate {rate}; expected a fraction between 0 and 1, e.g. 0.01");
-        var conditions = model.Architecture.Condition is { } condition ? TableCondition.Codes(heldOut, condition) : null;
-        var scores = TableScorer.Score(model, new TableFeaturizer(model.Table!).Featurize(heldOut), conditions);
-        return AnomalyCalibration.Calibrate(scores.Score, rate);
+        var metadata = PairGraphs.Metadata(model, description, pairId, table);
+        var version = VaeOnnxExporter.ProducerVersion;
+        folder.WriteGraph(ModelCard.EncoderFileName, TableEncoderGraph.Build(model, table, metadata, version, out long encoderParameters));
+        folder.WriteGraph(ModelCard.DecoderFileName, TableDecoderGraph.Build(model, table, metadata, version, out long decoderParameters));
+        return (encoderParameters, decoderParameters);
     }
 }

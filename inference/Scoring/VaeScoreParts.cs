@@ -1,3 +1,5 @@
+using VaeOnnx.Contract;
+
 namespace VaeOnnx.Inference;
 
 /// <summary>
@@ -7,11 +9,11 @@ namespace VaeOnnx.Inference;
 public static class VaeScoreParts
 {
     /// <summary>Negative ELBO with z = mu: reconstruction + KL.</summary>
-    public const string Score = "score";
+    public const string Score = TableScoreGraph.Score;
     /// <summary>-log p(x | z = mu) in the scaled space.</summary>
-    public const string Reconstruction = "recon";
+    public const string Reconstruction = TableScoreGraph.Reconstruction;
     /// <summary>KL(q(z|x) || N(0, I)).</summary>
-    public const string Kl = "kl";
+    public const string Kl = TableScoreGraph.Kl;
     /// <summary>Sum of squared differences between x and its reconstruction, raw units.</summary>
     public const string SquaredError = "sqerr";
 

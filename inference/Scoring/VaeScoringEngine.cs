@@ -59,7 +59,7 @@ internal sealed class VaeScoringEngine : IDisposable
             if (stage is ScoringStage.AnomalyScore or ScoringStage.TableScore)
             {
                 using var sessionOptions = options.CreateSessionOptions(out _);
-                _score = new InferenceSession(stage == ScoringStage.TableScore ? TableScoreGraph.Build(model) : AnomalyScoreGraph.Build(model), sessionOptions);
+                _score = new InferenceSession(stage == ScoringStage.TableScore ? TableScoreGraph.Build(model.Table!, model.LatentDim, model.DecoderLogVar, model.PairId) : AnomalyScoreGraph.Build(model), sessionOptions);
                 if (stage == ScoringStage.TableScore) _tableInputs = model.Table!.Columns.Select(c => c.Name).ToArray();
                 if (stage == ScoringStage.TableScore && model.EncoderConditionInput is { } condition) _tableInputs = [.. _tableInputs, condition];
             }

@@ -221,7 +221,7 @@ internal static class SavedChain
             .Append(Onnx(c, m.EncoderBytes, schema.Columns.Select(k => k.Name).ToArray(), encoderOutputs))
             .Append(c.CopyColumns(TableGraphNames.Z, TableGraphNames.Mu))
             .Append(Onnx(c, m.DecoderBytes, [TableGraphNames.Z], [TableGraphNames.Logits]))
-            .Append(Onnx(c, TableScoreGraph.Build(m, rowOutputs: true, outputPrefix: Prefix),
+            .Append(Onnx(c, TableScoreGraph.Build(m.Table!, m.LatentDim, m.DecoderLogVar, m.PairId, rowOutputs: true, outputPrefix: Prefix),
                 [TableGraphNames.Features, TableGraphNames.Observed, TableGraphNames.Unknown, TableGraphNames.Mu, TableGraphNames.LogVar, TableGraphNames.Logits],
                 parts.Select(p => Prefix + p).ToArray()))
             .Append(c.CustomMapping<VaeTableScoreVectors, VaeTableScoreScalars>(VaeTableScoreScalarMapping.Map, VaeTableScoreScalarMapping.ContractName))

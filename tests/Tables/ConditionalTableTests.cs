@@ -120,7 +120,7 @@ public sealed class ConditionalTableTests
             return transformer.Transform(view).GetColumn<float>("Score").ToArray();
         }
         var own = Score(classes.Select(c => condition.Classes[c]).ToArray());
-        var reference = TableScorer.Score(_trained!.Model, new TableFeaturizer(model.Table!).Featurize(table), classes);
+        var reference = TorchTableScorer.Score(_trained!.Model, new TableFeaturizer(model.Table!).Featurize(table), classes);
         for (int r = 0; r < own.Length; r++)
             Assert.AreEqual(reference.Score[r], own[r], 1e-3 * Math.Max(1, Math.Abs(own[r])), $"row {r}: ONNX Runtime score = TorchSharp score");
         // The same rows given another segment are far less likely: the score reads the condition.

@@ -100,7 +100,7 @@ public sealed class TableModelTests
         var kl = scored.GetColumn<float>("Score_kl").ToArray();
         var anomaly = scored.GetColumn<bool>("IsAnomaly").ToArray();
         var contributions = scored.GetColumn<VBuffer<float>>("Score_contrib").Select(v => v.DenseValues().ToArray()).ToArray();
-        var reference = TableScorer.Score(_trained!.Model, new TableFeaturizer(model.Table!).Featurize(table));
+        var reference = TorchTableScorer.Score(_trained!.Model, new TableFeaturizer(model.Table!).Featurize(table));
         double threshold = model.Table!.Threshold!.Score;
         for (int r = 0; r < score.Length; r++)
         {
@@ -242,6 +242,24 @@ public sealed class TableModelTests
         x[.., span.Start] = tensor(123f);
         var imputedElsewhere = columns.PerColumn(decoded, x, _trained.Model.decoder_logvar);
         Assert.AreEqual(0.0, (baseline - imputedElsewhere).abs().max().item<float>(), 1e-7, "the value under a blank cell never reaches the loss");
+    }
+
+    [TestMethod]
+    public void TheThresholdIsAQuantileOfTheScoresTheServedPairComputesOnTheHeldOutRows()
+    {
+        var model = VaeModel.Load(_model);
+        var heldOut = TableDataLoader.HeldOutRows(VaeCheckpoint.ReadInfo(_checkpoint), null);
+        var rows = new VaeTableRows(model.Table!, new TableFeaturizer(model.Table!).GraphInputs(heldOut));
+        var served = TableScoreOutput.Score(model, rows);
+        var threshold = model.Table!.Threshold!;
+        // Calibrated on the exported graphs' float32 scores, not on TorchSharp's: the stored threshold is exactly one of
+        // the numbers VaeTableScore computes, and exactly the rows the calibration counted above it are flagged.
+        var expected = AnomalyCalibration.Calibrate(served.Score.Select(v => (double)v).ToArray(), threshold.FalseAlarmRate);
+        Assert.AreEqual(expected.Score, threshold.Score, "the threshold is the conformal quantile of the served scores");
+        CollectionAssert.Contains(served.Score, (float)threshold.Score);
+        Assert.AreEqual(threshold.CalibrationAlarmRate * heldOut.Rows.Count, served.IsAnomaly.Count(flag => flag), 1e-9);
+        var torch = TorchTableScorer.Score(_trained!.Model, new TableFeaturizer(model.Table).Featurize(heldOut));
+        Assert.AreEqual(threshold.Score, AnomalyCalibration.Calibrate(torch.Score, threshold.FalseAlarmRate).Score, 1e-4, "TorchSharp agrees to float precision");
     }
 
     [TestMethod]

@@ -3,7 +3,7 @@ using VaeOnnx.Contract;
 using VaeOnnx.Contract.Onnx;
 using DataType = VaeOnnx.Contract.Onnx.Proto.TensorProto.Types.DataType;
 
-namespace VaeOnnx.Inference.Scoring;
+namespace VaeOnnx.Contract;
 
 /// <summary>
 /// The anomaly score of a table pair as a small ONNX graph run after its encoder and decoder: inputs features [N,D],
@@ -12,11 +12,16 @@ namespace VaeOnnx.Inference.Scoring;
 /// for flags, softmax cross-entropy for categories, on logits; for a mode-encoded number the offset's Gaussian, the mode's
 /// cross-entropy and the log-Jacobian of <see cref="ModeEncoding"/>), times observed, plus its missing-value indicator's term,
 /// plus unknown times <see cref="TableSchema.UnknownCost"/>; recon is their sum, so the contributions add up to it exactly.
+/// The one definition of a table row's score: the inference engine runs it, and the export calibrates the anomaly threshold
+/// by running it on the exported graphs' outputs for the held-out rows, so what is served is what was calibrated.
 /// </summary>
 internal static class TableScoreGraph
 {
     /// <summary>Input names.</summary>
     public const string Features = "features", Observed = "observed", Unknown = "unknown", Mu = "mu", LogVar = "logvar", Logits = "logits";
+
+    /// <summary>The score outputs: the negative ELBO with z = mu, its reconstruction and KL parts (the inference library's score-part names).</summary>
+    public const string Score = "score", Reconstruction = "recon", Kl = "kl";
 
     /// <summary>The contributions output.</summary>
     public const string Contributions = "contributions";
@@ -30,10 +35,15 @@ internal static class TableScoreGraph
     /// gives a vector of C contributions as the transformer does (score, recon and kl are one-element vectors), and one more
     /// output, <see cref="IsAnomaly"/>, the boolean flag.
     /// </summary>
-    public static byte[] Build(VaeModel model, bool rowOutputs = false, string outputPrefix = "")
+    /// <param name="schema">The pair's table schema (its threshold is the flag's, with <paramref name="rowOutputs"/>).</param>
+    /// <param name="latentDim">L.</param>
+    /// <param name="decoderLogVar">The decoder's learned per-feature log-variance (Gaussian terms); null for zeros.</param>
+    /// <param name="pairId">Recorded in the graph's metadata.</param>
+    /// <param name="rowOutputs">Typed for one row, for the saved ML.NET chain.</param>
+    /// <param name="outputPrefix">Prefix of every output name, with <paramref name="rowOutputs"/>.</param>
+    public static byte[] Build(TableSchema schema, int latentDim, IReadOnlyList<float>? decoderLogVar, string pairId, bool rowOutputs = false, string outputPrefix = "")
     {
-        var schema = model.Table ?? throw new InvalidOperationException($"{model.EncoderPath}: not a table pair");
-        int d = schema.FeatureCount, c = schema.Columns.Count, l = model.LatentDim;
+        int d = schema.FeatureCount, c = schema.Columns.Count, l = latentDim;
         var g = new OnnxGraphBuilder("vae_table_score");
         g.AddInput(Features, d);
         g.AddInput(Observed, c);
@@ -48,7 +58,7 @@ internal static class TableScoreGraph
         var ones = g.AddInt64Initializer("column_sizes", Enumerable.Repeat(1L, c).ToArray());
         var observed = g.AddNode("Split", "", "split_observed", [Observed, ones], new string?[c], OnnxGraphBuilder.Attribute("axis", 1L));
         var unknown = g.AddNode("Split", "", "split_unknown", [Unknown, ones], new string?[c], OnnxGraphBuilder.Attribute("axis", 1L));
-        var terms = new TermBuilder(g, model.DecoderLogVar ?? new float[d], schema.UnknownCost);
+        var terms = new TermBuilder(g, decoderLogVar ?? new float[d], schema.UnknownCost);
         var contributions = new List<string>(c);
         int part = 0;
         var spans = schema.Spans;
@@ -63,26 +73,26 @@ internal static class TableScoreGraph
         }
         g.AddNode("Concat", "contributions.concat", [.. contributions], Contributions, OnnxGraphBuilder.Attribute("axis", 1L));
         var (score, recon, kl) = Finish(g);
-        if (rowOutputs) RowOutputs(g, model, outputPrefix, score, recon, kl, c);
+        if (rowOutputs) RowOutputs(g, schema.Threshold, outputPrefix, score, recon, kl, c);
         else
         {
-            g.RenameValue(score, VaeScoreParts.Score);
-            g.RenameValue(recon, VaeScoreParts.Reconstruction);
-            g.RenameValue(kl, VaeScoreParts.Kl);
-            g.AddOutput(VaeScoreParts.Score);
-            g.AddOutput(VaeScoreParts.Reconstruction);
-            g.AddOutput(VaeScoreParts.Kl);
+            g.RenameValue(score, Score);
+            g.RenameValue(recon, Reconstruction);
+            g.RenameValue(kl, Kl);
+            g.AddOutput(Score);
+            g.AddOutput(Reconstruction);
+            g.AddOutput(Kl);
             g.AddOutput(Contributions, c);
         }
         return g.BuildModel("1", 1, "VaeOnnx table anomaly score: negative ELBO with z = mu, its parts and each column's contribution.",
-            [new(VaeMetadataKeys.PairId, model.PairId)]).ToByteArray();
+            [new(VaeMetadataKeys.PairId, pairId)]).ToByteArray();
     }
 
     /// <summary>
     /// The saved form's outputs for one row: [1] for the scores and the flag (ML.NET's OnnxTransformer cannot read a rank-0
     /// output; a registered custom mapping makes them single values) and [C] for the contributions.
     /// </summary>
-    private static void RowOutputs(OnnxGraphBuilder g, VaeModel model, string prefix, string score, string recon, string kl, int columns)
+    private static void RowOutputs(OnnxGraphBuilder g, AnomalyThreshold? threshold, string prefix, string score, string recon, string kl, int columns)
     {
         var one = g.AddInt64Initializer("row_one_shape", 1);
         var vector = g.AddInt64Initializer("row_vector_shape", columns);
@@ -91,12 +101,12 @@ internal static class TableScoreGraph
             g.AddNode("Reshape", $"{name}.row", [value, dims[0] == 1 ? one : vector], prefix + name);
             g.AddRowOutput(prefix + name, type, dims);
         }
-        Output(score, VaeScoreParts.Score, [1], DataType.Float);
-        Output(recon, VaeScoreParts.Reconstruction, [1], DataType.Float);
-        Output(kl, VaeScoreParts.Kl, [1], DataType.Float);
+        Output(score, Score, [1], DataType.Float);
+        Output(recon, Reconstruction, [1], DataType.Float);
+        Output(kl, Kl, [1], DataType.Float);
         Output(Contributions, Contributions, [columns], DataType.Float);
         // score > t for a float score and a double threshold t is score > the largest float not above t.
-        double t = model.Table!.Threshold?.Score ?? double.PositiveInfinity;
+        double t = threshold?.Score ?? double.PositiveInfinity;
         float below = (float)t;
         if (below > t) below = MathF.BitDecrement(below);
         var flag = g.AddNode("Greater", "is_anomaly.compare", [score, g.AddInitializer("threshold", [below], 1)]);

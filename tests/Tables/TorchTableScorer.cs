@@ -1,25 +1,26 @@
 using TorchSharp;
 using VaeOnnx.Tables;
+using VaeOnnx.Training.Evaluation;
 using VaeOnnx.Training.Model;
 using VaeOnnx.Training.Objective;
 using static TorchSharp.torch;
 
-namespace VaeOnnx.Training.Evaluation;
+namespace VaeOnnx.Tests.Tables;
 
 /// <summary>
 /// Scores table rows with a trained table model, deterministically (z = mu): each column's contribution is its likelihood
 /// term (value term masked where the cell is blank, plus the missing-value indicator's term) plus
-/// <see cref="VaeOnnx.Contract.TableSchema.UnknownCost"/> where the cell holds a value training never had. The export
-/// calibrates the anomaly threshold with these scores; the pair's score graph computes the same in ONNX Runtime.
+/// <see cref="VaeOnnx.Contract.TableSchema.UnknownCost"/> where the cell holds a value training never had. The tests' reference
+/// for the pair's score graph, computed independently in TorchSharp from the training loss's own terms.
 /// </summary>
-public static class TableScorer
+internal static class TorchTableScorer
 {
     /// <summary>Scores <paramref name="features"/> (rows featurised with the model's schema).</summary>
     /// <param name="model">A table model.</param>
     /// <param name="features">The rows.</param>
     /// <param name="conditions">A conditional model's condition class of every row (<see cref="TableCondition.Codes"/>); null for an unconditional one.</param>
     /// <param name="batchSize">Rows per forward pass.</param>
-    public static TableRowScores Score(VariationalAutoencoder model, TableFeatures features, int[]? conditions = null, int batchSize = 2000)
+    public static TorchTableScores Score(VariationalAutoencoder model, TableFeatures features, int[]? conditions = null, int batchSize = 2000)
     {
         var columns = model.Columns ?? throw new ArgumentException("not a table model: it has no column schema");
         if (model.IsConditional != (conditions is not null))
@@ -55,6 +56,6 @@ public static class TableScorer
                 score[start + r] = sum + klRows[r];
             }
         }
-        return new TableRowScores(score, recon, kl, contributions);
+        return new TorchTableScores(score, recon, kl, contributions);
     }
 }
