@@ -78,6 +78,8 @@ internal static class PairLoader
         {
             using var encoder = encoderBytes is null ? null : LoadedGraph.FromBytes($"{source}: saved encoder", encoderBytes);
             using var decoder = decoderBytes is null ? null : LoadedGraph.FromBytes($"{source}: saved decoder", decoderBytes);
+            if (encoder is not null && decoder is not null && encoder.Properties.ContainsKey(VaeMetadataKeys.TableSchema))
+                return SavedTable(encoder, decoder, pairId, options, likelihood);
             var shapes = (encoder, decoder) switch
             {
                 (not null, not null) => SavedGraphShapes.Bind(encoder, decoder),
@@ -96,6 +98,16 @@ internal static class PairLoader
         {
             throw new VaeModelLoadException(e.Message, e);
         }
+    }
+
+    /// <summary>A saved table step's pair: both graphs carry the schema and their digests, checked as for files.</summary>
+    private static VaeModel SavedTable(LoadedGraph encoder, LoadedGraph decoder, string pairId, VaeSessionOptions options, Likelihood? likelihood)
+    {
+        var digests = PairDigestCheck.Of(encoder.Summary, decoder.Summary);
+        if (digests.Problems.Count > 0) throw digests.Problems[0];
+        var model = TablePairLoader.Load(encoder, decoder, digests, options, likelihood);
+        if (model.PairId != pairId) throw encoder.Problem($"pair id {model.PairId} differs from the {pairId} the saved chain records");
+        return model;
     }
 
     private static PairMetadata? StampedMetadata(LoadedGraph? graph, GraphRole role, SavedGraphShapes shapes, string pairId)

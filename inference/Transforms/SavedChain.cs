@@ -11,9 +11,10 @@ namespace VaeOnnx.Inference.Transforms;
 /// internal (its <c>LoadableClass</c>, <c>ModelLoadContext</c> and <c>VersionInfo</c> are not public), so delegating
 /// to stock transformers is what lets <c>mlContext.Model.Save/Load</c> carry the ONNX bytes inside the zip. A loaded
 /// model comes back as this chain and maps rows the same way, one ONNX Runtime call per row. Each saved transformer of a
-/// plain pair starts with a <see cref="SavedSegment"/> marker, by which <see cref="SavedChainLoader"/> puts the
-/// block-scoring transformer back; a conditional or flow pair's steps carry none (the marker has no place for the condition
-/// column or the flow), so they load as this stock chain. A conditional pair's chain
+/// plain pair, and a table pair's score (conditional or not: its schema names its columns), starts with a
+/// <see cref="SavedSegment"/> marker, by which <see cref="SavedChainLoader"/> puts the block-scoring transformer back; a
+/// conditional or flow image pair's steps carry none (the marker has no place for the condition column or the flow), so
+/// they load as this stock chain. A conditional pair's chain
 /// copies the condition column to both graphs' condition input; a flow posterior's chain feeds the encoder the noise the
 /// scoring engine uses (from a small graph, or the seeded noise mapping) with its draws axis fixed for ML.NET.
 /// </summary>
@@ -191,16 +192,16 @@ internal static class SavedChain
     /// <summary>
     /// A table pair's score as stock transformers: each column the encoder reads as the graph's type (numbers given as
     /// Double, Int32, Int64 or Boolean converted to Single; flags given as Boolean mapped to the file's spellings; category
-    /// codes given as numbers converted to text), the encoder, the decoder of mu, and the score graph with row-typed
-    /// outputs (<see cref="TableScoreGraph"/>) copied to the transformer's columns; the user's own columns come back as
-    /// they were. <paramref name="fitSchema"/> is the schema the transformer was fitted on.
+    /// codes given as numbers converted to text), a conditional pair's condition column one-hot (<see cref="ConditionOneHotGraph"/>,
+    /// which refuses an unknown value), the encoder, the decoder of mu, and the score graph with row-typed outputs
+    /// (<see cref="TableScoreGraph"/>) copied to the transformer's columns; the user's own columns come back as they were.
+    /// A <see cref="SavedSegment"/> marker lets <c>VaeModel.LoadChain</c> put the block transformer back.
+    /// <paramref name="fitSchema"/> is the schema the transformer was fitted on.
     /// </summary>
     public static IEstimator<ITransformer> TableScore(TransformsCatalog c, VaeModel m, DataViewSchema fitSchema, string scoreColumn, string anomalyColumn)
     {
         var schema = m.Table!;
-        if (m.Condition is { } condition)
-            throw new NotSupportedException($"{m.EncoderPath}: the pair is conditional on '{condition.Column}'; saving the chain of a conditional table pair is not supported yet (score it with the transformer, or load the pair with VaeModel.Load where it runs)");
-        var graphValues = TableGraphNames.Reserved;
+        var graphValues = m.Condition is null ? TableGraphNames.Reserved : [.. TableGraphNames.Reserved, m.EncoderConditionInput!, m.DecoderConditionInput!];
         var clash = fitSchema.Where(k => !k.IsHidden).Select(k => k.Name).FirstOrDefault(n => graphValues.Contains(n) || n.StartsWith(Prefix, StringComparison.Ordinal));
         if (clash is not null)
             throw new NotSupportedException($"the input has a column '{clash}', a name the saved chain uses for the pair's own values ({string.Join(", ", graphValues)}, {Prefix}...); rename it before saving");
@@ -217,10 +218,20 @@ internal static class SavedChain
         }
         string[] encoderOutputs = [TableGraphNames.Mu, TableGraphNames.LogVar, TableGraphNames.Features, TableGraphNames.Observed, TableGraphNames.Unknown];
         var parts = new[] { VaeScoreParts.Score, VaeScoreParts.Reconstruction, VaeScoreParts.Kl, TableScoreGraph.Contributions, TableScoreGraph.IsAnomaly };
+        string[] encoderInputs = [.. schema.Columns.Select(k => k.Name)], decoderInputs = [TableGraphNames.Z];
+        if (m.Condition is { } condition)
+        {
+            if (fitSchema[condition.Column].Type is not TextDataViewType)
+                throw new NotSupportedException($"condition column '{condition.Column}' is {fitSchema[condition.Column].Type}; the saved chain reads it as Text (one of {string.Join(", ", condition.Classes)})");
+            chain = chain.Append(Onnx(c, ConditionOneHotGraph.Build(condition, m.EncoderConditionInput!), [condition.Column], [m.EncoderConditionInput!]))
+                .Append(Copy(c, m.DecoderConditionInput!, m.EncoderConditionInput!));
+            encoderInputs = [.. encoderInputs, m.EncoderConditionInput!];
+            decoderInputs = [TableGraphNames.Z, m.DecoderConditionInput!];
+        }
         chain = chain
-            .Append(Onnx(c, m.EncoderBytes, schema.Columns.Select(k => k.Name).ToArray(), encoderOutputs))
+            .Append(Onnx(c, m.EncoderBytes, encoderInputs, encoderOutputs))
             .Append(c.CopyColumns(TableGraphNames.Z, TableGraphNames.Mu))
-            .Append(Onnx(c, m.DecoderBytes, [TableGraphNames.Z], [TableGraphNames.Logits]))
+            .Append(Onnx(c, m.DecoderBytes, decoderInputs, [TableGraphNames.Logits]))
             .Append(Onnx(c, TableScoreGraph.Build(m.Table!, m.LatentDim, m.DecoderLogVar, m.PairId, rowOutputs: true, outputPrefix: Prefix),
                 [TableGraphNames.Features, TableGraphNames.Observed, TableGraphNames.Unknown, TableGraphNames.Mu, TableGraphNames.LogVar, TableGraphNames.Logits],
                 parts.Select(p => Prefix + p).ToArray()))
@@ -231,8 +242,13 @@ internal static class SavedChain
             .Append(c.CopyColumns(VaeTableScoreEstimator.ContributionsColumn(scoreColumn), Prefix + TableScoreGraph.Contributions))
             .Append(c.CopyColumns(anomalyColumn, Prefix + TableScoreGraph.IsAnomaly + "_value"));
         foreach (var name in restore) chain = chain.Append(c.CopyColumns(name, Prefix + "user." + name));
-        return chain.Append(Drop(c, [.. encoderOutputs, TableGraphNames.Z, TableGraphNames.Logits, .. parts.Select(p => Prefix + p),
-            .. parts.Where(p => p != TableScoreGraph.Contributions).Select(p => Prefix + p + "_value"), .. restore.Select(n => Prefix + "user." + n)]));
+        chain = chain.Append(Drop(c, [.. encoderOutputs, TableGraphNames.Z, TableGraphNames.Logits, .. parts.Select(p => Prefix + p),
+            .. parts.Where(p => p != TableScoreGraph.Contributions).Select(p => Prefix + p + "_value"), .. restore.Select(n => Prefix + "user." + n),
+            .. m.Condition is null ? [] : new[] { m.EncoderConditionInput!, m.DecoderConditionInput! }]));
+        // The marker copies the first table column: the block transformer that VaeModel.LoadChain puts back reads the
+        // columns (and a condition column) by the names the pair's schema records.
+        var marker = SavedSegment.For(m, ScoringStage.TableScore, scoreColumn, anomalyColumn).ColumnName;
+        return c.CopyColumns(marker, schema.Columns[0].Name).Append(chain).Append(c.DropColumns(marker));
     }
 
     /// <summary>The stock conversion of a column given as <paramref name="given"/> to what the encoder reads, null when it already is; refused where no stock transformer converts it as the live transformer does.</summary>

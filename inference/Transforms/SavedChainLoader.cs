@@ -81,6 +81,7 @@ internal static class SavedChainLoader
             ScoringStage.Encode => new VaeEncodeEstimator(ml.Transforms, model, c[0], c[1], c[2]),
             ScoringStage.Decode => new VaeDecodeEstimator(ml.Transforms, model, c[0], c[1]),
             ScoringStage.Reconstruct => new VaeReconstructEstimator(ml.Transforms, model, c[0], c[1]),
+            ScoringStage.TableScore => new VaeTableScoreEstimator(ml.Transforms, model, c[0], c[1]),
             _ => new VaeAnomalyScoreEstimator(ml.Transforms, model, c[0], c[1]),
         };
         return estimator.Fit(new EmptyDataView(input));

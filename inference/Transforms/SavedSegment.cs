@@ -41,7 +41,7 @@ internal sealed record SavedSegment
     /// <summary>SHA-256 of the decoder graph the chain stores, or null when it stores none.</summary>
     [JsonPropertyName("decoder_sha256")] public string? DecoderSha256 { get; init; }
 
-    /// <summary>The transformer's columns: encode (input, mu, logvar), decode (z, output), reconstruct (input, output), anomaly score (input, score).</summary>
+    /// <summary>The transformer's columns: encode (input, mu, logvar), decode (z, output), reconstruct (input, output), anomaly score (input, score), table score (score, anomaly flag).</summary>
     [JsonPropertyName("columns")] public required string[] Columns { get; init; }
 
     /// <summary>The marker of a transformer of <paramref name="stage"/> on <paramref name="model"/>.</summary>

@@ -16,7 +16,6 @@ namespace VaeOnnx.Inference.Transforms;
 /// <see cref="TableSchema.UnknownCost"/> nats in its column and never fails. A conditional table pair
 /// (<see cref="VaeModel.Condition"/>) also reads each row's condition from the column the model was conditioned on (named
 /// <see cref="ConditionSpec.Column"/>, text); a value that is not one of its classes fails, naming the row and the column.
-/// Saving the chain of a conditional table pair (<c>mlContext.Model.Save</c>) is not supported yet.
 /// </summary>
 public sealed class VaeTableScoreEstimator : IEstimator<VaeTableScoreTransformer>
 {

@@ -9,6 +9,7 @@ namespace VaeOnnx.Inference.Transforms;
 /// <see cref="SavedChain.TableScore"/>): ML.NET's OnnxTransformer feeds the encoder's [N,1] string inputs from Text
 /// columns, one row at a time; the loaded chain gives the same columns and numbers, except that it does not trim text
 /// cells, has no slot names on the contributions, and refuses (at save) a numeric column given as Text.
+/// <c>VaeModel.LoadChain</c> reads the step's marker and returns this transformer again, scoring in blocks.
 /// </summary>
 public sealed class VaeTableScoreTransformer : VaeTransformerBase
 {

@@ -193,10 +193,13 @@ public sealed class TableModelTests
         Assert.IsFalse(schema.Any(c => !c.IsHidden && c.Name.StartsWith("__vae_", StringComparison.Ordinal)), string.Join(", ", schema.Select(c => c.Name)));
         using var engine = reader.Model.CreatePredictionEngine<CustomerRow, CustomerScore>(loaded);
         Assert.AreEqual(live.GetColumn<float>("Score").ToArray()[1], engine.Predict(rows[1]).Score, 1e-4);
-        // VaeModel.LoadChain reads the zip too; a table step has no block-scoring marker, so it stays ML.NET's chain.
+        // VaeModel.LoadChain finds the table step's marker and puts the block transformer back: the fitted numbers, bit for bit.
         var chained = VaeModel.LoadChain(new MLContext(3), zip, out _);
-        var (a0, c0) = (live.GetColumn<float>("Score").ToArray(), chained.Transform(input).GetColumn<float>("Score").ToArray());
-        for (int r = 0; r < rows.Length; r++) Assert.AreEqual(a0[r], c0[r], 1e-5 * Math.Max(1, Math.Abs(a0[r])), $"LoadChain row {r}");
+        Assert.IsInstanceOfType<VaeOnnx.Inference.Transforms.VaeTableScoreTransformer>(chained, "block scoring again");
+        var blockScored = chained.Transform(input);
+        CollectionAssert.AreEqual(live.GetColumn<float>("Score").ToArray(), blockScored.GetColumn<float>("Score").ToArray());
+        CollectionAssert.AreEqual(live.GetColumn<bool>("IsAnomaly").ToArray(), blockScored.GetColumn<bool>("IsAnomaly").ToArray());
+        Assert.AreEqual(BooleanDataViewType.Instance, blockScored.Schema["vip"].Type, "the user's columns pass through");
         (chained as IDisposable)?.Dispose();
 
         var text = ml.Data.LoadFromEnumerable([new TextAmountRow()]);
