@@ -7,7 +7,8 @@ namespace VaeOnnx.Inference.Scoring;
 /// <summary>
 /// The one scoring engine of a loaded pair: the ONNX Runtime sessions a stage needs, run on blocks of rows held in
 /// <see cref="ScoringBuffers"/> (one call per graph per block; a single row is a block of one). The ML.NET transformers
-/// (whole data views and <c>PredictionEngine</c> rows) and <see cref="Serving.VaePairScorer"/> all score through it.
+/// (whole data views and <c>PredictionEngine</c> rows, and so the chains <see cref="Serving.VaeChainHost"/> serves) all
+/// score through it.
 /// Run may be called from many threads at once, each with its own buffers: ONNX Runtime allows concurrent runs of a session.
 /// A conditional pair's graphs also take the block's conditions; a flow posterior's encoder takes noise draws (zeros for
 /// the flow of the mean, which reconstruction and the score decode) and returns z and log q(z|x) for each.
