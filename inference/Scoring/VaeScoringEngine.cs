@@ -148,7 +148,7 @@ internal sealed class VaeScoringEngine : IDisposable
             var parts = new[] { buffers.Tensor(buffers.Score, 0, rows, made), buffers.Tensor(buffers.Reconstruction, 0, rows, made),
                 buffers.Tensor(buffers.Kl, 0, rows, made), buffers.Tensor(buffers.SquaredError, 0, rows, made) };
             if (flow)
-                _score!.Run(_runOptions, FlowScoreInputs, [x, Draw(buffers, buffers.Z, rows, made, l), Draw(buffers, buffers.LogQ, rows, made), xHat], ScoreOutputs, parts);
+                _score!.Run(_runOptions, FlowScoreInputs, [x, DrawsTensor(buffers, buffers.Z, rows, made, l), DrawsTensor(buffers, buffers.LogQ, rows, made), xHat], ScoreOutputs, parts);
             else
                 _score!.Run(_runOptions, ScoreInputs, [x, mu, logvar, xHat], ScoreOutputs, parts);
         }
@@ -206,9 +206,9 @@ internal sealed class VaeScoringEngine : IDisposable
         var outputs = new List<OrtValue>(4) { mu, logvar };
         if (Model.Posterior is not null)
         {
-            inputs.Add(Draw(buffers, buffers.Eps, rows, made, Model.LatentDim));
-            outputs.Add(Draw(buffers, buffers.Z, rows, made, Model.LatentDim));
-            outputs.Add(Draw(buffers, buffers.LogQ, rows, made));
+            inputs.Add(DrawsTensor(buffers, buffers.Eps, rows, made, Model.LatentDim));
+            outputs.Add(DrawsTensor(buffers, buffers.Z, rows, made, Model.LatentDim));
+            outputs.Add(DrawsTensor(buffers, buffers.LogQ, rows, made));
         }
         _encoder!.Run(_runOptions, _encoderInputs, inputs, _encoderOutputs, outputs);
     }
@@ -247,7 +247,8 @@ internal sealed class VaeScoringEngine : IDisposable
         for (int i = 0; i < rows; i++) buffers.Z.AsSpan(i * r * l, l).CopyTo(buffers.Latent.AsSpan(i * l, l));
     }
 
-    private static OrtValue Draw(ScoringBuffers buffers, float[] array, int rows, List<OrtValue> made, int latent = 0) =>
+    /// <summary>A tensor over <paramref name="array"/> shaped [rows, draws] or [rows, draws, <paramref name="latent"/>]: the noise, z or log q of each row's posterior draws.</summary>
+    private static OrtValue DrawsTensor(ScoringBuffers buffers, float[] array, int rows, List<OrtValue> made, int latent = 0) =>
         buffers.Tensor(array, latent == 0 ? [buffers.Draws] : [buffers.Draws, latent], rows, made);
 
     /// <summary>
