@@ -36,7 +36,12 @@ public static class ParityCheck
     /// A conditional pair is run with the condition of class r mod K on row r; an IAF pair with two noise draws per row
     /// (zeros, and a fixed standard normal draw), comparing z and log q(z|x) as well.
     /// </remarks>
-    internal static (double Encoder, double Decoder, int Rows) Run(VariationalAutoencoder model, FeatureScaling scaling, string folder, float[] rawRows)
+    /// <returns>
+    /// The largest |difference| of the encoder's outputs and of x_hat (raw units), the largest share of its own allowance
+    /// any encoder and any x_hat value used (at most 1 when the check passes), and the rows compared.
+    /// </returns>
+    internal static (double Encoder, double Decoder, double EncoderAllowanceUsed, double DecoderAllowanceUsed, int Rows) Run(
+        VariationalAutoencoder model, FeatureScaling scaling, string folder, float[] rawRows)
     {
         var arch = model.Architecture;
         int dim = arch.InputDim;
@@ -67,24 +72,36 @@ public static class ParityCheck
         var onnxXHat = RunGraph(Path.Combine(folder, ModelCard.DecoderFileName), options, runOptions, decoderFeeds, ["x_hat"])[0];
         double encoderDiff = Math.Max(MaxAbsDiff(encoded[0], reference.Mu), MaxAbsDiff(encoded[1], reference.LogVar));
         bool encoderWithin = encoderDiff <= Tolerance;
+        double encoderUsed = encoderDiff / Tolerance;
         if (inputs.Eps is not null)
         {
             encoderDiff = Math.Max(encoderDiff, MaxAbsDiff(encoded[2], reference.Z!));
             encoderWithin = encoderDiff <= Tolerance;
+            encoderUsed = encoderDiff / Tolerance;
             // log q(z|x) sums tens of terms of order 1: compared to 1e-5 plus float32 rounding of its magnitude.
             double logQDiff = MaxAbsDiff(encoded[3], reference.LogQ!);
-            for (int i = 0; i < reference.LogQ!.Length && encoderWithin; i++)
-                encoderWithin = Math.Abs((double)encoded[3][i] - reference.LogQ[i]) <= Tolerance + 8 * Ulp(reference.LogQ[i]);
+            if (encoded[3].Length != reference.LogQ!.Length) (encoderWithin, encoderUsed) = (false, double.PositiveInfinity);
+            for (int i = 0; i < reference.LogQ.Length && i < encoded[3].Length; i++)
+            {
+                double diff = Math.Abs((double)encoded[3][i] - reference.LogQ[i]), allowance = Tolerance + 8 * Ulp(reference.LogQ[i]);
+                encoderWithin &= diff <= allowance;
+                encoderUsed = Math.Max(encoderUsed, diff / allowance);
+            }
             encoderDiff = Math.Max(encoderDiff, logQDiff);
         }
         double decoderDiff = MaxAbsDiff(onnxXHat, decoded);
         bool decoderWithin = onnxXHat.Length == decoded.Length;
-        for (int i = 0; i < decoded.Length && decoderWithin; i++)
-            decoderWithin = Math.Abs((double)onnxXHat[i] - decoded[i]) <= DecoderAllowance(reference.Decoded[i], scaling.Scale[i % dim], scaling.Offset[i % dim]);
+        double decoderUsed = decoderWithin ? 0 : double.PositiveInfinity;
+        for (int i = 0; i < decoded.Length && onnxXHat.Length == decoded.Length; i++)
+        {
+            double diff = Math.Abs((double)onnxXHat[i] - decoded[i]), allowance = DecoderAllowance(reference.Decoded[i], scaling.Scale[i % dim], scaling.Offset[i % dim]);
+            decoderWithin &= diff <= allowance;
+            decoderUsed = Math.Max(decoderUsed, diff / allowance);
+        }
         if (!encoderWithin || !decoderWithin)
             throw new OnnxExportException(string.Create(CultureInfo.InvariantCulture,
                 $"parity check failed: ONNX Runtime differs from the TorchSharp model by {encoderDiff:G3} (encoder) and {decoderDiff:G3} (decoder, raw units) on {n} rows; the limit is {Tolerance:G1} (for the decoder in the scaled space, plus float32 rounding of raw units). Nothing was written."));
-        return (encoderDiff, decoderDiff, n);
+        return (encoderDiff, decoderDiff, encoderUsed, decoderUsed, n);
     }
 
     private static double Ulp(float value)

@@ -72,7 +72,7 @@ public static class VaeOnnxExporter
         folder.WriteGraph(ModelCard.EncoderFileName, PairGraphs.Encoder(model, description, metadata, ProducerVersion, out long encoderParameters));
         folder.WriteGraph(ModelCard.DecoderFileName, PairGraphs.Decoder(model, description, metadata, ProducerVersion, out long decoderParameters));
         var rows = parityRows ?? ParityCheck.SyntheticRows(arch, description.Scaling, 64);
-        var (encoderDiff, decoderDiff, count) = ParityCheck.Run(model, description.Scaling, folder.Staging, rows);
+        var (encoderDiff, decoderDiff, encoderUsed, decoderUsed, count) = ParityCheck.Run(model, description.Scaling, folder.Staging, rows);
         var card = Card(model, description, metadata, folder, Path.GetFileName(folder.Target)) with
         {
             Parameters = new Dictionary<string, long> { ["encoder"] = encoderParameters, ["decoder"] = decoderParameters },
@@ -80,7 +80,10 @@ public static class VaeOnnxExporter
         };
         AtomicFileWriter.WriteText(Path.Combine(folder.Staging, ModelCard.FileName), JsonSerializer.Serialize(card, new JsonSerializerOptions { WriteIndented = true }));
         folder.Commit();
-        return new ExportResult(folder.Target, card, encoderDiff, decoderDiff, count);
+        return new ExportResult(folder.Target, card, encoderDiff, decoderDiff, count)
+        {
+            EncoderAllowanceUsed = encoderUsed, DecoderAllowanceUsed = decoderUsed, DecoderComparedInRawUnits = true,
+        };
     }
 
     /// <summary>The version written as producer_version: the assembly's informational version.</summary>

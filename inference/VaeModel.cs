@@ -100,9 +100,9 @@ public sealed class VaeModel
     /// <summary>True when both graphs carry a weights digest and both matched the files at load; false for a pair without digests.</summary>
     public bool WeightsVerified { get; internal init; }
     /// <summary>The weights digest of the encoder file as read (sha256:…), recorded or not: a fingerprint of its weights and nodes.</summary>
-    public string EncoderWeightsDigest { get; internal init; } = "";
+    internal string EncoderWeightsDigest { get; init; } = "";
     /// <summary>The weights digest of the decoder file as read.</summary>
-    public string DecoderWeightsDigest { get; internal init; } = "";
+    internal string DecoderWeightsDigest { get; init; } = "";
     /// <summary>The information note given once at load (a pair without weights digests), or null.</summary>
     public string? LoadNote { get; internal init; }
 
@@ -113,9 +113,9 @@ public sealed class VaeModel
     /// <summary>True when both graphs take a condition.</summary>
     public bool IsConditional => ConditionDim > 0;
     /// <summary>Name of the encoder's condition input, for a conditional pair.</summary>
-    public string? EncoderConditionInput { get; internal init; }
+    internal string? EncoderConditionInput { get; init; }
     /// <summary>Name of the decoder's condition input, for a conditional pair.</summary>
-    public string? DecoderConditionInput { get; internal init; }
+    internal string? DecoderConditionInput { get; init; }
     /// <summary>
     /// The posterior's flow and the encoder's noise input and draw outputs, for a pair whose posterior is not the diagonal
     /// Gaussian; null otherwise. Sampling z from q(z|x) (<see cref="VaeCatalogExtensions.VaeSamplePosterior"/>), the
@@ -133,7 +133,7 @@ public sealed class VaeModel
     internal byte[] DecoderBytes { get; }
 
     /// <summary>The largest feature or latent size a graph may declare: a block of rows is allocated from it.</summary>
-    public const int MaxFeatureDim = 1 << 24;
+    internal const int MaxFeatureDim = 1 << 24;
 
     /// <summary>Loads <c>encoder.onnx</c> and <c>decoder.onnx</c> from a model folder.</summary>
     /// <param name="folder">The model folder.</param>
@@ -188,7 +188,7 @@ public sealed class VaeModel
     /// True when the model holds the graph of <paramref name="role"/>: always for a loaded pair; a model rebuilt from a
     /// saved encode (decode) chain holds only the encoder (decoder) the chain stored.
     /// </summary>
-    public bool HasGraph(GraphRole role) => (role == GraphRole.Encoder ? EncoderBytes : DecoderBytes).Length > 0;
+    private bool HasGraph(GraphRole role) => (role == GraphRole.Encoder ? EncoderBytes : DecoderBytes).Length > 0;
 
     /// <summary>An ONNX Runtime session for one of the pair's graphs, with the pair's options (or <paramref name="options"/>); the caller disposes it.</summary>
     public InferenceSession CreateSession(GraphRole role, VaeSessionOptions? options = null)

@@ -120,7 +120,7 @@ public sealed record VaeSessionOptions
     /// The CUDA device, or null for the CPU: null when the CPU was asked for, when CUDA failed before with these options,
     /// and when CUDA was asked for but the installed ONNX Runtime has no CUDA provider and fallback is allowed (one warning is logged).
     /// </summary>
-    internal int? ResolveGpuDevice()
+    private int? ResolveGpuDevice()
     {
         if (Provider == VaeExecutionProvider.Cpu) return null;
         // A failure seen before by these options (or by the options they were copied from with `with`) stands.

@@ -20,25 +20,35 @@ public static class OnnxFile
     public static OnnxFileSummary Read(string path) => Read(path, out _);
 
     /// <summary>Summarises <paramref name="path"/> and hands back the bytes that were checked, so that a consumer runs exactly those.</summary>
-    public static OnnxFileSummary Read(string path, out byte[] bytes)
+    public static OnnxFileSummary Read(string path, out byte[] bytes) => Read(path, out bytes, out _);
+
+    /// <summary>
+    /// <see cref="Read(string, out byte[])"/> that also hands back the model it parsed, so that a consumer that edits the
+    /// graph (the loader's adapter for other tools' pairs) works on what was checked instead of parsing the bytes again.
+    /// </summary>
+    internal static OnnxFileSummary Read(string path, out byte[] bytes, out ModelProto model)
     {
         bytes = ReadBytes(path);
-        return Summarise(path, bytes);
+        return Summarise(path, bytes, out model);
     }
 
     /// <summary>
     /// Summarises a graph held in memory (for example one stored inside a saved ML.NET model) with the same checks as a
     /// file; <paramref name="name"/> names it in every error.
     /// </summary>
-    public static OnnxFileSummary Read(string name, byte[] bytes)
+    public static OnnxFileSummary Read(string name, byte[] bytes) => Read(name, bytes, out _);
+
+    /// <summary><see cref="Read(string, byte[])"/> that also hands back the parsed model; see <see cref="Read(string, out byte[], out ModelProto)"/>.</summary>
+    internal static OnnxFileSummary Read(string name, byte[] bytes, out ModelProto model)
     {
         if (bytes.Length == 0) throw new ModelFileException(name, "empty graph; expected an ONNX model");
-        return Summarise(name, bytes);
+        return Summarise(name, bytes, out model);
     }
 
-    private static OnnxFileSummary Summarise(string path, byte[] bytes)
+    private static OnnxFileSummary Summarise(string path, byte[] bytes, out ModelProto model)
     {
-        var (model, length) = (Parse(path, bytes), bytes.LongLength);
+        long length = bytes.LongLength;
+        model = Parse(path, bytes);
         var graph = model.Graph;
         var initializers = graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         return new OnnxFileSummary

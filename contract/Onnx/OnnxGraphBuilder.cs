@@ -37,7 +37,7 @@ internal sealed class OnnxGraphBuilder
     public long ParameterCount { get; private set; }
 
     /// <summary>A name not used yet in this graph, derived from <paramref name="prefix"/>.</summary>
-    public string UniqueName(string prefix)
+    private string UniqueName(string prefix)
     {
         var name = prefix;
         for (int i = 1; !_names.Add(name); i++) name = $"{prefix}_{i}";

@@ -40,7 +40,10 @@ internal static class TableExport
         };
         AtomicFileWriter.WriteText(Path.Combine(folder.Staging, ModelCard.FileName), JsonSerializer.Serialize(card, new JsonSerializerOptions { WriteIndented = true }));
         folder.Commit();
-        return new ExportResult(folder.Target, card, encoderDiff, decoderDiff, rows);
+        return new ExportResult(folder.Target, card, encoderDiff, decoderDiff, rows)
+        {
+            EncoderAllowanceUsed = encoderDiff / ParityCheck.Tolerance, DecoderAllowanceUsed = decoderDiff / ParityCheck.Tolerance,
+        };
     }
 
     private static (long Encoder, long Decoder) WriteGraphs(VariationalAutoencoder model, ExportDescription description, string pairId, TableSchema table, ModelFolderWriter folder)

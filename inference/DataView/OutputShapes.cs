@@ -19,7 +19,7 @@ internal static class OutputShapes
         int vectors = 0, scalars = 0;
         foreach (var (name, width) in outputs)
         {
-            var memberName = width == 0 ? $"S{scalars++}" : $"V{vectors++}";
+            var memberName = width == 0 ? $"Scalar{scalars++}" : $"Vector{vectors++}";
             var member = definition.First(c => c.MemberName == memberName);
             member.ColumnName = name;
             member.ColumnType = width == 0 ? NumberDataViewType.Single : new VectorDataViewType(NumberDataViewType.Single, 1, width);
@@ -28,7 +28,7 @@ internal static class OutputShapes
         int booleans = 0;
         foreach (var name in flags ?? [])
         {
-            var member = definition.First(c => c.MemberName == $"B{booleans++}");
+            var member = definition.First(c => c.MemberName == $"Flag{booleans++}");
             member.ColumnName = name;
             used.Add(member);
         }
@@ -43,9 +43,9 @@ internal static class OutputShapes
 #pragma warning disable CS0649
     private sealed class Shapes
     {
-        public float[] V0 = [], V1 = [], V2 = [], V3 = [];
-        public float S0, S1, S2, S3;
-        public bool B0;
+        public float[] Vector0 = [], Vector1 = [], Vector2 = [], Vector3 = [];
+        public float Scalar0, Scalar1, Scalar2, Scalar3;
+        public bool Flag0;
     }
 #pragma warning restore CS0649
 }

@@ -47,13 +47,13 @@ internal sealed record ScoringPlan(VaeScoringEngine Engine, ScoringStage Stage, 
     public string? ConditionColumn { get; init; }
 
     /// <summary>Width K of the condition column.</summary>
-    public int ConditionWidth => Engine.Model.ConditionDim;
+    private int ConditionWidth => Engine.Model.ConditionDim;
 
     /// <summary>The condition column of <paramref name="schema"/>, checked, or null for an unconditional pair.</summary>
-    public DataViewSchema.Column? FindCondition(DataViewSchema schema) => ConditionColumn is null ? null : Check(schema, ConditionColumn, ConditionWidth);
+    private DataViewSchema.Column? FindCondition(DataViewSchema schema) => ConditionColumn is null ? null : Check(schema, ConditionColumn, ConditionWidth);
 
     /// <summary>The input column of <paramref name="schema"/>, checked: a float vector of <see cref="InputWidth"/> values.</summary>
-    public DataViewSchema.Column FindInput(DataViewSchema schema)
+    private DataViewSchema.Column FindInput(DataViewSchema schema)
     {
         FindCondition(schema);
         return Check(schema, InputColumn, InputWidth);

@@ -19,7 +19,10 @@ internal static class GraphAdapter
     /// <summary>The names the runnable encoder and decoder use.</summary>
     public sealed record Names(string EncoderInput, string EncoderMu, string EncoderLogVar, string DecoderInput, string DecoderOutput);
 
-    /// <summary>Adapts both graphs where needed (replacing their sessions) and returns the names to score with.</summary>
+    /// <summary>
+    /// Adapts both graphs where needed (editing the models the reader parsed, <see cref="LoadedGraph.Model"/>, and replacing
+    /// their sessions) and returns the names to score with.
+    /// </summary>
     public static Names Adapt(LoadedGraph encoder, LoadedGraph decoder, PairShapes shapes, int latentDim)
     {
         var (input, logvar) = AdaptEncoder(encoder, shapes, latentDim);
@@ -29,10 +32,10 @@ internal static class GraphAdapter
 
     private static (string Input, string LogVar) AdaptEncoder(LoadedGraph encoder, PairShapes shapes, int latentDim)
     {
-        // Most pairs (every VaeOnnx export) need nothing: do not parse them again.
+        // Most pairs (every VaeOnnx export) need nothing and run exactly as the file is.
         if (shapes.Sample.Layout == InputLayout.Flat && shapes.Mean.Dims[1] >= 0 && shapes.Spread.Dims[1] >= 0 && shapes.SpreadKind == SpreadKind.LogVariance)
             return (shapes.EncoderInput.Name, shapes.Spread.Name);
-        var model = ModelProto.Parser.ParseFrom(encoder.FileBytes);
+        var model = encoder.Model;
         var graph = model.Graph;
         var names = UsedNames(graph);
         bool changed = false;
@@ -78,7 +81,7 @@ internal static class GraphAdapter
     private static string AdaptDecoder(LoadedGraph decoder, PairShapes shapes, int latentDim)
     {
         if (shapes.DecoderInput.Dims[1] >= 0 && shapes.DecoderOutput.Dims.Count == 2 && shapes.DecoderOutput.Dims[1] >= 0) return shapes.DecoderOutput.Name;
-        var model = ModelProto.Parser.ParseFrom(decoder.FileBytes);
+        var model = decoder.Model;
         var graph = model.Graph;
         var names = UsedNames(graph);
         bool changed = false;

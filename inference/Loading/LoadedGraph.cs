@@ -1,6 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using VaeOnnx.Contract;
 using VaeOnnx.Contract.Onnx;
+using VaeOnnx.Contract.Onnx.Proto;
 
 namespace VaeOnnx.Inference.Loading;
 
@@ -12,10 +13,11 @@ namespace VaeOnnx.Inference.Loading;
 /// </summary>
 internal sealed class LoadedGraph : IDisposable
 {
-    private LoadedGraph(string path, byte[] bytes, OnnxFileSummary summary, InferenceSession session)
+    private LoadedGraph(string path, byte[] bytes, ModelProto model, OnnxFileSummary summary, InferenceSession session)
     {
         Path = path;
         FileBytes = Bytes = bytes;
+        Model = model;
         Summary = summary;
         Session = session;
     }
@@ -28,6 +30,9 @@ internal sealed class LoadedGraph : IDisposable
     /// <summary>The graph that runs: the file's, or the file's adapted to rows of D floats.</summary>
     public byte[] Bytes { get; private set; }
 
+    /// <summary>The file as the reader parsed it, for <see cref="GraphAdapter"/>, which edits it in place into the graph that runs.</summary>
+    public ModelProto Model { get; }
+
     public OnnxFileSummary Summary { get; }
 
     public InferenceSession Session { get; private set; }
@@ -37,14 +42,18 @@ internal sealed class LoadedGraph : IDisposable
     /// <summary>Reads and opens <paramref name="path"/>; every problem is a <see cref="ModelFileException"/> naming it.</summary>
     public static LoadedGraph Open(string path)
     {
-        var summary = OnnxFile.Read(path, out var bytes);
-        return Open(path, bytes, summary);
+        var summary = OnnxFile.Read(path, out var bytes, out var model);
+        return Open(path, bytes, model, summary);
     }
 
     /// <summary>Opens a graph held in memory, named <paramref name="name"/> in every error (a graph stored in a saved chain).</summary>
-    public static LoadedGraph FromBytes(string name, byte[] bytes) => Open(name, bytes, OnnxFile.Read(name, bytes));
+    public static LoadedGraph FromBytes(string name, byte[] bytes)
+    {
+        var summary = OnnxFile.Read(name, bytes, out var model);
+        return Open(name, bytes, model, summary);
+    }
 
-    private static LoadedGraph Open(string path, byte[] bytes, OnnxFileSummary summary)
+    private static LoadedGraph Open(string path, byte[] bytes, ModelProto model, OnnxFileSummary summary)
     {
         // Before ONNX Runtime sees the file: a changed weight is a changed file, whatever ONNX Runtime would make of it.
         if (PairDigestCheck.Mismatch(summary) is { } mismatch) throw mismatch;
@@ -53,7 +62,7 @@ internal sealed class LoadedGraph : IDisposable
         foreach (var value in summary.Inputs.Concat(summary.Outputs))
             if (!value.IsFloat && !(table && value.IsString))
                 throw new ModelFileException(path, $"value '{value.Name}' has element type {value.ElementType}; expected float32{(table ? " or string" : "")}");
-        return new LoadedGraph(path, bytes, summary, OpenSession(path, bytes, "the file", "expected an ONNX model"));
+        return new LoadedGraph(path, bytes, model, summary, OpenSession(path, bytes, "the file", "expected an ONNX model"));
     }
 
     /// <summary>Replaces the graph that runs with <paramref name="adapted"/>.</summary>

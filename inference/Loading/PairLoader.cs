@@ -48,16 +48,16 @@ internal static class PairLoader
     private static void Probe(LoadedGraph encoder, LoadedGraph decoder, PairShapes shapes, GraphAdapter.Names names, int latentDim, int rows)
     {
         var (l, x) = ((long)latentDim, (long)shapes.InputDim);
-        var extras = shapes.Extras;
+        var conditionAndPosterior = shapes.ConditionAndPosterior;
         var encoderInputs = new List<(string, long[])> { (names.EncoderInput, [x]) };
         var encoderOutputs = new List<(string, long[])> { (names.EncoderMu, [l]), (names.EncoderLogVar, [l]) };
         var decoderInputs = new List<(string, long[])> { (names.DecoderInput, [l]) };
-        if (extras.EncoderCondition is { } c)
+        if (conditionAndPosterior.EncoderCondition is { } c)
         {
             encoderInputs.Add((c.Input, [shapes.ConditionDim]));
-            decoderInputs.Add((extras.DecoderCondition!.Input, [shapes.ConditionDim]));
+            decoderInputs.Add((conditionAndPosterior.DecoderCondition!.Input, [shapes.ConditionDim]));
         }
-        if (extras.Posterior is { } p)
+        if (conditionAndPosterior.Posterior is { } p)
         {
             // Two draws per row, so that a graph which only works for one draw is found here too.
             encoderInputs.Add((p.EpsInput, [2, l]));
@@ -173,9 +173,9 @@ internal static class PairLoader
             EncoderWeightsDigest = encoder.Summary.WeightsDigest,
             DecoderWeightsDigest = decoder.Summary.WeightsDigest,
             LoadNote = digests.Note,
-            Condition = shapes.Extras.EncoderCondition?.Spec, ConditionDim = shapes.ConditionDim,
-            EncoderConditionInput = shapes.Extras.EncoderCondition?.Input, DecoderConditionInput = shapes.Extras.DecoderCondition?.Input,
-            Posterior = shapes.Extras.Posterior, LatentMixture = e?.LatentMixture,
+            Condition = shapes.ConditionAndPosterior.EncoderCondition?.Spec, ConditionDim = shapes.ConditionDim,
+            EncoderConditionInput = shapes.ConditionAndPosterior.EncoderCondition?.Input, DecoderConditionInput = shapes.ConditionAndPosterior.DecoderCondition?.Input,
+            Posterior = shapes.ConditionAndPosterior.Posterior, LatentMixture = e?.LatentMixture,
         };
     }
 

@@ -10,7 +10,7 @@ namespace VaeOnnx.Inference.Loading;
 /// sampled z, ignored), and a decoder taking z [N, L] to one output that holds the encoder's row. The batch dimension is
 /// symbolic (or a fixed batch of one). The latent size L and the decoder output's sizes may be symbolic: the loader then
 /// finds them by running the graphs (<see cref="LoadProbe"/>). Inputs and outputs that a VaeOnnx pair's metadata marks
-/// (<see cref="PairExtras"/>) are set aside before those rules and bound on their own: the condition c [N,K] of both
+/// (<see cref="ConditionAndPosteriorValues"/>) are set aside before those rules and bound on their own: the condition c [N,K] of both
 /// graphs, the noise eps [N,R,L] and the draws z [N,R,L], log_q [N,R] of an IAF encoder.
 /// </summary>
 internal sealed record PairShapes
@@ -39,7 +39,7 @@ internal sealed record PairShapes
     public required int MaxBatchRows { get; init; }
 
     /// <summary>The marked inputs and outputs.</summary>
-    public PairExtras Extras { get; init; } = new(null, null, null);
+    public ConditionAndPosteriorValues ConditionAndPosterior { get; init; } = new(null, null, null);
     /// <summary>Width K of the condition (0 without one).</summary>
     public int ConditionDim { get; init; }
 
@@ -49,10 +49,10 @@ internal sealed record PairShapes
     /// <summary>Binds the declarations of <paramref name="encoder"/> and <paramref name="decoder"/>, or says which file breaks the rules and what it would need.</summary>
     public static PairShapes Bind(LoadedGraph encoder, LoadedGraph decoder)
     {
-        var extras = PairExtras.Read(encoder, decoder);
+        var conditionAndPosterior = ConditionAndPosteriorValues.Read(encoder, decoder);
         var (e, d) = (encoder.Summary, decoder.Summary);
-        var eInputs = e.Inputs.Where(v => !extras.EncoderValues.Contains(v.Name)).ToArray();
-        var dInputs = d.Inputs.Where(v => v.Name != extras.DecoderCondition?.Input).ToArray();
+        var eInputs = e.Inputs.Where(v => !conditionAndPosterior.EncoderValues.Contains(v.Name)).ToArray();
+        var dInputs = d.Inputs.Where(v => v.Name != conditionAndPosterior.DecoderCondition?.Input).ToArray();
         string Besides(int marked) => marked == 0 ? "" : " besides the ones its metadata marks";
         if (eInputs.Length != 1) throw encoder.Problem($"{eInputs.Length} inputs{Besides(e.Inputs.Count - eInputs.Length)}; an encoder has one input x [N, D] (or an image [N, C, H, W] / [N, H, W, C])");
         if (dInputs.Length != 1) throw decoder.Problem($"{dInputs.Length} inputs{Besides(d.Inputs.Count - dInputs.Length)}; a decoder has one input z [N, L]");
@@ -60,9 +60,9 @@ internal sealed record PairShapes
         var input = eInputs[0];
         var sample = SampleShape.Of(encoder, input);
         var (mean, spread, kind, picked) = EncoderOutputs.Pick(encoder);
-        if (extras.EncoderValues.Contains(mean.Name) || extras.EncoderValues.Contains(spread.Name))
+        if (conditionAndPosterior.EncoderValues.Contains(mean.Name) || conditionAndPosterior.EncoderValues.Contains(spread.Name))
             throw encoder.Problem($"metadata marks '{mean.Name}' or '{spread.Name}' as a draw of the flow; expected the mean and the log-variance of q0 as their own outputs");
-        var ignored = picked.Where(o => !extras.EncoderValues.Contains(o.Name)).ToArray();
+        var ignored = picked.Where(o => !conditionAndPosterior.EncoderValues.Contains(o.Name)).ToArray();
         int? meanDim = LatentDim(encoder, mean), spreadDim = LatentDim(encoder, spread);
         if (meanDim is not null && spreadDim is not null && meanDim != spreadDim)
             throw encoder.Problem($"mean '{mean.Name}' {mean.ShapeText} and spread '{spread.Name}' {spread.ShapeText} have different sizes; expected both [N, L]");
@@ -79,12 +79,12 @@ internal sealed record PairShapes
         bool fixedBatch = false;
         foreach (var (graph, value) in new[] { (encoder, input), (encoder, mean), (encoder, spread), (decoder, z), (decoder, output) })
             fixedBatch |= FixedBatchOfOne(graph, value);
-        int conditionDim = BindExtras(encoder, decoder, extras, encoderLatent ?? decoderLatent);
-        if (fixedBatch && (conditionDim > 0 || extras.Posterior is not null))
+        int conditionDim = BindConditionAndPosterior(encoder, decoder, conditionAndPosterior, encoderLatent ?? decoderLatent);
+        if (fixedBatch && (conditionDim > 0 || conditionAndPosterior.Posterior is not null))
             throw encoder.Problem("a pair with a fixed batch of one cannot have a condition or a flow posterior; expected a symbolic batch dimension");
         return new PairShapes
         {
-            Extras = extras, ConditionDim = conditionDim,
+            ConditionAndPosterior = conditionAndPosterior, ConditionDim = conditionDim,
             EncoderInput = input, Sample = sample, Mean = mean, Spread = spread, SpreadKind = kind, Ignored = ignored,
             DecoderInput = z, DecoderOutput = output, DeclaredLatentDim = encoderLatent ?? decoderLatent, DecoderOutputDeclared = outputDeclared,
             MaxBatchRows = fixedBatch ? 1 : int.MaxValue,
@@ -92,7 +92,7 @@ internal sealed record PairShapes
     }
 
     /// <summary>Checks the marked values' declarations; returns the condition's width (0 without one).</summary>
-    private static int BindExtras(LoadedGraph encoder, LoadedGraph decoder, PairExtras extras, int? latentDim)
+    private static int BindConditionAndPosterior(LoadedGraph encoder, LoadedGraph decoder, ConditionAndPosteriorValues conditionAndPosterior, int? latentDim)
     {
         OnnxValueInfo Find(LoadedGraph graph, IReadOnlyList<OnnxValueInfo> values, string name, string key, string what) =>
             values.FirstOrDefault(v => v.Name == name)
@@ -100,17 +100,17 @@ internal sealed record PairShapes
         int Width(LoadedGraph graph, OnnxValueInfo value) =>
             LatentDim(graph, value) ?? throw graph.Problem($"value '{value.Name}' has no fixed size in dimension 1 {value.ShapeText}; expected [N, K] with the condition's K");
         int conditionDim = 0;
-        if (extras.EncoderCondition is { } ec)
+        if (conditionAndPosterior.EncoderCondition is { } ec)
         {
             var ce = Find(encoder, encoder.Summary.Inputs, ec.Input, VaeMetadataKeys.Condition, "input");
-            var cd = Find(decoder, decoder.Summary.Inputs, extras.DecoderCondition!.Input, VaeMetadataKeys.Condition, "input");
+            var cd = Find(decoder, decoder.Summary.Inputs, conditionAndPosterior.DecoderCondition!.Input, VaeMetadataKeys.Condition, "input");
             conditionDim = Width(encoder, ce);
             if (conditionDim != ec.Classes.Count)
                 throw encoder.Problem($"condition input '{ce.Name}' has {conditionDim} values but metadata '{VaeMetadataKeys.Condition}' lists {ec.Classes.Count} classes");
             if (Width(decoder, cd) != conditionDim)
                 throw decoder.Problem($"condition input '{cd.Name}' has {Width(decoder, cd)} values but {encoder.Path}'s has {conditionDim}; the two files are not a pair");
         }
-        if (extras.Posterior is { } p)
+        if (conditionAndPosterior.Posterior is { } p)
         {
             if (latentDim is not int l) throw encoder.Problem($"metadata '{VaeMetadataKeys.Posterior}' marks a flow but the graphs declare no latent size; expected mu [N, L] with a fixed L");
             void Draws(OnnxValueInfo value, bool withLatent)

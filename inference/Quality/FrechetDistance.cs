@@ -33,7 +33,7 @@ public static class FrechetDistance
     }
 
     /// <summary>Mean and unbiased (n - 1) covariance of the rows, row-major.</summary>
-    public static (double[] Mean, double[] Covariance) Moments(ReadOnlySpan<float> rows, int dim)
+    private static (double[] Mean, double[] Covariance) Moments(ReadOnlySpan<float> rows, int dim)
     {
         if (dim < 1 || rows.Length % dim != 0) throw new ArgumentException($"{rows.Length} values are not rows of {dim}");
         int n = rows.Length / dim;

@@ -7,7 +7,8 @@ namespace VaeOnnx.Inference.Scoring;
 /// <summary>
 /// The one scoring engine of a loaded pair: the ONNX Runtime sessions a stage needs, run on blocks of rows held in
 /// <see cref="ScoringBuffers"/> (one call per graph per block; a single row is a block of one). The ML.NET transformers
-/// (whole data views and <c>PredictionEngine</c> rows) and <see cref="Serving.VaePairScorer"/> all score through it.
+/// (whole data views and <c>PredictionEngine</c> rows, and so the chains <see cref="Serving.VaeChainHost"/> serves) all
+/// score through it.
 /// Run may be called from many threads at once, each with its own buffers: ONNX Runtime allows concurrent runs of a session.
 /// A conditional pair's graphs also take the block's conditions; a flow posterior's encoder takes noise draws (zeros for
 /// the flow of the mean, which reconstruction and the score decode) and returns z and log q(z|x) for each.
@@ -147,7 +148,7 @@ internal sealed class VaeScoringEngine : IDisposable
             var parts = new[] { buffers.Tensor(buffers.Score, 0, rows, made), buffers.Tensor(buffers.Reconstruction, 0, rows, made),
                 buffers.Tensor(buffers.Kl, 0, rows, made), buffers.Tensor(buffers.SquaredError, 0, rows, made) };
             if (flow)
-                _score!.Run(_runOptions, FlowScoreInputs, [x, Draw(buffers, buffers.Z, rows, made, l), Draw(buffers, buffers.LogQ, rows, made), xHat], ScoreOutputs, parts);
+                _score!.Run(_runOptions, FlowScoreInputs, [x, DrawsTensor(buffers, buffers.Z, rows, made, l), DrawsTensor(buffers, buffers.LogQ, rows, made), xHat], ScoreOutputs, parts);
             else
                 _score!.Run(_runOptions, ScoreInputs, [x, mu, logvar, xHat], ScoreOutputs, parts);
         }
@@ -205,9 +206,9 @@ internal sealed class VaeScoringEngine : IDisposable
         var outputs = new List<OrtValue>(4) { mu, logvar };
         if (Model.Posterior is not null)
         {
-            inputs.Add(Draw(buffers, buffers.Eps, rows, made, Model.LatentDim));
-            outputs.Add(Draw(buffers, buffers.Z, rows, made, Model.LatentDim));
-            outputs.Add(Draw(buffers, buffers.LogQ, rows, made));
+            inputs.Add(DrawsTensor(buffers, buffers.Eps, rows, made, Model.LatentDim));
+            outputs.Add(DrawsTensor(buffers, buffers.Z, rows, made, Model.LatentDim));
+            outputs.Add(DrawsTensor(buffers, buffers.LogQ, rows, made));
         }
         _encoder!.Run(_runOptions, _encoderInputs, inputs, _encoderOutputs, outputs);
     }
@@ -246,7 +247,8 @@ internal sealed class VaeScoringEngine : IDisposable
         for (int i = 0; i < rows; i++) buffers.Z.AsSpan(i * r * l, l).CopyTo(buffers.Latent.AsSpan(i * l, l));
     }
 
-    private static OrtValue Draw(ScoringBuffers buffers, float[] array, int rows, List<OrtValue> made, int latent = 0) =>
+    /// <summary>A tensor over <paramref name="array"/> shaped [rows, draws] or [rows, draws, <paramref name="latent"/>]: the noise, z or log q of each row's posterior draws.</summary>
+    private static OrtValue DrawsTensor(ScoringBuffers buffers, float[] array, int rows, List<OrtValue> made, int latent = 0) =>
         buffers.Tensor(array, latent == 0 ? [buffers.Draws] : [buffers.Draws, latent], rows, made);
 
     /// <summary>

@@ -1,26 +1,26 @@
 namespace VaeOnnx.Inference.Serving;
 
 /// <summary>
-/// The hot-swap logic shared by <see cref="VaeModelProvider"/> (pair scorers) and <see cref="VaeChainHost"/> (chains):
-/// the resource in service, replaced in one atomic step when the watched folder holds a complete, valid new pair and the
-/// resource for it was built; callers take a reference per unit of work, and a replaced resource is released by its
-/// last one. A failed reload (files half replaced or damaged, or a builder that throws) keeps the old resource.
+/// The hot swap behind <see cref="VaeChainHost"/>: the chains in service, replaced in one atomic step when the watched
+/// folder holds a complete, valid new pair and its chains were built; callers take a reference per unit of work, and
+/// replaced chains are released by their last one. A failed reload (files half replaced or damaged, or a builder that
+/// throws) keeps the old chains.
 /// </summary>
-internal sealed class HotSwapSlot<T> : IDisposable where T : class, ISwappable
+internal sealed class HotSwapSlot : IDisposable
 {
     private readonly string _folder;
     private readonly Func<VaeModel> _load;
-    private readonly Func<VaeModel, T> _build;
+    private readonly Func<VaeModel, VaeChainSet> _build;
     private readonly ModelFolderWatcher _watcher;
     private readonly object _reloadLock = new();
-    private T _current;
+    private VaeChainSet _current;
     private (DateTime, long, DateTime, long) _stamp;
     private Exception? _lastFailure;
     private int _swaps, _failures;
     private bool _disposed;
 
-    /// <summary>Loads and builds the first resource (throwing what loading throws), then starts watching <paramref name="folder"/>.</summary>
-    public HotSwapSlot(string folder, TimeSpan pollInterval, Func<VaeModel> load, Func<VaeModel, T> build)
+    /// <summary>Loads and builds the first chains (throwing what loading throws), then starts watching <paramref name="folder"/>.</summary>
+    public HotSwapSlot(string folder, TimeSpan pollInterval, Func<VaeModel> load, Func<VaeModel, VaeChainSet> build)
     {
         (_folder, _load, _build) = (folder, load, build);
         _stamp = ModelFolderWatcher.StampOf(folder);
@@ -33,7 +33,7 @@ internal sealed class HotSwapSlot<T> : IDisposable where T : class, ISwappable
 
     public event Action<Exception>? ReloadFailed;
 
-    public T Current => Volatile.Read(ref _current);
+    public VaeChainSet Current => Volatile.Read(ref _current);
 
     public DateTime LoadedUtc { get; private set; }
 
@@ -43,8 +43,8 @@ internal sealed class HotSwapSlot<T> : IDisposable where T : class, ISwappable
 
     public Exception? LastReloadFailure => Volatile.Read(ref _lastFailure);
 
-    /// <summary>The resource in service with a reference taken for the caller, who releases it.</summary>
-    public T Acquire()
+    /// <summary>The chains in service with a reference taken for the caller, who releases them.</summary>
+    public VaeChainSet Acquire()
     {
         while (true)
         {
@@ -61,7 +61,7 @@ internal sealed class HotSwapSlot<T> : IDisposable where T : class, ISwappable
         {
             if (_disposed) return false;
             var stamp = ModelFolderWatcher.StampOf(_folder);
-            T next;
+            VaeChainSet next;
             try
             {
                 var model = _load();
@@ -71,7 +71,7 @@ internal sealed class HotSwapSlot<T> : IDisposable where T : class, ISwappable
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // Anything from loading or from a caller's builder: the old resource stays in service.
+                // Anything from loading or from a caller's builder: the old chains stay in service.
                 _stamp = stamp;
                 Volatile.Write(ref _lastFailure, e);
                 Interlocked.Increment(ref _failures);

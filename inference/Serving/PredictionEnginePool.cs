@@ -19,8 +19,14 @@ internal sealed class PredictionEnginePool<TIn, TOut> : IDisposable where TIn : 
 
     public TOut Predict(TIn row)
     {
-        var engine = _idle.TryTake(out var idle) ? idle : _context.Model.CreatePredictionEngine<TIn, TOut>(_chain.Transformer,
-            inputSchemaDefinition: ChainSchemas.Input<TIn>(_chain.InputSchema), outputSchemaDefinition: ChainSchemas.Output<TOut>(_chain.OutputSchema));
+        // The engines share the chain's transformer, which the chain disposes: an engine that owned it would close its
+        // sessions under the other callers when the pool disposes a surplus engine.
+        var engine = _idle.TryTake(out var idle) ? idle : _context.Model.CreatePredictionEngine<TIn, TOut>(_chain.Transformer, new PredictionEngineOptions
+        {
+            OwnsTransformer = false,
+            InputSchemaDefinition = ChainSchemas.Input<TIn>(_chain.InputSchema),
+            OutputSchemaDefinition = ChainSchemas.Output<TOut>(_chain.OutputSchema),
+        });
         try
         {
             // A new result object per call: the caller keeps it after the engine goes back to the pool.

@@ -46,11 +46,4 @@ public sealed class VaeChainBuilder
         _chains[name] = new HostedChain(name, chain, inputSchema);
         return this;
     }
-
-    /// <summary>Adds a chain saved with <c>mlContext.Model.Save</c>, loaded with <see cref="VaeModel.LoadChain(MLContext, string, out DataViewSchema, VaeSessionOptions?)"/>.</summary>
-    public VaeChainBuilder AddSaved(string name, string zipPath)
-    {
-        var chain = VaeModel.LoadChain(Context, zipPath, out var schema, Model.Options);
-        return Add(name, chain, schema);
-    }
 }

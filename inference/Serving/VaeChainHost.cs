@@ -11,7 +11,7 @@ namespace VaeOnnx.Inference.Serving;
 /// </summary>
 public sealed class VaeChainHost : IDisposable
 {
-    private readonly HotSwapSlot<VaeChainSet> _slot;
+    private readonly HotSwapSlot _slot;
 
     /// <summary>Loads the pair of <see cref="VaeChainHostOptions.ModelFolder"/>, builds its chains and starts watching the folder.</summary>
     /// <param name="options">Folder, session options, polling.</param>
@@ -22,7 +22,7 @@ public sealed class VaeChainHost : IDisposable
         var o = options with { ModelFolder = Path.GetFullPath(options.ModelFolder) };
         var build = chains ?? VaeStandardChains.Add;
         ModelFolder = o.ModelFolder;
-        _slot = new HotSwapSlot<VaeChainSet>(o.ModelFolder, o.PollInterval, () => VaeModel.Load(o.ModelFolder, o.Session, o.Likelihood), m => VaeChainSet.Build(m, build));
+        _slot = new HotSwapSlot(o.ModelFolder, o.PollInterval, () => VaeModel.Load(o.ModelFolder, o.Session, o.Likelihood), m => VaeChainSet.Build(m, build));
     }
 
     /// <summary>Raised after new chains were swapped in: (old pair id, new pair id).</summary>

@@ -3,10 +3,10 @@ using Microsoft.ML;
 namespace VaeOnnx.Inference.Serving;
 
 /// <summary>
-/// The chains built for one pair, reference counted like <see cref="VaePairScorer"/>: the host holds one reference, each
+/// The chains built for one pair, reference counted: the host's <see cref="HotSwapSlot"/> holds one reference, each
 /// lease another, and the chains (and their ONNX Runtime sessions) are disposed when the last one is released.
 /// </summary>
-internal sealed class VaeChainSet : ISwappable
+internal sealed class VaeChainSet
 {
     private readonly IReadOnlyDictionary<string, HostedChain> _chains;
     private readonly ReferenceCount _references = new();

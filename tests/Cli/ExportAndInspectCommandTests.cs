@@ -22,7 +22,18 @@ public sealed class ExportAndInspectCommandTests
         {
             Assert.AreEqual(256, json.RootElement.GetProperty("parity_rows").GetInt32(), "parity runs on real test rows");
             Assert.IsTrue(json.RootElement.GetProperty("encoder_max_abs_diff").GetDouble() <= 1e-5);
+            // x_hat is compared in raw units, each value against its own allowance: the shares say the check passed.
+            Assert.AreEqual("raw", json.RootElement.GetProperty("decoder_diff_units").GetString());
+            Assert.AreEqual(1e-5, json.RootElement.GetProperty("parity_tolerance").GetDouble());
+            foreach (var share in new[] { "encoder_allowance_used", "decoder_allowance_used" })
+                Assert.IsTrue(json.RootElement.GetProperty(share).GetDouble() is >= 0 and <= 1, share);
         }
+        var text = CliRun.Invoke("export", "--checkpoint", checkpoint, "--out", model, "--force");
+        Assert.AreEqual(0, text.ExitCode, text.ToString());
+        StringAssert.Contains(text.Output, "rows passed: encoder max |diff|");
+        StringAssert.Contains(text.Output, "decoder x_hat max |diff|");
+        StringAssert.Contains(text.Output, "in raw units; each value within 1e-5 in the model's scaled space, carried to raw units plus float32 rounding; at most ");
+        Assert.IsFalse(text.Output.Contains("limit", StringComparison.Ordinal), text.Output);
 
         var again = CliRun.Invoke("export", "--checkpoint", checkpoint, "--out", model);
         Assert.AreEqual(1, again.ExitCode, again.ToString());

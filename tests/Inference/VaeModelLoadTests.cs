@@ -164,6 +164,27 @@ public sealed class VaeModelLoadTests
     }
 
     [TestMethod]
+    public void SizesTheFilesLeaveSymbolicAreWrittenIntoTheGraphsThatRunWithTheSameNumbers()
+    {
+        // Without Python's exporters: the adapter edits the model the reader parsed, and the nodes and weights stay the file's.
+        static void Symbolic(TensorShapeProto.Types.Dimension dim, string name) => dim.DimParam = name;
+        var folder = Edited(["encoder.onnx", "decoder.onnx"], m =>
+        {
+            var values = m.Graph.Output.Concat(m.Graph.Input.Where(v => v.Name == "z"));
+            foreach (var value in values) Symbolic(value.Type.TensorType.Shape.Dim[1], value.Name == "x_hat" ? "D" : "L");
+        });
+        var adapted = VaeModel.Load(folder);
+        var original = VaeModel.Load(ModelPairs.Tabular);
+        Assert.IsTrue(adapted.GraphsAdapted);
+        Assert.AreEqual((original.InputDim, original.LatentDim), (adapted.InputDim, adapted.LatentDim));
+        var ml = new MLContext(1);
+        var random = new Random(7);
+        var data = FeatureRow.View(ml, Enumerable.Range(0, 20).Select(_ => Enumerable.Range(0, 5).Select(_ => (float)(random.NextDouble() * 40)).ToArray()).ToArray(), 5);
+        float[] Scores(VaeModel model) => ml.Transforms.VaeAnomalyScore(model).Fit(data).Transform(data).GetColumn<float>("Score").ToArray();
+        CollectionAssert.AreEqual(Scores(original), Scores(adapted));
+    }
+
+    [TestMethod]
     public void DamagedMetadataValuesNameTheKey()
     {
         void Expect(string file, Action<ModelProto> edit, string text)

@@ -28,9 +28,10 @@ public sealed class ConcurrencyAndMemoryTests
         var rows = Rows(rowsPerThread, 1);
         var model = VaeModel.Load(ModelPairs.Tabular);
 
-        // Single-row path: one pooled scorer shared by all threads (ONNX Runtime sessions allow concurrent runs).
-        using var provider = new VaeModelProvider(ModelPairs.Tabular, pollInterval: TimeSpan.FromHours(1));
-        var reference = rows.Select(r => provider.Score(r).Score).ToArray();
+        // Single-row path: one chain host shared by all threads (pooled engines over sessions that allow concurrent runs).
+        using var host = new VaeChainHost(new VaeChainHostOptions { ModelFolder = ModelPairs.Tabular, PollInterval = TimeSpan.FromHours(1) });
+        float Score(float[] row) => host.Predict<HostRow, ScoreRow>(VaeStandardChains.Score, new HostRow { Features = row }).Value.Score;
+        var reference = rows.Select(Score).ToArray();
         int errors = 0, mismatches = 0;
         Exception? firstError = null;
         Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, t =>
@@ -40,7 +41,7 @@ public sealed class ConcurrencyAndMemoryTests
                 try
                 {
                     int row = (i + t * 7919) % rowsPerThread;
-                    if (provider.Score(rows[row]).Score != reference[row]) Interlocked.Increment(ref mismatches);
+                    if (Score(rows[row]) != reference[row]) Interlocked.Increment(ref mismatches);
                 }
                 catch (Exception e)
                 {
@@ -186,4 +187,9 @@ public sealed class ConcurrencyAndMemoryTests
     {
         public void Report(TrainingProgress value) => report(value);
     }
-}
+
+    /// <summary>A row of the host's standard chains (FeatureRow's label is no column of theirs).</summary>
+    private sealed class HostRow
+    {
+        public float[] Features { get; set; } = [];
+    }}

@@ -2,6 +2,7 @@ using VaeOnnx.Contract.Onnx;
 using System.Text;
 using VaeOnnx.Export;
 using VaeOnnx.Inference;
+using VaeOnnx.Inference.Scoring;
 using VaeOnnx.Tests.Data;
 using VaeOnnx.Tests.Inference;
 using VaeOnnx.Training.Checkpoints;
@@ -73,8 +74,18 @@ public sealed class HostileInputTests
         Report(HostileInput.Check($"ONNX graph structure, {damaged} (VaeModel.Load + one scored row)", GraphDamage.Gen,
             File.ReadAllBytes(Path.Combine(ModelPairs.Tabular, damaged)), Path.Combine(folder, damaged), _ =>
             {
-                using var scorer = new VaeOnnx.Inference.Serving.VaePairScorer(VaeModel.Load(folder));
-                scorer.Score([100f, 1f, 0.1f, 0.001f, 50f]);
+                using var engine = new VaeScoringEngine(VaeModel.Load(folder), ScoringStage.AnomalyScore);
+                var buffers = engine.RentBuffers(1);
+                try
+                {
+                    float[] row = [100f, 1f, 0.1f, 0.001f, 50f];
+                    row.CopyTo(buffers.Input, 0);
+                    engine.Run(buffers, 1, ScoringStage.AnomalyScore);
+                }
+                finally
+                {
+                    engine.ReturnBuffers(buffers);
+                }
             }, [typeof(VaeModelLoadException)]));
     }
 

@@ -17,13 +17,10 @@ public static unsafe class OpenBlasLibrary
     private static readonly Lazy<Loaded?> Library = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The library's exports (0 where one is missing; cblas_sgemm never is).</summary>
-    private sealed record Loaded(string Path, nint Sgemm, nint SetThreads, nint CoreName);
+    private sealed record Loaded(nint Sgemm, nint SetThreads, nint CoreName);
 
     /// <summary>Whether OpenBLAS could be loaded in this process.</summary>
     public static bool IsAvailable => Library.Value is not null;
-
-    /// <summary>The file that was loaded, or null.</summary>
-    public static string? LoadedPath => Library.Value?.Path;
 
     /// <summary>The kernel family OpenBLAS picked for this CPU (for example "Haswell" or "SkylakeX"; OPENBLAS_CORETYPE overrides it at load).</summary>
     public static string? CoreName
@@ -72,7 +69,7 @@ public static unsafe class OpenBlasLibrary
             if (!NativeLibrary.TryGetExport(handle, "cblas_sgemm", out var sgemm)) continue;
             NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out var threads);
             NativeLibrary.TryGetExport(handle, "openblas_get_corename", out var core);
-            return new Loaded(name, sgemm, threads, core);
+            return new Loaded(sgemm, threads, core);
         }
         return null;
     }

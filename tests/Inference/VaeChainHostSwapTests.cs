@@ -4,8 +4,12 @@ using VaeOnnx.Inference.Serving;
 
 namespace VaeOnnx.Tests.Inference;
 
+/// <summary>
+/// <see cref="VaeChainHost"/>'s hot swap driven by the folder watcher while files are replaced one at a time, and a
+/// damaged replacement (tests/Serving covers explicit reloads, builders that throw and the chains' numbers).
+/// </summary>
 [TestClass]
-public sealed class VaeModelProviderTests
+public sealed class VaeChainHostSwapTests
 {
     private static void Replace(string source, string folder, string file)
     {
@@ -13,6 +17,10 @@ public sealed class VaeModelProviderTests
         File.Copy(Path.Combine(source, file), temp);
         File.Move(temp, Path.Combine(folder, file), overwrite: true);
     }
+
+    private static VaeChainHost Host(string folder, TimeSpan poll) => new(new VaeChainHostOptions { ModelFolder = folder, PollInterval = poll });
+
+    private static VaePrediction<Scored> Score(VaeChainHost host, float[] row) => host.Predict<In, Scored>(VaeStandardChains.Score, new In { Features = row });
 
     [TestMethod]
     public void PairsSwapUnderConcurrentScoringWithoutErrorsOrMixedResults()
@@ -23,20 +31,20 @@ public sealed class VaeModelProviderTests
         var expected = new Dictionary<string, float[]>();
         foreach (var pair in pairs)
         {
-            using var scorer = new VaePairScorer(VaeModel.Load(pair));
-            expected[scorer.Model.PairId] = rows.Select(r => scorer.Score(r).Score).ToArray();
+            using var reference = Host(pair, TimeSpan.FromHours(1));
+            expected[reference.CurrentPairId] = rows.Select(r => Score(reference, r).Value.Score).ToArray();
         }
         Assert.AreEqual(2, expected.Count, "two different pairs");
         CollectionAssert.AreNotEqual(expected.Values.First(), expected.Values.Last());
 
         var serving = RepoPaths.NewTempFolder("serving");
         foreach (var f in new[] { "encoder.onnx", "decoder.onnx" }) File.Copy(Path.Combine(pairs[0], f), Path.Combine(serving, f));
-        using var provider = new VaeModelProvider(serving, pollInterval: TimeSpan.FromMilliseconds(20));
+        using var host = Host(serving, TimeSpan.FromMilliseconds(20));
         int swaps = 0, failedReloads = 0;
-        provider.Swapped += (_, _) => Interlocked.Increment(ref swaps);
-        provider.ReloadFailed += _ => Interlocked.Increment(ref failedReloads);
+        host.Swapped += (_, _) => Interlocked.Increment(ref swaps);
+        host.ReloadFailed += _ => Interlocked.Increment(ref failedReloads);
         var errors = new ConcurrentQueue<Exception>();
-        var scorers = new ConcurrentDictionary<VaePairScorer, byte>();
+        var sets = new ConcurrentDictionary<VaeChainSet, byte>();
         long scored = 0;
         using var stop = new CancellationTokenSource();
         var workers = Enumerable.Range(0, 8).Select(t => Task.Run(() =>
@@ -46,12 +54,12 @@ public sealed class VaeModelProviderTests
             {
                 try
                 {
-                    using var lease = provider.Acquire();
-                    scorers.TryAdd(lease.Scorer, 0);
+                    using var lease = host.Acquire();
+                    sets.TryAdd(lease.Set, 0);
                     var row = i++ % rows.Length;
-                    var result = lease.Scorer.Score(rows[row]);
-                    if (result.PairId != lease.PairId || expected[result.PairId][row] != result.Score)
-                        throw new InvalidOperationException($"row {row} scored {result.Score} by {result.PairId}; expected {expected[result.PairId][row]}");
+                    var score = lease.Predict<In, Scored>(VaeStandardChains.Score, new In { Features = rows[row] }).Score;
+                    if (expected[lease.PairId][row] != score)
+                        throw new InvalidOperationException($"row {row} scored {score} by {lease.PairId}; expected {expected[lease.PairId][row]}");
                     Interlocked.Increment(ref scored);
                 }
                 catch (Exception e)
@@ -69,14 +77,14 @@ public sealed class VaeModelProviderTests
             Thread.Sleep(60); // half-replaced: the old pair must stay in service
             Replace(source, serving, "decoder.onnx");
             var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (provider.CurrentPairId != target && DateTime.UtcNow < deadline) Thread.Sleep(10);
-            Assert.AreEqual(target, provider.CurrentPairId, $"swap {swap}");
+            while (host.CurrentPairId != target && DateTime.UtcNow < deadline) Thread.Sleep(10);
+            Assert.AreEqual(target, host.CurrentPairId, $"swap {swap}");
             Thread.Sleep(50);
         }
         // On a loaded machine the workers may not have leased the last pair within the sleep: let them reach it before
-        // stopping, so that the check below sees the scorer in service rather than the scheduler's timing.
+        // stopping, so that the check below sees the chains in service rather than the scheduler's timing.
         var served = DateTime.UtcNow.AddSeconds(20);
-        while (!scorers.Keys.Any(s => s.Model.PairId == provider.CurrentPairId) && DateTime.UtcNow < served) Thread.Sleep(10);
+        while (!sets.Keys.Any(s => s.Model.PairId == host.CurrentPairId) && DateTime.UtcNow < served) Thread.Sleep(10);
         stop.Cancel();
         Task.WaitAll(workers);
 
@@ -84,9 +92,9 @@ public sealed class VaeModelProviderTests
         Assert.AreEqual(20, swaps);
         Assert.IsTrue(failedReloads > 0, "the half-replaced folder was refused at least once");
         Assert.IsTrue(scored > 1000, $"scored {scored}");
-        var current = scorers.Keys.Where(s => s.Model.PairId == provider.CurrentPairId && !s.IsDisposed).ToArray();
+        var current = sets.Keys.Where(s => s.Model.PairId == host.CurrentPairId && !s.IsDisposed).ToArray();
         Assert.AreEqual(1, current.Length, "only the pair in service keeps its sessions");
-        Assert.IsTrue(scorers.Keys.Except(current).All(s => s.IsDisposed), "replaced pairs are disposed once their leases end");
+        Assert.IsTrue(sets.Keys.Except(current).All(s => s.IsDisposed), "replaced pairs are disposed once their leases end");
     }
 
     [TestMethod]
@@ -94,17 +102,27 @@ public sealed class VaeModelProviderTests
     {
         var serving = RepoPaths.NewTempFolder("serving-broken");
         foreach (var f in new[] { "encoder.onnx", "decoder.onnx" }) File.Copy(Path.Combine(ModelPairs.Tabular, f), Path.Combine(serving, f));
-        using var provider = new VaeModelProvider(serving, pollInterval: TimeSpan.FromHours(1));
-        var before = provider.CurrentPairId;
+        using var host = Host(serving, TimeSpan.FromHours(1));
+        var before = host.CurrentPairId;
         Exception? failure = null;
-        provider.ReloadFailed += e => failure = e;
+        host.ReloadFailed += e => failure = e;
         File.WriteAllText(Path.Combine(serving, "decoder.onnx"), "garbage");
-        Assert.IsFalse(provider.Reload());
-        Assert.AreEqual(before, provider.CurrentPairId);
+        Assert.IsFalse(host.Reload());
+        Assert.AreEqual(before, host.CurrentPairId);
         Assert.IsNotNull(failure);
         StringAssert.Contains(failure.Message, "decoder.onnx");
-        var score = provider.Score([100f, 1f, 0.1f, 0.001f, 50f]);
+        var score = Score(host, [100f, 1f, 0.1f, 0.001f, 50f]);
         Assert.AreEqual(before, score.PairId);
-        Assert.IsTrue(float.IsFinite(score.Score));
+        Assert.IsTrue(float.IsFinite(score.Value.Score));
+    }
+
+    private sealed class In
+    {
+        public float[] Features { get; set; } = [];
+    }
+
+    private sealed class Scored
+    {
+        public float Score { get; set; }
     }
 }

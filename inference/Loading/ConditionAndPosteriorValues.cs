@@ -7,14 +7,14 @@ namespace VaeOnnx.Inference.Loading;
 /// input c of a conditional pair (both graphs) and the noise input and draw outputs of an IAF posterior (encoder). They are
 /// read before the shapes are bound, so that the plain encoder and decoder contract is checked on what remains.
 /// </summary>
-internal sealed record PairExtras(ConditionInput? EncoderCondition, ConditionInput? DecoderCondition, PosteriorSpec? Posterior)
+internal sealed record ConditionAndPosteriorValues(ConditionInput? EncoderCondition, ConditionInput? DecoderCondition, PosteriorSpec? Posterior)
 {
     /// <summary>Names the encoder takes or produces beyond x, mu and logvar.</summary>
     public IReadOnlySet<string> EncoderValues { get; } = new HashSet<string>(
         new[] { EncoderCondition?.Input, Posterior?.EpsInput, Posterior?.ZOutput, Posterior?.LogQOutput }.OfType<string>(), StringComparer.Ordinal);
 
     /// <summary>The marks of both graphs; a malformed mark is a <see cref="ModelFileException"/> naming its file.</summary>
-    public static PairExtras Read(LoadedGraph encoder, LoadedGraph decoder)
+    public static ConditionAndPosteriorValues Read(LoadedGraph encoder, LoadedGraph decoder)
     {
         ConditionInput? Condition(LoadedGraph graph) =>
             graph.Properties.TryGetValue(VaeMetadataKeys.Condition, out var json) ? ConditionInput.Parse(json, graph.Path) : null;
@@ -25,6 +25,6 @@ internal sealed record PairExtras(ConditionInput? EncoderCondition, ConditionInp
         if (e is not null && !e.Classes.SequenceEqual(d!.Classes))
             throw decoder.Problem($"metadata '{VaeMetadataKeys.Condition}' lists other classes than {encoder.Path}'s; the two files are not a pair");
         var posterior = encoder.Properties.TryGetValue(VaeMetadataKeys.Posterior, out var p) ? PosteriorSpec.Parse(p, encoder.Path) : null;
-        return new PairExtras(e, d, posterior);
+        return new ConditionAndPosteriorValues(e, d, posterior);
     }
 }
