@@ -12,8 +12,8 @@ public sealed class EpochLines(TextWriter lines) : IProgress<TrainingProgress>
     private string? _unprintedBest;
 
     /// <summary>
-    /// Every how many epochs a run of <paramref name="epochs"/> prints a line: every epoch up to 10, then about one epoch
-    /// in five, at most 25 lines (plus the first and the last).
+    /// Every how many epochs a run of <paramref name="epochs"/> prints a line: about one line per five epochs, at least 10
+    /// and at most 25 lines (plus the first and the last), so every epoch of a run of up to 10, every third of 30.
     /// </summary>
     public static int Interval(int epochs) => Math.Max(1, (int)Math.Ceiling(epochs / (double)Math.Clamp(epochs / 5, 10, 25)));
 
