@@ -14,6 +14,9 @@ public static class TrainCommand
     /// <summary>Default data folder: Debian's dataset-fashion-mnist package.</summary>
     public const string DefaultDataFolder = "/usr/share/datasets/fashion-mnist";
 
+    /// <summary>Epochs of a new run without <c>--epochs</c>.</summary>
+    public const int DefaultEpochs = 10;
+
     /// <summary>What a run starts from: the data, the architecture and the optimisation settings.</summary>
     private sealed record Setup(TrainingData Data, VaeArchitecture Architecture, TrainingOptions Options);
 
@@ -47,7 +50,9 @@ public static class TrainCommand
         var data = setup.Data;
         var lines = asJson ? stderr : stdout;
         lines.WriteLine($"data: {data.Dataset.Source} ({data.Train.Rows} train, {data.Validation?.Rows ?? 0} validation, {data.Test.Rows} test rows, {data.Train.FeatureCount} features)");
-        var result = TrainingProgressView.Run(!asJson && TrainingProgressView.CanDrawLive, lines,
+        bool live = !asJson && TrainingProgressView.CanDrawLive;
+        if (data.Table is { } schema) TableSchemaView.Write(schema, live, lines);
+        var result = TrainingProgressView.Run(live, lines,
             progress => new VaeTrainer(setup.Options, progress).Train(setup.Architecture, data, folder, resuming, cancellation));
         using var model = result.Model;
         if (result.StopReason == StopReason.Interrupted)
@@ -102,12 +107,12 @@ public static class TrainCommand
         TrainResume.Refuse(parse, o.MaxTrain, F(d.MaxTrainRows), folder);
         TrainResume.Refuse(parse, o.MaxTest, F(d.MaxTestRows), folder);
         // --data may say where the data is now, but not point at other data while the checkpoint's source is still there.
-        var dataPath = parse.GetResult(o.Data) is { Implicit: false } ? Path.GetFullPath(parse.GetValue(o.Data)!) : d.Source;
+        var dataPath = parse.GetValue(o.Data) is { } given ? Path.GetFullPath(given) : d.Source;
         if (dataPath != d.Source && (File.Exists(d.Source) || Directory.Exists(d.Source)))
             throw new CommandUsageException($"--data {dataPath} contradicts the checkpoint in {folder}, which was trained on {d.Source}; leave --data out when resuming.");
         var options = t with
         {
-            Epochs = parse.GetResult(o.Epochs) is { Implicit: false } ? parse.GetValue(o.Epochs) : t.Epochs,
+            Epochs = parse.GetValue(o.Epochs) ?? t.Epochs,
             Threads = parse.GetValue(o.Threads), GemmThreads = parse.GetValue(o.GemmThreads),
         };
         return new Setup(TrainResume.LoadData(info, dataPath), a, options);
@@ -118,7 +123,7 @@ public static class TrainCommand
         int patience = parse.GetValue(o.Patience);
         var source = new DataSourceOptions
         {
-            Path = parse.GetValue(o.Data)!, LabelColumn = parse.GetValue(o.Label), ConditionColumn = parse.GetValue(o.Condition),
+            Path = parse.GetValue(o.Data) ?? DefaultDataFolder, LabelColumn = parse.GetValue(o.Label), ConditionColumn = parse.GetValue(o.Condition),
             ValidationFraction = parse.GetValue(o.Validation) ?? (patience > 0 ? 0.1 : 0.0),
             MaxTrainRows = parse.GetValue(o.MaxTrain), MaxTestRows = parse.GetValue(o.MaxTest), Seed = parse.GetValue(o.Seed),
             Table = new TableReadOptions
@@ -162,7 +167,7 @@ public static class TrainCommand
         }
         var options = new TrainingOptions
         {
-            Epochs = parse.GetValue(o.Epochs), BatchSize = parse.GetValue(o.Batch), LearningRate = parse.GetValue(o.Lr),
+            Epochs = parse.GetValue(o.Epochs) ?? DefaultEpochs, BatchSize = parse.GetValue(o.Batch), LearningRate = parse.GetValue(o.Lr),
             Seed = parse.GetValue(o.Seed), Threads = parse.GetValue(o.Threads), Gemm = parse.GetValue(o.Gemm),
             GemmThreads = parse.GetValue(o.GemmThreads), AdamUpdate = parse.GetValue(o.AdamUpdate), Beta = parse.GetValue(o.Beta),
             WarmupEpochs = parse.GetValue(o.Warmup), EarlyStoppingPatience = patience,
@@ -184,14 +189,14 @@ public static class TrainCommand
     }
 
     /// <summary>
-    /// The likelihood asked for; without <c>--likelihood</c>, a CSV file is a table (mixed: text, flags, numbers, blank cells)
-    /// and an IDX folder is images (Bernoulli). The table options make sense only for a mixed model.
+    /// The likelihood asked for; without <c>--likelihood</c>, a file is a table (mixed: text, flags, numbers, blank cells)
+    /// and anything else an IDX folder of images (Bernoulli), as <see cref="TrainCommandOptions.Likelihood"/>'s help says.
+    /// The table options make sense only for a mixed model.
     /// </summary>
     private static Likelihood ResolveLikelihood(ParseResult parse, TrainCommandOptions o, string path)
     {
-        bool given = parse.GetResult(o.Likelihood) is { Implicit: false };
-        var likelihood = given ? parse.GetValue(o.Likelihood)
-            : File.Exists(path) && !Directory.Exists(path) ? Likelihood.Mixed : Likelihood.Bernoulli;
+        var likelihood = parse.GetValue(o.Likelihood)
+            ?? (File.Exists(path) && !Directory.Exists(path) ? Likelihood.Mixed : Likelihood.Bernoulli);
         if (likelihood != Likelihood.Mixed && (parse.GetValue(o.ColumnTypes) is not null || parse.GetValue(o.IgnoreColumns) is not null || parse.GetResult(o.NumericEncoding) is { Implicit: false }))
             throw new CommandUsageException($"--column-types, --ignore-columns and --numeric-encoding describe a table: use them with --likelihood mixed (the default for a CSV file), not {EnumText.Of(likelihood)}.");
         return likelihood;

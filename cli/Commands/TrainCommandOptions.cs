@@ -8,7 +8,7 @@ namespace VaeOnnx.Cli.Commands;
 public sealed class TrainCommandOptions
 {
     /// <summary>IDX folder or CSV file.</summary>
-    public Option<string> Data { get; } = new("--data") { Description = "IDX folder (train-/t10k- images+labels) or CSV file.", DefaultValueFactory = _ => TrainCommand.DefaultDataFolder };
+    public Option<string?> Data { get; } = new("--data") { Description = $"IDX folder (train-/t10k- images+labels) or CSV file (default {TrainCommand.DefaultDataFolder}; with --resume, where the checkpoint's data was)." };
     /// <summary>Network family.</summary>
     public Option<ModelKind> Arch { get; } = EnumOptions.Create("--arch", "mlp or conv.", ModelKind.Mlp);
     /// <summary>Hidden layer sizes.</summary>
@@ -18,7 +18,8 @@ public sealed class TrainCommandOptions
     /// <summary>Hidden activation.</summary>
     public Option<Activation> Activation { get; } = EnumOptions.Create("--activation", "relu, leakyrelu, tanh or sigmoid.", Contract.Activation.Relu);
     /// <summary>Decoder likelihood.</summary>
-    public Option<Likelihood> Likelihood { get; } = EnumOptions.Create("--likelihood", "bernoulli (data in [0,1]), gaussian (real-valued) or mixed (a table with text, flags, numbers and blank cells; the default for a CSV file).", Contract.Likelihood.Bernoulli);
+    public Option<Likelihood?> Likelihood { get; } = EnumOptions.Optional<Likelihood>("--likelihood",
+        "bernoulli (data in [0,1]), gaussian (real-valued) or mixed (a table with text, flags, numbers and blank cells). Default: it depends on --data: mixed when it is a file (a CSV table), bernoulli otherwise (an IDX image folder); with --resume, the checkpoint's.");
     /// <summary>Table models: declared column kinds.</summary>
     public Option<string?> ColumnTypes { get; } = new Option<string?>("--column-types") { Description = "Table (mixed) models: kinds that override inference, e.g. zip:categorical,age:integer (numeric, integer, boolean, categorical)." }.ParsedOrNull(TableOptions.ParseColumnTypes);
     /// <summary>Table models: columns left out.</summary>
@@ -46,7 +47,7 @@ public sealed class TrainCommandOptions
     /// <summary>KL warm-up epochs.</summary>
     public Option<double> Warmup { get; } = new Option<double>("--warmup") { Description = "Epochs of linear KL warm-up from 0 to beta.", DefaultValueFactory = _ => 0.0 }.NotNegative();
     /// <summary>Epochs.</summary>
-    public Option<int> Epochs { get; } = new Option<int>("--epochs") { Description = "Training epochs (with --resume: the total to reach; default the checkpoint's).", DefaultValueFactory = _ => 10 }.AtLeast(1);
+    public Option<int?> Epochs { get; } = new Option<int?>("--epochs") { Description = $"Training epochs (default {TrainCommand.DefaultEpochs}; with --resume, the total to reach, default the checkpoint's)." }.AtLeast(1);
     /// <summary>Batch size.</summary>
     public Option<int> Batch { get; } = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 128 }.AtLeast(1);
     /// <summary>Learning rate.</summary>
@@ -78,7 +79,7 @@ public sealed class TrainCommandOptions
     /// <summary>Checkpoint folder.</summary>
     public Option<string> Output { get; } = new("--out") { Description = "Checkpoint folder.", DefaultValueFactory = _ => "runs/vae" };
     /// <summary>Continue a checkpoint.</summary>
-    public Option<bool> Resume { get; } = new("--resume") { Description = "Continue the checkpoint in --out with its architecture, likelihood, optimiser settings, scaling and data split." };
+    public Option<bool> Resume { get; } = new("--resume") { Description = "Continue the checkpoint in --out with its architecture, likelihood, optimiser settings, scaling and data split: the defaults above then give way to the checkpoint's values (an option given must agree with them)." };
     /// <summary>JSON output.</summary>
     public Option<bool> Json { get; } = new("--json") { Description = "Print one JSON object with the final figures on stdout." };
 

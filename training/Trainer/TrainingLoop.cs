@@ -97,9 +97,10 @@ internal sealed class TrainingLoop
             Step(epoch, step, all, labels, permutation, generator, sums);
             if (_progress is not null && (step % 20 == 19 || step == _stepsPerEpoch - 1))
             {
-                long remaining = (long)(_options.Epochs - epoch) * _rows + (_rows - sums.Seen);
+                long epochLeft = _rows - sums.Seen, runLeft = (long)(_options.Epochs - epoch) * _rows + epochLeft;
+                double rate = Math.Max(sums.Rate, 1e-9);
                 _progress.Report(new TrainingProgress(epoch, _options.Epochs, step + 1, _stepsPerEpoch, sums.Objective / sums.Seen, sums.Rate,
-                    TimeSpan.FromSeconds(remaining / Math.Max(sums.Rate, 1e-9)), null));
+                    TimeSpan.FromSeconds(runLeft / rate), null) { EpochEta = TimeSpan.FromSeconds(epochLeft / rate), BestEpoch = _bestEpoch });
             }
         }
         return sums;
@@ -153,16 +154,22 @@ internal sealed class TrainingLoop
         _metrics.Add(metrics);
         bool stopEarly = TrackBest(epoch, metrics.ValidationNegElbo);
         _info = _info with { Epoch = epoch, Step = 0, PartialEpoch = null, Metrics = _metrics, BestEpoch = _bestEpoch, BestWeightsFile = _bestWeightsFile };
-        if (stopEarly) return true;
-        if (epoch < _options.Epochs)
+        // The run's last checkpoint and metrics of an early stop are written by Run, after the best weights are back.
+        if (!stopEarly)
         {
-            _info = VaeCheckpoint.Save(_folder, _model, _optimizer, _info);
-            _lastCheckpoint = _folder;
+            if (epoch < _options.Epochs)
+            {
+                _info = VaeCheckpoint.Save(_folder, _model, _optimizer, _info);
+                _lastCheckpoint = _folder;
+            }
+            VaeTrainer.WriteMetrics(_folder, _metrics);
         }
-        VaeTrainer.WriteMetrics(_folder, _metrics);
         _progress?.Report(new TrainingProgress(epoch, _options.Epochs, _stepsPerEpoch, _stepsPerEpoch, metrics.TrainNegElbo,
-            metrics.SamplesPerSecond, TimeSpan.FromSeconds((_options.Epochs - epoch) * _rows / Math.Max(metrics.SamplesPerSecond, 1e-9)), metrics));
-        return false;
+            metrics.SamplesPerSecond, TimeSpan.FromSeconds((_options.Epochs - epoch) * _rows / Math.Max(metrics.SamplesPerSecond, 1e-9)), metrics)
+        {
+            BestEpoch = _bestEpoch, StoppedEarly = stopEarly,
+        });
+        return stopEarly;
     }
 
     private EpochMetrics Evaluate(int epoch, EpochSums sums)
