@@ -17,9 +17,24 @@ public static class TableDataLoader
     public const int MinRows = 10;
 
     /// <summary>Reads, splits and featurises a table.</summary>
-    public static TrainingData Load(DataSourceOptions source)
+    public static TrainingData Load(DataSourceOptions source) =>
+        Load(ReadTable(source.Path), source, Path.GetFileNameWithoutExtension(source.Path), Path.GetFullPath(source.Path));
+
+    /// <summary>
+    /// Splits and featurises rows held in memory (an ML.NET data view's, through <c>VaeTableData.FromDataView</c> in
+    /// VaeOnnx.Inference) without writing them anywhere: <paramref name="source"/>'s <see cref="DataSourceOptions.Path"/> is
+    /// not read, and the checkpoint names <paramref name="rows"/>' source, which no file holds. So the caller keeps the rows:
+    /// <see cref="HeldOutRows(RawTable, DatasetDescription)"/> gives the ones that calibrate the threshold at export.
+    /// </summary>
+    public static TrainingData LoadInMemory(RawTable rows, DataSourceOptions source)
     {
-        var table = ReadTable(source.Path);
+        if (rows.Rows.Count < MinRows)
+            throw new DataFormatException(rows.Source, $"{rows.Rows.Count} row{(rows.Rows.Count == 1 ? "" : "s")}; a table model needs at least {MinRows} rows to train on and hold out");
+        return Load(rows, source, rows.Source, rows.Source);
+    }
+
+    private static TrainingData Load(RawTable table, DataSourceOptions source, string name, string origin)
+    {
         var (train, validation, test) = SplitRows(table.Rows.Count, source.TestFraction, source.ValidationFraction, source.Seed,
             source.MaxTrainRows, source.MaxTestRows, table.Source);
         var label = source.LabelColumn;
@@ -36,7 +51,7 @@ public static class TableDataLoader
         var classes = condition?.Classes ?? ClassNames(table, schema);
         var description = new DatasetDescription
         {
-            Name = Path.GetFileNameWithoutExtension(source.Path), Source = Path.GetFullPath(source.Path), Format = DatasetFormat.Csv,
+            Name = name, Source = origin, Format = DatasetFormat.Csv,
             FeatureNames = schema.FeatureNames(), LabelColumn = schema.LabelColumn, ClassNames = classes, TestFraction = source.TestFraction,
             ValidationFraction = source.ValidationFraction, SplitSeed = source.Seed, MaxTrainRows = source.MaxTrainRows, MaxTestRows = source.MaxTestRows,
             TrainRows = train.Length, ValidationRows = validation.Length, TestRows = test.Length,
@@ -66,9 +81,13 @@ public static class TableDataLoader
     }
 
     /// <summary>The raw rows a checkpoint's training never saw (its validation and test splits): calibration and parity rows.</summary>
-    public static RawTable HeldOutRows(CheckpointInfo info, string? path)
+    public static RawTable HeldOutRows(CheckpointInfo info, string? path) => HeldOutRows(ReadTable(path ?? info.Dataset.Source), info.Dataset);
+
+    /// <summary>The rows of <paramref name="table"/> that a run described by <paramref name="dataset"/> never trained on.</summary>
+    public static RawTable HeldOutRows(RawTable table, DatasetDescription dataset)
     {
-        var (table, _, validation, test) = Splits(info, path);
+        var (_, validation, test) = SplitRows(table.Rows.Count, dataset.TestFraction, dataset.ValidationFraction, dataset.SplitSeed,
+            dataset.MaxTrainRows, dataset.MaxTestRows, table.Source);
         return table.Select([.. validation, .. test], $"{table.Source} (held out)");
     }
 
