@@ -95,6 +95,16 @@ public sealed class ProjectReferenceTests
     }
 
     [TestMethod]
+    public void TheMlNetTrainerBuildsOnTrainingExportAndInference()
+    {
+        var (packages, projects) = References("trainers", "VaeOnnx.Trainers.csproj");
+        Assert.AreEqual(0, packages.Length, string.Join(",", packages));
+        CollectionAssert.AreEqual(new[] { "VaeOnnx.Training", "VaeOnnx.Export", "VaeOnnx.Inference" }, projects);
+        var referenced = AssemblyReferences(typeof(VaeOnnx.Trainers.VaeAnomalyTrainer).Assembly);
+        Assert.IsFalse(referenced.Any(n => n is "vae" or "VaeOnnx.Serving"), string.Join(",", referenced));
+    }
+
+    [TestMethod]
     public void GeneratedOnnxClassesAreNotPublicApi()
     {
         var publicProto = typeof(PairMetadata).Assembly.GetExportedTypes().Where(t => t.Namespace?.EndsWith(".Proto", StringComparison.Ordinal) == true).ToArray();
