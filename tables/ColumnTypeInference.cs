@@ -42,7 +42,7 @@ public static class ColumnTypeInference
         return new TableSchema
         {
             Columns = columns, MissingTexts = missingTexts, TrainingRows = trainingRows.Count, LabelColumn = options.LabelColumn,
-            IgnoredColumns = options.IgnoreColumns,
+            IgnoredColumns = options.IgnoreColumns, IdColumns = IdColumns(table, options),
         };
     }
 
@@ -55,18 +55,34 @@ public static class ColumnTypeInference
             if (table.IndexOf(name) < 0) throw new DataFormatException(table.Source, $"{option}: no column '{name}'; the columns are {Columns()}");
         }
         foreach (var name in options.IgnoreColumns) Check(name, "--ignore-columns");
+        foreach (var name in options.IdColumns) Check(name, "--id-column");
         foreach (var name in options.ColumnTypes.Keys) Check(name, "--column-types");
         if (options.LabelColumn is { } label) Check(label, "--label-column");
         var left = new HashSet<string>(options.IgnoreColumns, StringComparer.Ordinal);
+        if (options.IdColumns.FirstOrDefault(id => left.Contains(id) || id == options.LabelColumn) is { } twice)
+            throw new DataFormatException(table.Source, $"--id-column names '{twice}', which is also ignored or the label; a column is one of them");
+        left.UnionWith(options.IdColumns);
         if (options.LabelColumn is not null) left.Add(options.LabelColumn);
         var typedButLeft = options.ColumnTypes.Keys.FirstOrDefault(left.Contains);
-        if (typedButLeft is not null) throw new DataFormatException(table.Source, $"--column-types names '{typedButLeft}', which is ignored or the label; a column is either a feature or left out");
+        if (typedButLeft is not null) throw new DataFormatException(table.Source, $"--column-types names '{typedButLeft}', which is ignored, an id or the label; a column is either a feature or left out");
         var features = Enumerable.Range(0, table.Header.Count).Where(i => !left.Contains(table.Header[i])).ToList();
         var reserved = features.Select(i => table.Header[i]).FirstOrDefault(TableGraphNames.Reserved.Contains);
         if (reserved is not null)
             throw new DataFormatException(table.Source, $"column '{reserved}' has a name the model's graphs use for their own values ({string.Join(", ", TableGraphNames.Reserved)}); rename the column, or leave it out with --ignore-columns {reserved}");
         if (features.Count == 0) throw new DataFormatException(table.Source, $"no feature columns left; the columns are {Columns()}");
         return features;
+    }
+
+    /// <summary>The id columns in the file's column order; an id spelled like a synthetic one is refused, naming its line.</summary>
+    private static IReadOnlyList<string> IdColumns(RawTable table, TableReadOptions options)
+    {
+        var indices = options.IdColumns.Select(table.IndexOf).Distinct().Order().ToArray();
+        foreach (int index in indices)
+            for (int r = 0; r < table.Rows.Count; r++)
+                if (TableIds.IsSyntheticSpelling(table.Rows[r][index]))
+                    throw new DataFormatException(table.Source,
+                        $"line {table.Lines[r]}, id column '{table.Header[index]}': '{table.Rows[r][index]}' starts with '{TableIds.Prefix}', which vae synthesize gives its fresh ids; rename such ids so that synthetic rows never share one");
+        return indices.Select(i => table.Header[i]).ToArray();
     }
 
     private static TableColumn Describe(RawTable table, int index, int[] present, ColumnKind? declared, int maxCategories)

@@ -10,6 +10,12 @@ public sealed record TableReadOptions
     /// <summary>Columns left out entirely (ids, free text).</summary>
     public IReadOnlyList<string> IgnoreColumns { get; init; } = [];
 
+    /// <summary>
+    /// Id columns: kept out of the features (never inferred as a kind) and recorded in the schema
+    /// (<see cref="TableSchema.IdColumns"/>, in the file's column order), so that scores and reports name rows by them.
+    /// </summary>
+    public IReadOnlyList<string> IdColumns { get; init; } = [];
+
     /// <summary>A column kept out of the features and recorded as the label (reports use it).</summary>
     public string? LabelColumn { get; init; }
 

@@ -21,7 +21,8 @@ public static class ReportCommand
         var command = new Command("report", """
             Report on a table model: synthetic rows scored against real ones with SDMetrics' definitions (column shapes:
             1 - KS or 1 - total variation; column-pair trends: correlation or contingency similarity; overall: their mean),
-            a real-vs-synthetic histogram per column, and the most unusual rows with their top contributing columns.
+            a real-vs-synthetic histogram per column, and the most unusual rows with their top contributing columns, each
+            named by its id (the model's --id-column) or, without one, by its line in the file.
             Examples:
               vae report --model models/customers --data customers.csv --out report
             """)
@@ -31,10 +32,10 @@ public static class ReportCommand
             var pair = ModelInput.LoadModel(parse.GetValue(model)!, null);
             if (pair.Table is null) throw new CommandUsageException($"vae report: {parse.GetValue(model)} is not a table model.");
             var path = parse.GetValue(data)!;
-            var real = TableInput.Read(path, pair.Table, pair.Condition);
+            var real = ReportRows.Read(path, pair, parse.InvocationConfiguration.Error);
             var folder = parse.GetValue(output)!;
             var given = parse.GetValue(synthetic) is { } file ? TableInput.Read(file, pair.Table, pair.Condition) : null;
-            var quality = TableReport.Write(pair, real, Path.GetFileName(path), folder, parse.GetValue(count) ?? real.Count, parse.GetValue(seed), given);
+            var quality = TableReport.Write(pair, real, Path.GetFileName(path), folder, parse.GetValue(count) ?? real.Rows.Count, parse.GetValue(seed), given);
             var stdout = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
                 CommandRunner.WriteJson(stdout, new Dictionary<string, object> { ["overall"] = quality.Overall, ["column_shapes"] = quality.ColumnShapesScore, ["column_pair_trends"] = quality.PairTrendsScore });

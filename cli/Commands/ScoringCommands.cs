@@ -14,6 +14,10 @@ public static class ScoringCommands
     private static readonly Option<string> Output = new("--output") { Description = "CSV file to write.", Required = true };
     private static readonly Option<Likelihood?> Likelihood = EnumOptions.Optional<Likelihood>("--likelihood", "bernoulli or gaussian, for pairs without VaeOnnx metadata.");
     private static readonly Option<string?> Condition = new("--condition") { Description = "Conditional models: the condition of every row (e.g. Sneaker); a CSV input may instead hold the condition's column." };
+    private static readonly Option<string[]> IdColumns = new("--id-column")
+    {
+        Description = "Table models: a column of the input copied, as read, to the front of every output row (repeat or comma-separate for several); replaces the id columns the model recorded at training (vae train --id-column), which are copied by default.",
+    };
     private static readonly Option<string?> Labels = new("--labels") { Description = "Conditional models: an IDX label file with the condition (class index) of every input row." };
 
     /// <summary>The five commands.</summary>
@@ -34,10 +38,11 @@ public static class ScoringCommands
              "vae reconstruct --model models/sensors --input readings.csv --output recon.csv"],
             (ml, m) => ml.Transforms.VaeReconstruct(m), m => [ScoredCsvColumn.Vector("Reconstruction", "x_hat", m.InputDim)],
             latentInput: false);
-        yield return Rows("score", "Anomaly score per row: score (negative ELBO with z = mu; higher is more unusual), recon, kl, sqerr. A table model writes score, recon, kl, is_anomaly and contrib.<column> per column (its share of recon, nats).",
+        yield return Rows("score", "Anomaly score per row: score (negative ELBO with z = mu; higher is more unusual), recon, kl, sqerr. A table model writes its id columns first (as in the input), then score, recon, kl, is_anomaly and contrib.<column> per column (its share of recon, nats).",
             ["vae score --model models/fashion-mnist-mlp --input t10k-images-idx3-ubyte.gz --output scores.csv",
              "vae score --model models/sensors --input readings.csv --output scores.csv",
-             "vae score --model models/customers --input customers.csv --output scores.csv"],
+             "vae score --model models/customers --input customers.csv --output scores.csv",
+             "vae score --model models/customers --input customers.csv --id-column customer_id --output scores.csv"],
             (ml, m) => ml.Transforms.VaeAnomalyScore(m),
             _ => [ScoredCsvColumn.Scalar("Score", "score"), ScoredCsvColumn.Scalar("Score_recon", "recon"), ScoredCsvColumn.Scalar("Score_kl", "kl"), ScoredCsvColumn.Scalar("Score_sqerr", "sqerr")],
             latentInput: false);
@@ -50,6 +55,7 @@ public static class ScoringCommands
     {
         var input = new Option<string>("--input") { Description = latentInput ? "CSV with L numeric columns." : "IDX image file or CSV with the model's features.", Required = true };
         var command = new Command(name, $"{description}\nExamples:\n  {string.Join("\n  ", examples)}") { Model, input, Output, Likelihood, Condition, Labels };
+        if (name == "score") command.Options.Add(IdColumns);
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
             var model = ModelInput.LoadModel(parse.GetValue(Model)!, parse.GetValue(Likelihood), parse.InvocationConfiguration.Error);
@@ -58,10 +64,13 @@ public static class ScoringCommands
                 if (name != "score")
                     throw new CommandUsageException($"vae {name}: {parse.GetValue(Model)} is a table model; score its rows with vae score, or draw rows with vae synthesize.");
                 var tablePath = parse.GetValue(Output)!;
-                long tableRows = TableScoreOutput.ScoreFile(model, parse.GetValue(input)!, tablePath);
+                long tableRows = TableScoreOutput.ScoreFile(model, parse.GetValue(input)!, tablePath, TableScoreOutput.BlockRows,
+                    TableOptions.ParseNames(parse.GetValue(IdColumns)), parse.InvocationConfiguration.Error);
                 parse.InvocationConfiguration.Error.WriteLine($"{name}: {tableRows} rows -> {tablePath} (model pair {model.PairId})");
                 return 0;
             }
+            if (parse.GetResult(IdColumns) is not null)
+                throw new CommandUsageException($"--id-column: {parse.GetValue(Model)} is not a table model; its score rows follow the input's order.");
             int width = latentInput ? model.LatentDim : model.InputDim;
             var rows = latentInput ? ModelInput.Read(parse.GetValue(input)!, width, null, out _)
                 : ModelInput.Read(parse.GetValue(input)!, width, model.FeatureNames, model.Image, out _);

@@ -24,7 +24,9 @@ public static class SynthesizeCommand
             Draw synthetic rows from a table model: the training file's columns and spellings (categories as text, integers
             whole, flags as the file wrote them), blank cells at the learned rate, reproducible per seed. A model trained with
             --condition-column writes that column too (last): the value asked with --condition, or values drawn in the
-            training rows' proportions without it.
+            training rows' proportions without it. A model trained with --id-column writes its id columns first, with fresh
+            ids that never equal a training id: row k is synthetic-<k in six digits> (synthetic-000001, synthetic-000002,
+            ...), and training refuses ids that start with synthetic-.
             Examples:
               vae synthesize --model models/customers --count 1000 --seed 1 --output synthetic.csv
               vae synthesize --model models/customers-by-segment --count 500 --condition segment=gold --output gold.csv
@@ -39,7 +41,7 @@ public static class SynthesizeCommand
             using var synthesizer = new VaeTableSynthesizer(pair);
             var rows = asked is null ? synthesizer.Sample(parse.GetValue(count), parse.GetValue(seed)) : synthesizer.Sample(parse.GetValue(count), parse.GetValue(seed), asked);
             var path = parse.GetValue(output)!;
-            TableScoreOutput.WriteText(path, ToCsv(rows));
+            TableScoreOutput.WriteText(path, ToCsv(rows, pair.Table.IdColumns));
             var stderr = parse.InvocationConfiguration.Error;
             if (pair.Condition is { } spec)
                 stderr.WriteLine(asked is null
@@ -70,12 +72,13 @@ public static class SynthesizeCommand
     private static string Proportions(ConditionSpec spec) => string.Join(", ", spec.Classes.Select((c, i) =>
         string.Create(CultureInfo.InvariantCulture, $"{c} {(spec.Proportions is { } p ? p[i] : 1.0 / spec.Dim):P0}")));
 
-    /// <summary>The rows as CSV with the table's header.</summary>
-    public static string ToCsv(VaeTableRows rows)
+    /// <summary>The rows as CSV with the table's header, after <paramref name="idColumns"/> filled with fresh ids (<see cref="TableIds.Synthetic"/>).</summary>
+    public static string ToCsv(VaeTableRows rows, IReadOnlyList<string> idColumns)
     {
         var names = rows.ColumnNames;
-        var text = CsvText.AppendRecord(new StringBuilder(), names);
-        for (int r = 0; r < rows.Count; r++) CsvText.AppendRecord(text, Enumerable.Range(0, names.Count).Select(j => rows.Cell(r, j)));
+        var text = CsvText.AppendRecord(new StringBuilder(), idColumns.Concat(names));
+        for (int r = 0; r < rows.Count; r++)
+            CsvText.AppendRecord(text, Enumerable.Repeat(TableIds.Synthetic(r), idColumns.Count).Concat(Enumerable.Range(0, names.Count).Select(j => rows.Cell(r, j))));
         return text.ToString();
     }
 }

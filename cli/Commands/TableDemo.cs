@@ -41,9 +41,9 @@ public static class TableDemo
         var export = VaeOnnxExporter.ExportCheckpoint(checkpoint, modelFolder, TrainingCommandLine.Format(VaeCheckpoint.ReadInfo(checkpoint)), force: true);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"exported {modelFolder}: parity {Math.Max(export.EncoderMaxAbsDiff, export.DecoderMaxAbsDiff):G3}, anomaly threshold {export.Card.Table!.Threshold!.Score:G5}"));
         var model = VaeModel.Load(modelFolder);
-        var real = TableInput.Read(csv, model.Table!);
+        var real = ReportRows.Read(csv, model, log);
         TableScoreOutput.ScoreFile(model, csv, Path.Combine(outFolder, "scores.csv"));
-        var quality = TableReport.Write(model, real, Path.GetFileName(csv), Path.Combine(outFolder, "report"), real.Count, 1);
+        var quality = TableReport.Write(model, real, Path.GetFileName(csv), Path.Combine(outFolder, "report"), real.Rows.Count, 1);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"synthetic quality: overall {quality.Overall:F3} (column shapes {quality.ColumnShapesScore:F3}, pair trends {quality.PairTrendsScore:F3}); report in {Path.Combine(outFolder, "report", "report.md")} ({clock.Elapsed.TotalSeconds:F0} s)"));
         return 0;

@@ -2,7 +2,7 @@ using VaeOnnx.Tables;
 
 namespace VaeOnnx.Cli.Commands;
 
-/// <summary>The table options of <c>vae train</c> (<c>--column-types</c>, <c>--ignore-columns</c>) parsed, and written back for model.json's training command.</summary>
+/// <summary>The table options of <c>vae train</c> (<c>--column-types</c>, <c>--ignore-columns</c>, <c>--id-column</c>) parsed, and written back for model.json's training command.</summary>
 public static class TableOptions
 {
     /// <summary>Parses "name:kind,name:kind" (the last colon of an item separates the name, so names may hold colons).</summary>
@@ -26,11 +26,14 @@ public static class TableOptions
     public static IReadOnlyList<string> ParseNames(string? text) =>
         string.IsNullOrWhiteSpace(text) ? [] : text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
-    /// <summary>The read options that rebuild <paramref name="schema"/> from its file: every kind declared, the same columns left out.</summary>
+    /// <summary>Parses every value of a repeatable option, each "a" or "a,b", into column names in the order given.</summary>
+    public static IReadOnlyList<string> ParseNames(IEnumerable<string>? texts) => texts is null ? [] : texts.SelectMany(ParseNames).ToArray();
+
+    /// <summary>The read options that rebuild <paramref name="schema"/> from its file: every kind declared, the same columns left out or kept as ids.</summary>
     public static TableReadOptions Reproducing(TableSchema schema) => new()
     {
         ColumnTypes = schema.Columns.ToDictionary(c => c.Name, c => c.Kind, StringComparer.Ordinal),
-        IgnoreColumns = schema.IgnoredColumns, LabelColumn = schema.LabelColumn, NumericEncoding = Encoding(schema),
+        IgnoreColumns = schema.IgnoredColumns, IdColumns = schema.IdColumns, LabelColumn = schema.LabelColumn, NumericEncoding = Encoding(schema),
     };
 
     /// <summary>The numeric encoding <paramref name="schema"/> was fitted with: modes when any column has them.</summary>

@@ -31,6 +31,7 @@ public static class TrainCommand
               vae train --data table.csv --label-column class --likelihood gaussian --hidden 64,32 --latent 4 --out runs/table
               vae train --out runs/fmnist --resume --epochs 20
               vae train --condition-column label --out runs/fmnist-cvae
+              vae train --data customers.csv --id-column customer_id --out runs/customers
               vae train --data customers.csv --condition-column segment --out runs/customers-by-segment
               vae train --objective iwae --iw-train-k 5 --out runs/fmnist-iwae
               vae train --posterior iaf --flow-steps 2 --out runs/fmnist-iaf
@@ -100,6 +101,9 @@ public static class TrainCommand
         if (info.Table is { } table)
         {
             TrainResume.Refuse<string?>(parse, o.IgnoreColumns, string.Join(",", table.IgnoredColumns), folder, v => string.Join(",", TableOptions.ParseNames(v)));
+            // The schema keeps the ids in the file's column order, so the same ids given in another order agree with it.
+            var ids = string.Join(",", table.IdColumns);
+            TrainResume.Refuse(parse, o.IdColumns, ids, folder, v => TableOptions.ParseNames(v) is var given && given.ToHashSet().SetEquals(table.IdColumns) ? ids : string.Join(",", given));
             foreach (var option in new Option[] { o.ColumnTypes, o.NumericEncoding })
                 if (parse.GetResult(option) is { Implicit: false })
                     throw new CommandUsageException($"{option.Name}: leave it out when resuming; the checkpoint in {folder} keeps its column schema.");
@@ -129,6 +133,7 @@ public static class TrainCommand
             Table = new TableReadOptions
             {
                 ColumnTypes = TableOptions.ParseColumnTypes(parse.GetValue(o.ColumnTypes)), IgnoreColumns = TableOptions.ParseNames(parse.GetValue(o.IgnoreColumns)),
+                IdColumns = TableOptions.ParseNames(parse.GetValue(o.IdColumns)),
                 NumericEncoding = parse.GetValue(o.NumericEncoding),
             },
         };
@@ -197,8 +202,8 @@ public static class TrainCommand
     {
         var likelihood = parse.GetValue(o.Likelihood)
             ?? (File.Exists(path) && !Directory.Exists(path) ? Likelihood.Mixed : Likelihood.Bernoulli);
-        if (likelihood != Likelihood.Mixed && (parse.GetValue(o.ColumnTypes) is not null || parse.GetValue(o.IgnoreColumns) is not null || parse.GetResult(o.NumericEncoding) is { Implicit: false }))
-            throw new CommandUsageException($"--column-types, --ignore-columns and --numeric-encoding describe a table: use them with --likelihood mixed (the default for a CSV file), not {EnumText.Of(likelihood)}.");
+        if (likelihood != Likelihood.Mixed && (parse.GetValue(o.ColumnTypes) is not null || parse.GetValue(o.IgnoreColumns) is not null || parse.GetResult(o.IdColumns) is not null || parse.GetResult(o.NumericEncoding) is { Implicit: false }))
+            throw new CommandUsageException($"--column-types, --ignore-columns, --id-column and --numeric-encoding describe a table: use them with --likelihood mixed (the default for a CSV file), not {EnumText.Of(likelihood)}.");
         return likelihood;
     }
 

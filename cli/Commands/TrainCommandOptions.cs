@@ -24,6 +24,11 @@ public sealed class TrainCommandOptions
     public Option<string?> ColumnTypes { get; } = new Option<string?>("--column-types") { Description = "Table (mixed) models: kinds that override inference, e.g. zip:categorical,age:integer (numeric, integer, boolean, categorical)." }.ParsedOrNull(TableOptions.ParseColumnTypes);
     /// <summary>Table models: columns left out.</summary>
     public Option<string?> IgnoreColumns { get; } = new("--ignore-columns") { Description = "Table (mixed) models: columns to leave out, e.g. ids and free text: id,comment." };
+    /// <summary>Table models: id columns, kept out of the features and recorded in the schema.</summary>
+    public Option<string[]> IdColumns { get; } = new("--id-column")
+    {
+        Description = "Table (mixed) models: an id column (repeat the option or comma-separate for several): never a feature, recorded in the model so that vae score writes it first in every row, vae synthesize gives it fresh ids (synthetic-000001, ...) and vae report names rows by it.",
+    };
     /// <summary>Table models: how numbers become features.</summary>
     public Option<NumericEncoding> NumericEncoding { get; } = EnumOptions.Create("--numeric-encoding",
         "Table (mixed) models: standard (standardised numbers) or modes (TVAE's mode-specific normalisation: a Gaussian mixture of at most 10 modes per numeric column).",
@@ -86,7 +91,7 @@ public sealed class TrainCommandOptions
     /// <summary>Every option, in help order.</summary>
     public IEnumerable<Option> All =>
     [
-        Data, Arch, Hidden, Latent, Activation, Likelihood, ColumnTypes, IgnoreColumns, NumericEncoding, GaussianVariance, Posterior, FlowSteps, FlowHidden,
+        Data, Arch, Hidden, Latent, Activation, Likelihood, ColumnTypes, IgnoreColumns, IdColumns, NumericEncoding, GaussianVariance, Posterior, FlowSteps, FlowHidden,
         Objective, IwTrainK, Condition, Beta, Warmup, Epochs, Batch, Lr, Seed, Threads, Gemm, GemmThreads, AdamUpdate,
         Patience, Validation, Label, MaxTrain, MaxTest, IwSamples, IwRows, Output, Resume, Json,
     ];

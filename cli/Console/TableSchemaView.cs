@@ -43,6 +43,7 @@ public static class TableSchemaView
     {
         var title = $"columns: {schema.Columns.Count} ({schema.FeatureCount} features; kinds inferred unless set with --column-types)";
         if (schema.IgnoredColumns.Count > 0) title += $", ignored: {string.Join(", ", schema.IgnoredColumns)}";
+        if (schema.IdColumns.Count > 0) title += $", ids: {string.Join(", ", schema.IdColumns)}";
         if (schema.LabelColumn is { } label) title += $", label: {label}";
         return title;
     }

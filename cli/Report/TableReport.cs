@@ -9,7 +9,8 @@ namespace VaeOnnx.Cli.Report;
 
 /// <summary>
 /// The report of a table model on a table: synthetic quality with SDMetrics' definitions (<see cref="QualityMetrics"/>),
-/// a real-versus-synthetic histogram PNG per column, and the most anomalous rows with their top contributing columns.
+/// a real-versus-synthetic histogram PNG per column, and the most anomalous rows, named by their ids (or lines), with their
+/// top contributing columns.
 /// Writes report.md, quality.json and hist-&lt;column&gt;.png into a folder.
 /// </summary>
 public static class TableReport
@@ -18,11 +19,11 @@ public static class TableReport
     public const int TopRows = 10;
 
     /// <summary>
-    /// Writes the report of <paramref name="model"/> on <paramref name="real"/> (from <paramref name="dataName"/>) into
+    /// Writes the report of <paramref name="model"/> on the rows of <paramref name="real"/> (from <paramref name="dataName"/>) into
     /// <paramref name="folder"/>, scoring <paramref name="given"/> synthetic rows (another method's, for comparison) or, when
     /// null, <paramref name="count"/> rows the model draws with <paramref name="seed"/>; returns the quality figures.
     /// </summary>
-    public static QualityScores Write(VaeModel model, VaeTableRows real, string dataName, string folder, int count, int seed, VaeTableRows? given = null)
+    public static QualityScores Write(VaeModel model, ReportRows real, string dataName, string folder, int count, int seed, VaeTableRows? given = null)
     {
         Directory.CreateDirectory(folder);
         VaeTableRows synthetic;
@@ -33,32 +34,32 @@ public static class TableReport
             synthetic = synthesizer.Sample(count, seed);
         }
         count = synthetic.Count;
-        var quality = QualityMetrics.Compare(real, synthetic);
+        var quality = QualityMetrics.Compare(real.Rows, synthetic);
         var schema = model.Table!;
         var pictures = new List<string>();
         for (int j = 0; j < schema.Columns.Count; j++)
         {
             var file = $"hist-{SafeName(schema.Columns[j].Name)}.png";
-            var png = ColumnHistograms.Png(real, synthetic, j);
+            var png = ColumnHistograms.Png(real.Rows, synthetic, j);
             AtomicFileWriter.Write(Path.Combine(folder, file), s => s.Write(png));
             pictures.Add(file);
         }
-        var scores = TableScoreOutput.Score(model, real);
+        var scores = TableScoreOutput.Score(model, real.Rows);
         var markdown = Markdown(model, real, dataName, count, seed, quality, scores, pictures);
         AtomicFileWriter.WriteText(Path.Combine(folder, "report.md"), markdown);
         AtomicFileWriter.WriteText(Path.Combine(folder, "quality.json"), JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["overall"] = quality.Overall, ["column_shapes"] = quality.ColumnShapesScore, ["column_pair_trends"] = quality.PairTrendsScore,
-            ["columns"] = quality.ColumnShapes, ["pairs"] = quality.PairTrends, ["real_rows"] = real.Count, ["synthetic_rows"] = count, ["seed"] = seed,
+            ["columns"] = quality.ColumnShapes, ["pairs"] = quality.PairTrends, ["real_rows"] = real.Rows.Count, ["synthetic_rows"] = count, ["seed"] = seed,
             ["anomalies_flagged"] = scores.IsAnomaly.Count(a => a), ["threshold"] = schema.Threshold?.Score ?? double.NaN,
         }, new JsonSerializerOptions { WriteIndented = true }));
         return quality;
     }
 
-    private static string Markdown(VaeModel model, VaeTableRows real, string dataName, int count, int seed, QualityScores quality, TableScores scores, List<string> pictures)
+    private static string Markdown(VaeModel model, ReportRows realRows, string dataName, int count, int seed, QualityScores quality, TableScores scores, List<string> pictures)
     {
         var c = CultureInfo.InvariantCulture;
-        var schema = model.Table!;
+        var (schema, real) = (model.Table!, realRows.Rows);
         var text = new StringBuilder();
         text.Append(c, $"# Table model report\n\nModel pair `{model.PairId}`, data `{dataName}` ({real.Count} rows), {count} synthetic rows (seed {seed}).\n\n");
         text.Append(c, $"## Synthetic quality (SDMetrics definitions)\n\n| score | value |\n|---|---|\n| overall | **{quality.Overall:F3}** |\n| column shapes | {quality.ColumnShapesScore:F3} |\n| column-pair trends | {quality.PairTrendsScore:F3} |\n\n");
@@ -68,17 +69,20 @@ public static class TableReport
         foreach (var (pair, value) in quality.PairTrends.OrderBy(p => p.Value).Take(5)) text.Append(c, $"| {pair} | {value:F3} |\n");
         var threshold = schema.Threshold;
         text.Append(c, $"\n## Most unusual rows\n\n{scores.IsAnomaly.Count(a => a)} of {real.Count} rows are above the anomaly threshold {threshold?.Score:G5} (calibrated at a false-alarm rate of {threshold?.FalseAlarmRate:P1}).\n\n");
-        text.Append("| row | score | anomaly | top columns (nats) |\n|---|---|---|---|\n");
+        text.Append(c, $"| {Escape(realRows.NameHeader)} | score | anomaly | top columns (nats) |\n|---|---|---|---|\n");
         foreach (int r in Enumerable.Range(0, real.Count).OrderByDescending(r => scores.Score[r]).Take(TopRows))
         {
             var top = scores.Contributions[r].Select((v, j) => (v, j)).OrderByDescending(p => p.v).Take(3)
                 .Select(p => string.Create(c, $"{schema.Columns[p.j].Name} = '{real.Cell(r, p.j)}' ({p.v:F1})"));
-            text.Append(c, $"| {r + 1} | {scores.Score[r]:F2} | {(scores.IsAnomaly[r] ? "yes" : "no")} | {string.Join("; ", top)} |\n");
+            text.Append(c, $"| {Escape(realRows.Names[r])} | {scores.Score[r]:F2} | {(scores.IsAnomaly[r] ? "yes" : "no")} | {string.Join("; ", top)} |\n");
         }
         text.Append("\n## Columns, real vs synthetic\n\n");
         foreach (var picture in pictures) text.Append(c, $"![{picture}]({picture})\n");
         return text.ToString();
     }
+
+    /// <summary>A cell's text inside a Markdown table, where a bar would end the cell.</summary>
+    private static string Escape(string cell) => cell.Replace("|", "\\|", StringComparison.Ordinal);
 
     private static string SafeName(string name) => string.Concat(name.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' ? ch : '_'));
 }

@@ -13,26 +13,36 @@ namespace VaeOnnx.Cli.Scoring;
 public sealed class ScoredCsvWriter
 {
     private readonly IReadOnlyList<ScoredCsvColumn> _columns;
+    private readonly IReadOnlyList<string> _leading;
 
-    /// <summary>A writer of <paramref name="columns"/>, in order.</summary>
-    public ScoredCsvWriter(IReadOnlyList<ScoredCsvColumn> columns) => _columns = columns;
+    /// <summary>
+    /// A writer of <paramref name="columns"/>, in order, after <paramref name="leadingHeaders"/>: columns whose cells the
+    /// caller passes through from the input (<see cref="WriteRows"/>'s leading cells), such as a table's ids.
+    /// </summary>
+    public ScoredCsvWriter(IReadOnlyList<ScoredCsvColumn> columns, IReadOnlyList<string>? leadingHeaders = null) =>
+        (_columns, _leading) = (columns, leadingHeaders ?? []);
 
     /// <summary>Writes the header row.</summary>
     public void WriteHeader(TextWriter writer)
     {
-        writer.Write(string.Join(',', _columns.SelectMany(c => c.Headers).Select(CsvText.Cell)));
+        writer.Write(string.Join(',', _leading.Concat(_columns.SelectMany(c => c.Headers)).Select(CsvText.Cell)));
         writer.Write('\n');
     }
 
-    /// <summary>Writes every row of <paramref name="scored"/>; returns how many.</summary>
-    public long WriteRows(IDataView scored, TextWriter writer)
+    /// <summary>
+    /// Writes every row of <paramref name="scored"/>, each after its own <paramref name="leading"/> cells (CSV-escaped, one
+    /// per leading header; one array per row, in row order) when the writer has leading headers; returns how many rows.
+    /// </summary>
+    public long WriteRows(IDataView scored, TextWriter writer, IReadOnlyList<string[]>? leading = null)
     {
+        if (_leading.Count > 0 && leading is null) throw new ArgumentException($"the writer has leading columns ({string.Join(", ", _leading)}); pass their cells", nameof(leading));
         var columns = _columns.Select(c => scored.Schema[c.Column]).ToArray();
         using var cursor = scored.GetRowCursor(columns);
         var cells = columns.Select((column, i) => Cells(cursor, column, _columns[i].Headers.Count)).ToArray();
         long rows = 0;
         while (cursor.MoveNext())
         {
+            if (_leading.Count > 0) WriteLeading(writer, leading!, rows);
             for (int i = 0; i < cells.Length; i++)
             {
                 if (i > 0) writer.Write(',');
@@ -63,6 +73,18 @@ public sealed class ScoredCsvWriter
             WriteHeader(writer);
             body(writer);
         });
+    }
+
+    private void WriteLeading(TextWriter writer, IReadOnlyList<string[]> leading, long row)
+    {
+        if (row >= leading.Count) throw new InvalidOperationException($"the scored rows outnumber the {leading.Count} rows of leading cells");
+        var cells = leading[(int)row];
+        if (cells.Length != _leading.Count) throw new InvalidOperationException($"row {row} has {cells.Length} leading cells; {_leading.Count} headers were declared");
+        foreach (var cell in cells)
+        {
+            writer.Write(CsvText.Cell(cell));
+            writer.Write(',');
+        }
     }
 
     private static Action<TextWriter> Cells(DataViewRowCursor cursor, DataViewSchema.Column column, int width)

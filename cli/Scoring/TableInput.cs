@@ -16,17 +16,8 @@ public static class TableInput
     public static VaeTableRows Read(string path, TableSchema schema, ConditionSpec? condition = null) =>
         Rows(RawTableReader.Read(path), new TableFeaturizer(schema), condition);
 
-    /// <summary>
-    /// Reads <paramref name="path"/> as consecutive blocks of at most <paramref name="blockRows"/> rows of
-    /// <paramref name="schema"/>, so that scoring holds one block in memory, not the file; errors name the file's own lines.
-    /// </summary>
-    public static IEnumerable<VaeTableRows> ReadBlocks(string path, TableSchema schema, ConditionSpec? condition, int blockRows)
-    {
-        var featurizer = new TableFeaturizer(schema);
-        return RawTableReader.ReadBlocks(path, blockRows).Select(table => Rows(table, featurizer, condition));
-    }
-
-    private static VaeTableRows Rows(RawTable table, TableFeaturizer featurizer, ConditionSpec? condition)
+    /// <summary>The rows of <paramref name="table"/> (the whole file or one block of it) as <paramref name="featurizer"/>'s schema reads them.</summary>
+    public static VaeTableRows Rows(RawTable table, TableFeaturizer featurizer, ConditionSpec? condition)
     {
         var columns = featurizer.GraphInputs(table);
         if (condition is null) return new VaeTableRows(featurizer.Schema, columns);

@@ -2,13 +2,14 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using VaeOnnx.Inference;
 using VaeOnnx.Inference.Transforms;
+using VaeOnnx.Tables;
 
 namespace VaeOnnx.Cli.Scoring;
 
 /// <summary>
 /// Scores table rows with a table pair through <c>VaeTableScore</c>: <c>score,recon,kl,is_anomaly,contrib.&lt;column&gt;...</c>.
 /// A file is scored block by block (<see cref="ScoreFile"/>): read a block, score it once, write it, so memory is bounded
-/// by the block, not the file.
+/// by the block, not the file. The id columns lead each row with the input's cells.
 /// </summary>
 public static class TableScoreOutput
 {
@@ -17,21 +18,31 @@ public static class TableScoreOutput
 
     private const string ScoreColumn = VaeTableScoreEstimator.DefaultScoreColumn;
 
-    /// <summary>The CSV columns of a table pair's scores.</summary>
-    public static ScoredCsvWriter Writer(TableSchema schema) => new(
+    /// <summary>The CSV columns of a table pair's scores, after the id columns <paramref name="ids"/>.</summary>
+    public static ScoredCsvWriter Writer(TableSchema schema, IReadOnlyList<string> ids) => new(
     [
         ScoredCsvColumn.Scalar(ScoreColumn, "score"),
         ScoredCsvColumn.Scalar(VaeScoreParts.Column(ScoreColumn, VaeScoreParts.Reconstruction), "recon"),
         ScoredCsvColumn.Scalar(VaeScoreParts.Column(ScoreColumn, VaeScoreParts.Kl), "kl"),
         ScoredCsvColumn.Scalar(VaeTableScoreEstimator.DefaultAnomalyColumn, "is_anomaly"),
         new ScoredCsvColumn(VaeTableScoreEstimator.ContributionsColumn(ScoreColumn), schema.Columns.Select(c => $"contrib.{c.Name}").ToArray()),
-    ]);
+    ], ids);
 
-    /// <summary>Scores the CSV file <paramref name="inputPath"/> into <paramref name="outputPath"/> (atomically), block by block; returns the rows scored.</summary>
-    public static long ScoreFile(VaeModel model, string inputPath, string outputPath, int blockRows = BlockRows)
+    /// <summary>
+    /// Scores the CSV file <paramref name="inputPath"/> into <paramref name="outputPath"/> (atomically), block by block;
+    /// returns the rows scored. Each output row starts with the row's id cells: those of <paramref name="idColumns"/> when
+    /// it names any, else of the model's id columns (<see cref="IdColumnCells"/>; a missing one is noted on <paramref name="notes"/>).
+    /// </summary>
+    public static long ScoreFile(VaeModel model, string inputPath, string outputPath, int blockRows = BlockRows,
+        IReadOnlyList<string>? idColumns = null, TextWriter? notes = null)
     {
         var schema = model.Table ?? throw new ArgumentException($"{model.EncoderPath}: not a table pair", nameof(model));
-        var writer = Writer(schema);
+        var featurizer = new TableFeaturizer(schema);
+        using var blocks = RawTableReader.ReadBlocks(inputPath, blockRows).GetEnumerator();
+        // The first block is read before the output is opened: the file's header says which id columns lead each row.
+        blocks.MoveNext();
+        var ids = IdColumnCells.Resolve(blocks.Current, schema, idColumns, notes ?? TextWriter.Null);
+        var writer = Writer(schema, ids.Names);
         var ml = new MLContext(1);
         VaeTableScoreTransformer? transformer = null;
         long rows = 0;
@@ -39,13 +50,14 @@ public static class TableScoreOutput
         {
             writer.WriteFile(outputPath, text =>
             {
-                foreach (var block in TableInput.ReadBlocks(inputPath, schema, model.Condition, blockRows))
+                do
                 {
-                    var view = block.ToDataView();
+                    var view = TableInput.Rows(blocks.Current, featurizer, model.Condition).ToDataView();
                     // Fitted once, on the first block: every block has the same columns, and fitting opens the sessions.
                     transformer ??= ml.Transforms.VaeTableScore(model).Fit(view);
-                    rows += writer.WriteRows(transformer.Transform(view), text);
+                    rows += writer.WriteRows(transformer.Transform(view), text, ids.Of(blocks.Current));
                 }
+                while (blocks.MoveNext());
             });
         }
         finally

@@ -28,6 +28,17 @@ public sealed record TableSchema
     /// <summary>Columns of the training file left out (ids, free text).</summary>
     [JsonPropertyName("ignored_columns")] public IReadOnlyList<string> IgnoredColumns { get; init; } = [];
 
+    /// <summary>
+    /// Id columns of the training file, in its column order: never features, but carried through by <c>vae score</c> (the
+    /// first columns of each output row), given fresh values by <c>vae synthesize</c> (<see cref="TableIds"/>) and naming
+    /// rows in reports. Empty for a model trained without one.
+    /// </summary>
+    [JsonIgnore] public IReadOnlyList<string> IdColumns { get; init; } = [];
+
+    // Written only when there are id columns, so that the schema JSON of a pair without them stays byte for byte as before.
+    [JsonInclude, JsonPropertyName("id_columns"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private IReadOnlyList<string>? IdColumnsJson { get => IdColumns.Count > 0 ? IdColumns : null; init => IdColumns = value ?? []; }
+
     /// <summary>The anomaly threshold calibrated at export, or null before export.</summary>
     [JsonPropertyName("threshold")] public AnomalyThreshold? Threshold { get; init; }
 
@@ -106,8 +117,16 @@ public sealed record TableSchema
             if (!Enum.IsDefined(c.Kind)) Fail($"{at}.kind", $"is {(int)c.Kind}; expected {EnumText.Choices<ColumnKind>()}");
             ValidateColumn(c, at, Fail);
         }
+        ValidateIdColumns(names, Fail);
         if (Threshold is { } t && (!double.IsFinite(t.Score) || !(t.FalseAlarmRate > 0 && t.FalseAlarmRate < 1)))
             Fail("threshold", "must hold a finite score and a false-alarm rate between 0 and 1");
+    }
+
+    private void ValidateIdColumns(HashSet<string> featureNames, Action<string, string> fail)
+    {
+        if (IdColumns.Any(string.IsNullOrEmpty)) fail("id_columns", "holds an empty name");
+        if (IdColumns.Distinct(StringComparer.Ordinal).Count() != IdColumns.Count) fail("id_columns", "names a column twice");
+        if (IdColumns.FirstOrDefault(featureNames.Contains) is { } both) fail("id_columns", $"names '{both}', which is also a feature column");
     }
 
     private static void ValidateColumn(TableColumn c, string at, Action<string, string> fail)
