@@ -39,6 +39,9 @@ public sealed class VaeServingOptions
     /// <summary>False makes a missing GPU fail at start instead of scoring on the CPU.</summary>
     public bool AllowCpuFallback { get; set; } = true;
 
+    /// <summary>Whether <c>POST /synthesize</c> answers; false refuses it with 403, since synthetic rows reveal what the model learned.</summary>
+    public bool EnableSynthesize { get; set; } = true;
+
     /// <summary>Write logs as one JSON object per line (structured); false for plain console text.</summary>
     public bool JsonLogs { get; set; } = true;
 }
