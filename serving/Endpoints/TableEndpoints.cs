@@ -3,12 +3,14 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using VaeOnnx.Contract;
 using VaeOnnx.Inference;
 using VaeOnnx.Inference.Serving;
 using VaeOnnx.Serving.Hosting;
 using VaeOnnx.Serving.Rows;
 using VaeOnnx.Serving.Tables;
 using VaeOnnx.Serving.Telemetry;
+using VaeOnnx.Tables;
 
 namespace VaeOnnx.Serving.Endpoints;
 
@@ -22,6 +24,10 @@ internal static class TableEndpoints
     private static readonly ConditionalWeakTable<VaeModel, TableColumns> Columns = new();
 
     public const string CsvType = "text/csv";
+
+    /// <summary>True when the body is CSV (<c>Content-Type: text/csv</c>).</summary>
+    public static bool IsCsv(HttpRequest request) =>
+        request.ContentType is { } type && type.StartsWith(CsvType, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>True when the client asked for CSV (<c>Accept: text/csv</c>).</summary>
     public static bool WantsCsv(HttpRequest request) =>
@@ -41,6 +47,82 @@ internal static class TableEndpoints
         var ids = parsed.Ids;
         byte[][] parts = [writer.Start(lease.PairId), writer.Block(scored, ids is null ? null : r => ids[r]), writer.End()];
         return new Answered(Results.Bytes(parts.SelectMany(p => p).ToArray(), writer.ContentType), parsed.Rows.Count, lease.PairId);
+    }
+
+    /// <summary>
+    /// POST /score with a CSV body (a header row, then rows): read, scored and answered block by block, so neither the
+    /// upload nor the answer is ever whole in memory. The pass-through id column and top come as the query's <c>id</c> and
+    /// <c>top</c>. The first block is scored before anything is sent, so an error in it is a 400; a bad row further on
+    /// cuts the answer (<see cref="VaeEndpoints.Answer"/>).
+    /// </summary>
+    public static async Task<Answered> ScoreCsvAsync(HttpContext http, VaeChainHost host, VaeServingOptions options)
+    {
+        if (http.Request.ContentLength > options.MaxRequestBytes) throw RequestBody.TooLarge(options.MaxRequestBytes);
+        RequestBody.LiftServerLimit(http.Request);
+        using var lease = host.Acquire();
+        if (!lease.Model.IsTable)
+            throw new BadRequestException($"pair {lease.PairId} is not a table pair: CSV rows are scored by table pairs; send JSON or {BinaryRowsReader.ContentType} rows", statusCode: StatusCodes.Status415UnsupportedMediaType);
+        var columns = ColumnsOf(lease.Model);
+        var (id, top) = (Query(http.Request, "id"), Top(http.Request, columns.Schema.Columns.Count));
+        var upload = new CsvUpload(http.Request.Body, options.MaxRequestBytes, http.RequestAborted);
+        CheckHeader(await upload.ReadHeaderAsync(), columns, id);
+        var featurizer = new TableFeaturizer(columns.Schema);
+        using var writer = new TableScoreWriter(columns.Schema, WantsCsv(http.Request), id, top);
+        // The head goes out with the first block's results, so that an error in that block is still a 400.
+        byte[]? head = writer.Start(lease.PairId);
+        async Task Send(byte[] bytes)
+        {
+            if (head is not null) http.Response.ContentType = writer.ContentType;
+            await http.Response.Body.WriteAsync(head ?? [], http.RequestAborted);
+            head = null;
+            await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
+        }
+        int rows = 0;
+        while (await upload.ReadBlockAsync(options.BlockSize) is { } block)
+        {
+            rows += block.Rows.Count;
+            if (rows > options.MaxRowsPerRequest) throw new BadRequestException($"more than {options.MaxRowsPerRequest} rows; send at most {options.MaxRowsPerRequest} per request");
+            var scored = lease.Transform(ServingChains.TableScore, BlockRows(block, featurizer, columns).ToDataView());
+            var ids = id is null ? null : block.Rows.Select(r => JsonSerializer.SerializeToElement(r[block.IndexOf(id)])).ToArray();
+            await Send(writer.Block(scored, ids is null ? null : r => ids[r]));
+        }
+        await Send(writer.End());
+        return new Answered(Results.Empty, rows, lease.PairId);
+    }
+
+    /// <summary>One block of CSV rows as <c>vae score</c> reads them (<see cref="TableFeaturizer.GraphInputs"/>, <see cref="TableCondition.Codes"/>).</summary>
+    private static VaeTableRows BlockRows(RawTable block, TableFeaturizer featurizer, TableColumns columns)
+    {
+        try
+        {
+            var inputs = featurizer.GraphInputs(block);
+            if (columns.Condition is not { } condition) return new VaeTableRows(columns.Schema, inputs);
+            return new VaeTableRows(columns.Schema, inputs, condition.Column, TableCondition.Codes(block, condition).Select(c => condition.Classes[c]).ToArray());
+        }
+        catch (DataFormatException e)
+        {
+            throw new BadRequestException(e.Message, e);
+        }
+    }
+
+    /// <summary>Refuses a header without a column the model needs, or with one it does not know (other than the id column).</summary>
+    private static void CheckHeader(IReadOnlyList<string> header, TableColumns columns, string? id)
+    {
+        var missing = columns.Required.FirstOrDefault(c => !header.Contains(c));
+        if (missing is not null) throw new BadRequestException($"{CsvUpload.Source}: the header has no column '{missing}'; the model takes {columns.What}");
+        var unknown = header.FirstOrDefault(h => h != id && columns.IndexOf(h) is null);
+        if (unknown is not null) throw new BadRequestException($"{CsvUpload.Source}: the header has an unknown column '{unknown}'; the model takes {columns.What} (name an id column with ?id={unknown})");
+        if (id is not null && !header.Contains(id)) throw new BadRequestException($"{CsvUpload.Source}: the header has no id column '{id}'");
+    }
+
+    private static string? Query(HttpRequest request, string name) => request.Query.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
+
+    private static int? Top(HttpRequest request, int columns)
+    {
+        if (Query(request, "top") is not { } text) return null;
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int k) || k < 1 || k > columns)
+            throw new BadRequestException($"'top' is '{text}'; expected a whole number from 1 to {columns} (the contributions to keep)");
+        return k;
     }
 
     /// <summary>The refusal of a vector route (encode, reconstruct, decode, sample) by a table pair.</summary>

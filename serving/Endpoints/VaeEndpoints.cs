@@ -46,6 +46,8 @@ public static class VaeEndpoints
         app.MapPost("/" + endpoint.Name, (HttpContext http, VaeChainHost host, ServingMetrics metrics, IOptions<VaeServingOptions> options, ILoggerFactory logs) =>
                 Answer(http, endpoint.Name, metrics, logs, async () =>
                 {
+                    if (endpoint == RowEndpoint.Score && TableEndpoints.IsCsv(http.Request))
+                        return await TableEndpoints.ScoreCsvAsync(http, host, options.Value);
                     var body = await RequestBody.ReadAsync(http.Request, options.Value.MaxRequestBytes, http.RequestAborted);
                     using var lease = host.Acquire();
                     if (lease.Model.IsTable) return TableEndpoints.Rows(http.Request, lease, endpoint, body, options.Value);
@@ -56,7 +58,7 @@ public static class VaeEndpoints
                     return Score(lease, endpoint, rows);
                 }))
             .WithName(endpoint.Name).WithSummary(summary)
-            .Accepts<RowsRequestDoc>("application/json", BinaryRowsReader.ContentType).ProducesProblem(StatusCodes.Status400BadRequest);
+            .Accepts<RowsRequestDoc>("application/json", endpoint == RowEndpoint.Score ? [BinaryRowsReader.ContentType, TableEndpoints.CsvType] : [BinaryRowsReader.ContentType]).ProducesProblem(StatusCodes.Status400BadRequest);
 
     private static bool IsBinary(HttpRequest request) =>
         request.ContentType is { } type && type.StartsWith(BinaryRowsReader.ContentType, StringComparison.OrdinalIgnoreCase);

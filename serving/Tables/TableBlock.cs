@@ -2,12 +2,13 @@ using System.Globalization;
 using VaeOnnx.Contract;
 using VaeOnnx.Inference;
 using VaeOnnx.Serving.Rows;
+using VaeOnnx.Tables;
 
 namespace VaeOnnx.Serving.Tables;
 
 /// <summary>
-/// Rows of a table pair being read from a request, cell by cell, into the arrays <see cref="VaeTableRows"/> holds: the
-/// same conversion as <c>vae score</c> reading a CSV file. Numbers are parsed in the invariant culture and a missing
+/// Rows of a table pair being read from a JSON request, cell by cell, into the arrays <see cref="VaeTableRows"/> holds:
+/// the conversion <see cref="TableFeaturizer.GraphInputs"/> makes of a CSV file's cells for <c>vae score</c>. Numbers are parsed in the invariant culture and a missing
 /// spelling (empty, NA, null, ...) or a JSON null is a blank cell; flags and categories are kept as text, so a value
 /// never seen in training is scored as unknown, not refused; a condition must be one of the pair's classes. A cell that
 /// cannot be read is a <see cref="BadRequestException"/> naming where it is (<c>rows[3]</c> or <c>line 7</c>), the column,
@@ -53,7 +54,7 @@ internal sealed class TableBlock
         }
         float value;
         if (_schema.IsMissing(text)) value = float.NaN;
-        else if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) || !double.IsFinite(parsed))
+        else if (!ColumnTypeInference.TryNumber(text, out double parsed))
             throw new BadRequestException($"{where}, column '{c.Name}': '{text}' is not a number; expected {EnumText.Of(c.Kind)} values like 1.5 (or null or an empty value for a missing one)");
         else value = Float(parsed, text, c, where);
         ((float[])_columns[column])[row] = value;

@@ -33,7 +33,7 @@ internal sealed class TableColumns
     public IReadOnlyList<string> Required { get; }
 
     /// <summary>What the model takes, for error messages.</summary>
-    public string What => string.Join(", ", Required) + (Condition is null ? "" : $" (condition '{Condition.Column}': {string.Join(", ", Condition.Classes)})");
+    public string What => string.Join(", ", Schema.Columns.Select(c => c.Name)) + (Condition is null ? "" : $" and the condition '{Condition.Column}' (one of {string.Join(", ", Condition.Classes)})");
 
     /// <summary>The column's index, <see cref="Dropped"/>, or null for a column the model does not know.</summary>
     public int? IndexOf(string name) => _index.TryGetValue(name, out int index) ? index : null;

@@ -79,7 +79,7 @@ internal sealed record TableScoreRequest(VaeTableRows Rows, JsonElement[]? Ids, 
             Cell(block, r, j, cell, where);
         }
         int missing = Array.IndexOf(seen, false);
-        if (missing >= 0) throw new BadRequestException($"{where} has no column '{columns.Required[missing]}'; every row gives {columns.What} (null for a missing value)");
+        if (missing >= 0) throw new BadRequestException($"{where} has no column '{columns.Required[missing]}'; every row gives {columns.What}, null for a missing value");
         if (id is not null && !hasId) throw new BadRequestException($"{where} has no id column '{id}'");
     }
 
