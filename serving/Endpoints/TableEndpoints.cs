@@ -40,6 +40,8 @@ internal static class TableEndpoints
     public static Answered Rows(HttpRequest request, VaeChainLease lease, RowEndpoint endpoint, ArraySegment<byte> body, VaeServingOptions options)
     {
         if (endpoint != RowEndpoint.Score) throw VectorsOnly(lease, endpoint);
+        if (request.ContentType is { } type && type.StartsWith(BinaryRowsReader.ContentType, StringComparison.OrdinalIgnoreCase))
+            throw new BadRequestException($"pair {lease.PairId} is a table pair: send its rows keyed by column name as JSON, or as CSV (text/csv), not as float32", statusCode: StatusCodes.Status415UnsupportedMediaType);
         using var document = Parse(body);
         var parsed = TableScoreRequest.Parse(document.RootElement, ColumnsOf(lease.Model), options.MaxRowsPerRequest);
         using var writer = new TableScoreWriter(lease.Model.Table!, WantsCsv(request), parsed.IdColumn, parsed.Top);

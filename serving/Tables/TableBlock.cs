@@ -65,7 +65,7 @@ internal sealed class TableBlock
     {
         if (column < _columns.Length && !_schema.Columns[column].IsText)
             ((float[])_columns[column])[row] = Float(value, raw, _schema.Columns[column], where);
-        else SetText(row, column, value.ToString("R", CultureInfo.InvariantCulture), where);
+        else SetText(row, column, double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : raw, where);
     }
 
     /// <summary>A JSON boolean: a flag in the training file's spellings; refused in a numeric column.</summary>

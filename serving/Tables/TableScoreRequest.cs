@@ -89,7 +89,10 @@ internal sealed record TableScoreRequest(VaeTableRows Rows, JsonElement[]? Ids, 
         switch (value.ValueKind)
         {
             case JsonValueKind.String: block.SetText(r, j, value.GetString()!, where); break;
-            case JsonValueKind.Number: block.SetNumber(r, j, value.GetDouble(), value.GetRawText(), where); break;
+            case JsonValueKind.Number:
+                // A number beyond double's range has no double; it is refused like one beyond float32's.
+                block.SetNumber(r, j, value.TryGetDouble(out double number) ? number : double.PositiveInfinity, value.GetRawText(), where);
+                break;
             case JsonValueKind.True or JsonValueKind.False: block.SetFlag(r, j, value.GetBoolean(), where); break;
             case JsonValueKind.Null: block.SetBlank(r, j, where); break;
             default: throw new BadRequestException($"{where}, column '{cell.Name}': {Describe(value)}; expected a string, a number, a boolean or null");

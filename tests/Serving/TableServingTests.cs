@@ -190,6 +190,7 @@ public sealed class TableServingTests
     [DataRow("/score", """{"rows": [{"city": "Paris", "vip": "yes", "age": 40, "amount": [1, 2], "visits": 1}]}""", "rows[0], column 'amount': an array; expected a string, a number, a boolean or null")]
     [DataRow("/score", """{"rows": [{"city": "Paris", "vip": "yes", "age": true, "amount": 1, "visits": 1}]}""", "rows[0], column 'age': true is a boolean; expected numeric values")]
     [DataRow("/score", """{"rows": [{"city": "Paris", "vip": "yes", "age": 1e39, "amount": 1, "visits": 1}]}""", "rows[0], column 'age': 1e39 is outside the float32 range")]
+    [DataRow("/score", """{"rows": [{"city": "Paris", "vip": "yes", "age": 40, "amount": 1e400, "visits": 1}]}""", "rows[0], column 'amount': 1e400 is outside the float32 range")]
     [DataRow("/score", """{"rows": [{"country": "DE", "city": "Paris", "vip": "yes", "age": 40, "amount": 1, "visits": 1}]}""", "rows[0] has an unknown column 'country'; the model takes city, vip, age, amount, visits")]
     [DataRow("/score", """{"rows": [{"city": "Paris", "vip": "yes", "age": 40, "age": 41, "amount": 1, "visits": 1}]}""", "rows[0] gives column 'age' twice")]
     [DataRow("/score", """{"id": "customer_id", "rows": [{"city": "Paris", "vip": "yes", "age": 40, "amount": 1, "visits": 1}]}""", "rows[0] has no id column 'customer_id'")]
@@ -209,6 +210,17 @@ public sealed class TableServingTests
         using var client = Shared.Value.CreateClient();
         var problem = await ServingApiTests.PostAsync(client, path, body, HttpStatusCode.BadRequest);
         StringAssert.Contains(problem.GetProperty("detail").GetString(), reason);
+    }
+
+    [TestMethod]
+    public async Task BinaryRowsToATablePairAre415()
+    {
+        using var client = Shared.Value.CreateClient();
+        using var content = new ByteArrayContent(new byte[20]);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        using var response = await client.PostAsync("/score", content);
+        Assert.AreEqual(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        StringAssert.Contains(await response.Content.ReadAsStringAsync(), "is a table pair: send its rows keyed by column name as JSON, or as CSV (text/csv), not as float32");
     }
 
     [TestMethod]
