@@ -180,6 +180,9 @@ public sealed class TableServingTests
         CollectionAssert.AreEqual(new[] { "id" }, table.GetProperty("ignored_columns").EnumerateArray().Select(c => c.GetString()).ToArray());
         CollectionAssert.AreEqual(new[] { "categorical", "boolean", "numeric", "numeric", "integer" },
             doc.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("kind").GetString()).ToArray(), "features are the columns");
+        var openApi = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("paths");
+        Assert.IsTrue(openApi.GetProperty("/synthesize").GetProperty("post").TryGetProperty("requestBody", out _), "/synthesize is documented");
+        Assert.IsTrue(openApi.GetProperty("/score").GetProperty("post").GetProperty("requestBody").GetProperty("content").TryGetProperty("text/csv", out _), "CSV rows are documented");
     }
 
     [TestMethod]
@@ -189,8 +192,8 @@ public sealed class TableServingTests
     [DataRow("/score", """{"rows": [{"city": {"name": "Paris"}, "vip": "yes", "age": 40, "amount": 1, "visits": 1}]}""", "rows[0], column 'city': an object; expected a string, a number, a boolean or null")]
     [DataRow("/score", """{"rows": [{"city": "Paris", "vip": "yes", "age": 40, "amount": [1, 2], "visits": 1}]}""", "rows[0], column 'amount': an array; expected a string, a number, a boolean or null")]
     [DataRow("/score", """{"rows": [{"city": "Paris", "vip": "yes", "age": true, "amount": 1, "visits": 1}]}""", "rows[0], column 'age': true is a boolean; expected numeric values")]
-    [DataRow("/score", """{"rows": [{"city": "Paris", "vip": "yes", "age": 1e39, "amount": 1, "visits": 1}]}""", "rows[0], column 'age': 1e39 is outside the float32 range")]
-    [DataRow("/score", """{"rows": [{"city": "Paris", "vip": "yes", "age": 40, "amount": 1e400, "visits": 1}]}""", "rows[0], column 'amount': 1e400 is outside the float32 range")]
+    [DataRow("/score", """{"rows": [{"city": "Paris", "vip": "yes", "age": 1e39, "amount": 1, "visits": 1}]}""", "rows[0], column 'age': '1e39' is outside the float32 range")]
+    [DataRow("/score", """{"rows": [{"city": "Paris", "vip": "yes", "age": 40, "amount": 1e400, "visits": 1}]}""", "rows[0], column 'amount': '1e400' is outside the float32 range")]
     [DataRow("/score", """{"rows": [{"country": "DE", "city": "Paris", "vip": "yes", "age": 40, "amount": 1, "visits": 1}]}""", "rows[0] has an unknown column 'country'; the model takes city, vip, age, amount, visits")]
     [DataRow("/score", """{"rows": [{"city": "Paris", "vip": "yes", "age": 40, "age": 41, "amount": 1, "visits": 1}]}""", "rows[0] gives column 'age' twice")]
     [DataRow("/score", """{"id": "customer_id", "rows": [{"city": "Paris", "vip": "yes", "age": 40, "amount": 1, "visits": 1}]}""", "rows[0] has no id column 'customer_id'")]
