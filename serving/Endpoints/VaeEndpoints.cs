@@ -24,7 +24,8 @@ public static class VaeEndpoints
     public static IEndpointRouteBuilder MapVaeEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health", (VaeChainHost host) => Results.Json(HealthDoc.Of(host)))
-            .WithName("health").WithSummary("Whether the service is up, the pair it serves and the state of the model folder.").Produces<HealthDoc>();
+            .WithName("health").WithSummary("Whether the service is up, the pair it serves and the state of the model folder.").Produces<HealthDoc>()
+            .AllowAnonymous().DisableRateLimiting(); // probes of load balancers and orchestrators carry no key
         app.MapGet("/model", (VaeChainHost host) => Results.Json(ModelDoc.Of(host)))
             .WithName("model").WithSummary("The pair served: pair id, dimensions, likelihood, feature names and metadata.").Produces<ModelDoc>();
         app.MapGet("/metrics", (VaeChainHost host, ServingMetrics metrics) => Results.Json(new MetricsDoc(host.CurrentPairId, host.SwapCount, host.FailedReloadCount, metrics.Snapshot())))
@@ -101,7 +102,7 @@ public static class VaeEndpoints
         catch (BadRequestException e)
         {
             metrics.Record(endpoint, e.StatusCode, 0, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-            ServingLog.Refused(logger, endpoint, e.StatusCode, e.Message);
+            ServingLog.Refused(logger, endpoint, e.StatusCode, LogRedaction.Redact(e.Message));
             if (!http.Response.HasStarted)
                 return Results.Problem(detail: e.Message, statusCode: e.StatusCode, title: Title(e.StatusCode));
             http.Abort();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using VaeOnnx.Inference;
 using VaeOnnx.Inference.Serving;
 using VaeOnnx.Serving.Endpoints;
+using VaeOnnx.Serving.Security;
 
 namespace VaeOnnx.Serving.Hosting;
 
@@ -53,11 +54,13 @@ public static class VaeServingApp
             builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
         }
         builder.Services.AddVaeServing(section);
+        builder.Services.AddServingSecurity();
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseServingSecurity();
         app.MapOpenApi();
         app.MapVaeEndpoints();
         return app;

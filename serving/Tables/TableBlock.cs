@@ -114,7 +114,7 @@ internal sealed class TableBlock
     private static float Float(double value, string raw, TableColumn column, string where)
     {
         float f = (float)value;
-        if (!float.IsFinite(f)) throw new BadRequestException($"{where}, column '{column.Name}': {raw} is outside the float32 range; expected {EnumText.Of(column.Kind)} values like 1.5");
+        if (!float.IsFinite(f)) throw new BadRequestException($"{where}, column '{column.Name}': '{raw}' is outside the float32 range; expected {EnumText.Of(column.Kind)} values like 1.5");
         return f;
     }
 }
