@@ -90,8 +90,9 @@ public static class VaeServingApp
         {
             return OneLine(e.Message);
         }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or InvalidOperationException or InvalidDataException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Whatever else stops the pair (its chains cannot be built, the files cannot be read) is still one line.
             return $"{Path.GetFullPath(options.ModelFolder)}: the pair cannot be served: {OneLine(e.Message)}";
         }
     }
