@@ -1,6 +1,6 @@
 using VaeOnnx.Serving.Hosting;
 
-VaeServingApp.Build(args).Run();
+return VaeServingApp.Run(args);
 
 /// <summary>The entry point, public so that tests can host the service in memory (WebApplicationFactory).</summary>
 public partial class Program;

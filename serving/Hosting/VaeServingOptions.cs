@@ -39,6 +39,18 @@ public sealed class VaeServingOptions
     /// <summary>False makes a missing GPU fail at start instead of scoring on the CPU.</summary>
     public bool AllowCpuFallback { get; set; } = true;
 
+    /// <summary>Whether <c>POST /synthesize</c> answers; false refuses it with 403, since synthetic rows reveal what the model learned.</summary>
+    public bool EnableSynthesize { get; set; } = true;
+
+    /// <summary>
+    /// API keys: when any is set, every route but /health needs one of them in the <c>X-Api-Key</c> header (401
+    /// otherwise); when none is, the service is open (and warns at start unless it listens on loopback only).
+    /// </summary>
+    public string[] ApiKeys { get; set; } = [];
+
+    /// <summary>Requests a minute one client (its API key, else its address) may make before a 429; 0 for no limit.</summary>
+    public int RateLimitPerMinute { get; set; }
+
     /// <summary>Write logs as one JSON object per line (structured); false for plain console text.</summary>
     public bool JsonLogs { get; set; } = true;
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VaeOnnx.Inference;
 using VaeOnnx.Inference.Serving;
+using VaeOnnx.Serving.Tables;
 using VaeOnnx.Serving.Telemetry;
 
 namespace VaeOnnx.Serving.Hosting;
@@ -18,7 +19,7 @@ public static class VaeServingServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="section">The configuration section of <see cref="VaeServingOptions"/>.</param>
-    /// <param name="chains">The chains to serve per pair; null for <see cref="VaeStandardChains"/> (what the endpoints use).</param>
+    /// <param name="chains">The chains to serve per pair; null for <see cref="ServingChains"/> (what the endpoints use: <see cref="VaeStandardChains"/>, or a table pair's <c>VaeTableScore</c>).</param>
     public static IServiceCollection AddVaeServing(this IServiceCollection services, IConfiguration section, Action<VaeChainBuilder>? chains = null)
     {
         services.AddOptions<VaeServingOptions>().Bind(section)
@@ -48,7 +49,7 @@ public static class VaeServingServiceCollectionExtensions
                 BlockSize = options.BlockSize, IntraOpThreads = options.IntraOpThreads,
                 Log = warning => ServingLog.SessionWarning(logger, warning),
             },
-        }, chains);
+        }, chains ?? ServingChains.Add);
         host.Swapped += (old, next) => ServingLog.Swapped(logger, old, next);
         host.ReloadFailed += e => ServingLog.ReloadFailed(logger, host.CurrentPairId, e.Message);
         return host;

@@ -22,4 +22,7 @@ internal static partial class ServingLog
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "ONNX Runtime: {Warning}")]
     public static partial void SessionWarning(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "No API keys (Vae:ApiKeys) and listening on {Addresses}: anyone who reaches the service may score and synthesize")]
+    public static partial void OpenAccess(ILogger logger, string addresses);
 }

@@ -6,7 +6,7 @@ namespace VaeOnnx.Serving.Endpoints.Docs;
 /// <summary>One input feature in GET /model.</summary>
 /// <param name="Index">Position in an array row.</param>
 /// <param name="Name">Key in an object row (null for image models).</param>
-/// <param name="Kind">How the value is given ("numeric").</param>
+/// <param name="Kind">How the value is given: "numeric"; a table pair's columns "numeric", "integer", "boolean" or "categorical".</param>
 public sealed record FeatureDoc(
     [property: JsonPropertyName("index")] int Index,
     [property: JsonPropertyName("name")] string? Name,

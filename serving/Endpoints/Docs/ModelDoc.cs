@@ -13,10 +13,11 @@ namespace VaeOnnx.Serving.Endpoints.Docs;
 /// <param name="InputShape">Shape of one sample (e.g. [1, 28, 28]).</param>
 /// <param name="Likelihood">bernoulli, gaussian, or null when unknown (no /score).</param>
 /// <param name="FeatureNames">Feature names of table models, else null.</param>
-/// <param name="Features">The features in input order, with the kind of value each takes.</param>
+/// <param name="Features">The features in input order, with the kind of value each takes (a table pair: its columns, by name).</param>
 /// <param name="MaxBatchRows">Rows per ONNX Runtime call the graphs allow (1 for pairs exported with a fixed batch).</param>
 /// <param name="Metadata">The pair's VaeOnnx metadata (null for a pair from another tool).</param>
 /// <param name="LoadedUtc">When the pair was loaded.</param>
+/// <param name="Table">A table pair's schema (columns, kinds, categories, condition, threshold), else null.</param>
 public sealed record ModelDoc(
     [property: JsonPropertyName("pair_id")] string PairId,
     [property: JsonPropertyName("input_dim")] int InputDim,
@@ -27,18 +28,23 @@ public sealed record ModelDoc(
     [property: JsonPropertyName("features")] IReadOnlyList<FeatureDoc> Features,
     [property: JsonPropertyName("max_batch_rows")] int? MaxBatchRows,
     [property: JsonPropertyName("metadata")] ModelMetadataDoc? Metadata,
-    [property: JsonPropertyName("loaded_utc")] DateTime LoadedUtc)
+    [property: JsonPropertyName("loaded_utc")] DateTime LoadedUtc,
+    [property: JsonPropertyName("table")] TableDoc? Table)
 {
     internal static ModelDoc Of(VaeChainHost host)
     {
         var m = host.CurrentModel;
         var meta = m.Metadata;
         return new ModelDoc(m.PairId, m.InputDim, m.LatentDim, m.InputShape, m.Likelihood is { } l ? EnumText.Of(l) : null, m.FeatureNames,
-            FeatureSchema.ForInput(m).Columns.Select(FeatureDoc.Of).ToArray(), m.MaxBatchRows == int.MaxValue ? null : m.MaxBatchRows,
+            FeaturesOf(m), m.MaxBatchRows == int.MaxValue ? null : m.MaxBatchRows,
             meta is null ? null : new ModelMetadataDoc(meta.Dataset, meta.TestNegElbo, meta.IwLogPx, Json(meta.ArchitectureJson), Json(meta.TrainingConfigJson),
                 m.Scaling.IsIdentity ? null : EnumText.Of(m.Scaling.Kind)),
-            host.LoadedUtc);
+            host.LoadedUtc, TableDoc.Of(m));
     }
+
+    private static FeatureDoc[] FeaturesOf(VaeOnnx.Inference.VaeModel m) => m.Table is { } table
+        ? table.Columns.Select((c, j) => new FeatureDoc(j, c.Name, EnumText.Of(c.Kind))).ToArray()
+        : FeatureSchema.ForInput(m).Columns.Select(FeatureDoc.Of).ToArray();
 
     private static JsonElement? Json(string? text)
     {
