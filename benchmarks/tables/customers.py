@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes a generated customers table (CSV) with known rules, for the table benchmarks of docs/benchmarks.md.
 
-14 columns: id (unique), country (12 values), plan (free/basic/pro/enterprise), is_active (yes/no), seats (integer, set by
+14 columns: customer_id (unique), country (12 values), plan (free/basic/pro/enterprise), is_active (yes/no), seats (integer, set by
 the plan), monthly_spend (price point of the plan times seats, 0 on free, blank in ~3% of rows), tenure_months
 (integer), support_tickets (integer, more on larger plans), region (set by country), payment_method, discount (numeric),
 last_invoice (numeric, follows spend), churn_risk (numeric, falls with tenure), referral (true/false).
@@ -22,7 +22,7 @@ def main():
     rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
     weights = [p[1] for p in PLANS]
     with open(path + ".tmp", "w", newline="") as out:
-        out.write("id,country,plan,is_active,seats,monthly_spend,tenure_months,support_tickets,region,payment_method,discount,last_invoice,churn_risk,referral\n")
+        out.write("customer_id,country,plan,is_active,seats,monthly_spend,tenure_months,support_tickets,region,payment_method,discount,last_invoice,churn_risk,referral\n")
         for i in range(rows):
             country = rng.choice(COUNTRIES)
             name, _, price, seats_mean = rng.choices(PLANS, weights)[0]

@@ -15,7 +15,7 @@ vae=(dotnet cli/bin/Release/net10.0/vae.dll)
 [ -f "$work/train.csv" ] || benchmarks/tables/customers.py 20000 "$work/train.csv" 1
 [ -f "$work/rows.csv" ] || benchmarks/tables/customers.py "$rows" "$work/rows.csv" 2
 if [ ! -f "$work/model/encoder.onnx" ]; then
-  "${vae[@]}" train --data "$work/train.csv" --ignore-columns id --hidden 64,64 --latent 6 --epochs 20 --batch 128 \
+  "${vae[@]}" train --data "$work/train.csv" --ignore-columns customer_id --hidden 64,64 --latent 6 --epochs 20 --batch 128 \
     --threads 2 --iw-samples 0 --out "$work/run" >/dev/null
   "${vae[@]}" export --checkpoint "$work/run" --out "$work/model" --force >/dev/null
 fi
