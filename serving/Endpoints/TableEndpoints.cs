@@ -54,8 +54,9 @@ internal static class TableEndpoints
     /// <summary>
     /// POST /score with a CSV body (a header row, then rows): read, scored and answered block by block, so neither the
     /// upload nor the answer is ever whole in memory. The pass-through id column and top come as the query's <c>id</c> and
-    /// <c>top</c>. The first block is scored before anything is sent, so an error in it is a 400; a bad row further on
-    /// cuts the answer (<see cref="VaeEndpoints.Answer"/>).
+    /// <c>top</c>; without <c>id</c>, the pair's recorded id column is echoed when the header has it. The first block is
+    /// scored before anything is sent, so an error in it is a 400; a bad row further on cuts the answer
+    /// (<see cref="VaeEndpoints.Answer"/>).
     /// </summary>
     public static async Task<Answered> ScoreCsvAsync(HttpContext http, VaeChainHost host, VaeServingOptions options)
     {
@@ -67,7 +68,9 @@ internal static class TableEndpoints
         var columns = ColumnsOf(lease.Model);
         var (id, top) = (Query(http.Request, "id"), Top(http.Request, columns.Schema.Columns.Count));
         var upload = new CsvUpload(http.Request.Body, options.MaxRequestBytes, http.RequestAborted);
-        CheckHeader(await upload.ReadHeaderAsync(), columns, id);
+        var header = await upload.ReadHeaderAsync();
+        id ??= columns.RecordedId is { } recorded && header.Contains(recorded) ? recorded : null;
+        CheckHeader(header, columns, id);
         var featurizer = new TableFeaturizer(columns.Schema);
         using var writer = new TableScoreWriter(columns.Schema, WantsCsv(http.Request), id, top);
         // The head goes out with the first block's results, so that an error in that block is still a 400.

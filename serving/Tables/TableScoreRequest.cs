@@ -8,8 +8,9 @@ namespace VaeOnnx.Serving.Tables;
 /// <c>POST /score</c> for a table pair: <c>{"rows": [{"column": value, ...}, ...], "id": "customer_id", "top": 3}</c>. A
 /// cell is a string, a number, a boolean or null (a blank cell); every feature column (and the condition column of a
 /// conditional pair) must be given, by name; a column the model does not know is refused unless it is the pass-through
-/// <c>id</c> column, whose value each result echoes, or one the training file left out. <c>top</c> keeps the k largest
-/// contributions.
+/// <c>id</c> column, whose value each result echoes, or one the training file left out. A pair trained with an id column
+/// echoes it when the request names no id and its rows carry it, as <c>vae score</c> writes it. <c>top</c> keeps the k
+/// largest contributions.
 /// </summary>
 /// <param name="Rows">The rows.</param>
 /// <param name="Ids">The pass-through id of every row (elements of the request's document), or null.</param>
@@ -38,6 +39,7 @@ internal sealed record TableScoreRequest(VaeTableRows Rows, JsonElement[]? Ids, 
         }
         if (rows is not { } array) throw new BadRequestException($"no 'rows'; expected {Shape}");
         if (array.ValueKind != JsonValueKind.Array) throw new BadRequestException($"'rows' is {Describe(array)}; expected an array of rows");
+        id ??= RecordedId(array, columns);
         int count = array.GetArrayLength();
         if (count > maxRows) throw new BadRequestException($"more than {maxRows} rows; send at most {maxRows} per request");
         var block = new TableBlock(columns, count);
@@ -105,6 +107,10 @@ internal sealed record TableScoreRequest(VaeTableRows Rows, JsonElement[]? Ids, 
             throw new BadRequestException($"'id' is {value.GetRawText()}; expected the name of the column to echo on each result, e.g. \"customer_id\"");
         return name;
     }
+
+    /// <summary>The pair's recorded id column when the first row carries it, else null.</summary>
+    private static string? RecordedId(JsonElement rows, TableColumns columns) =>
+        columns.RecordedId is { } name && rows.GetArrayLength() > 0 && rows[0].ValueKind == JsonValueKind.Object && rows[0].TryGetProperty(name, out _) ? name : null;
 
     private static int TopCount(JsonElement value, int columns)
     {

@@ -22,16 +22,15 @@ internal static class ServingTables
     /// <summary>The customers table trained with another seed: a different pair of the same schema.</summary>
     public static string CustomersSecond => CustomersSecondFolder.Value;
 
-    /// <summary>channel, active, spend, visits, conditioned on segment (bronze, gold, silver); id ignored.</summary>
+    /// <summary>channel, active, spend, visits, conditioned on segment (bronze, gold, silver); id its recorded id column.</summary>
     public static string Segments => SegmentsFolder.Value;
 
     private static string Train(string name, Func<string, int, int, string, string> table, string? condition, long seed)
     {
         var folder = RepoPaths.NewTempFolder("serving-" + name);
-        var source = new DataSourceOptions
-        {
-            Path = table(folder, 600, 1, "rows.csv"), ConditionColumn = condition, Table = new TableReadOptions { IgnoreColumns = ["id"] }, Seed = 3,
-        };
+        // The customers pairs leave the id out; the segments pair records it as its id column (--id-column).
+        var read = condition is null ? new TableReadOptions { IgnoreColumns = ["id"] } : new TableReadOptions { IdColumns = ["id"] };
+        var source = new DataSourceOptions { Path = table(folder, 600, 1, "rows.csv"), ConditionColumn = condition, Table = read, Seed = 3 };
         var data = TrainingDataLoader.Load(source, Likelihood.Mixed);
         var architecture = new VaeArchitecture
         {

@@ -11,10 +11,10 @@ public sealed class TableConditionServingTests
 {
     private const string Rows = """
         [
-          {"segment": "gold", "channel": "store", "active": "yes", "spend": 200, "visits": 7},
-          {"segment": "bronze", "channel": "web", "active": false, "spend": null, "visits": 1},
-          {"segment": "silver", "channel": "web", "active": true, "spend": "95.5", "visits": 2},
-          {"segment": "bronze", "channel": "fax", "active": "no", "spend": 210, "visits": 9}
+          {"id": "S1", "segment": "gold", "channel": "store", "active": "yes", "spend": 200, "visits": 7},
+          {"id": "S2", "segment": "bronze", "channel": "web", "active": false, "spend": null, "visits": 1},
+          {"id": "S3", "segment": "silver", "channel": "web", "active": true, "spend": "95.5", "visits": 2},
+          {"id": "S4", "segment": "bronze", "channel": "fax", "active": "no", "spend": 210, "visits": 9}
         ]
         """;
 
@@ -31,12 +31,13 @@ public sealed class TableConditionServingTests
     }
 
     [TestMethod]
-    public async Task EachRowIsScoredWithItsOwnSegment()
+    public async Task EachRowIsScoredWithItsOwnSegmentAndEchoesTheRecordedId()
     {
         var expected = TableScores.Of(ServingTables.Segments, Expected);
         using var client = Shared.Value.CreateClient();
         var results = (await ServingApiTests.PostAsync(client, "/score", $$"""{"rows": {{Rows}}}""")).GetProperty("results").EnumerateArray().ToArray();
         Assert.AreEqual(4, results.Length);
+        CollectionAssert.AreEqual(new[] { "S1", "S2", "S3", "S4" }, results.Select(r => r.GetProperty("id").GetString()).ToArray(), "the pair's id column, as vae score writes it");
         for (int r = 0; r < 4; r++) TableServingTests.AssertResult(expected, r, results[r], "conditional");
         var otherSegments = TableScores.Of(ServingTables.Segments, m => { var rows = Expected(m); return new VaeTableRows(m.Table!, rows.Columns, "segment", ["silver", "gold", "bronze", "gold"]); });
         Assert.IsFalse(TableScores.Near(otherSegments.Score[0], results[0].GetProperty("score").GetSingle()), "the score reads the row's segment");
@@ -46,6 +47,13 @@ public sealed class TableConditionServingTests
         Assert.AreEqual(HttpStatusCode.OK, status, text);
         var fromCsv = JsonDocument.Parse(text).RootElement.GetProperty("results").EnumerateArray().ToArray();
         for (int r = 0; r < 4; r++) TableServingTests.AssertResult(expected, r, fromCsv[r], "conditional csv");
+        Assert.IsFalse(fromCsv[0].TryGetProperty("id", out _), "a header without the id column is scored without ids");
+        var csvIds = "id,segment,channel,active,spend,visits\nS1,gold,store,yes,200,7\nS2,bronze,web,no,,1\nS3,silver,web,yes,95.5,2\nS4,bronze,fax,no,210,9\n";
+        var (withIds, idsText, _) = await TableServingTests.SendAsync(client, "/score", csvIds, "text/csv");
+        Assert.AreEqual(HttpStatusCode.OK, withIds, idsText);
+        var csvResults = JsonDocument.Parse(idsText).RootElement.GetProperty("results").EnumerateArray().ToArray();
+        CollectionAssert.AreEqual(new[] { "S1", "S2", "S3", "S4" }, csvResults.Select(r => r.GetProperty("id").GetString()).ToArray(), "the recorded id column of a CSV header");
+        for (int r = 0; r < 4; r++) TableServingTests.AssertResult(expected, r, csvResults[r], "conditional csv with ids");
     }
 
     [TestMethod]
@@ -104,6 +112,7 @@ public sealed class TableConditionServingTests
         var doc = await client.GetFromJsonAsync<JsonElement>("/model");
         var condition = doc.GetProperty("table").GetProperty("condition");
         Assert.AreEqual("segment", condition.GetProperty("column").GetString());
+        CollectionAssert.AreEqual(new[] { "id" }, doc.GetProperty("table").GetProperty("id_columns").EnumerateArray().Select(c => c.GetString()).ToArray());
         CollectionAssert.AreEqual(new[] { "bronze", "gold", "silver" }, condition.GetProperty("classes").EnumerateArray().Select(c => c.GetString()).ToArray());
         Assert.AreEqual(1.0, condition.GetProperty("proportions").EnumerateArray().Sum(p => p.GetDouble()), 1e-9);
     }

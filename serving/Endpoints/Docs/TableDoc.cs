@@ -10,6 +10,7 @@ namespace VaeOnnx.Serving.Endpoints.Docs;
 /// <param name="Threshold">The anomaly threshold calibrated at export (rows scoring above it are anomalies), or null.</param>
 /// <param name="MissingTexts">Cell texts read as a blank cell (as well as JSON null).</param>
 /// <param name="IgnoredColumns">Columns of the training file left out: accepted in rows and dropped.</param>
+/// <param name="IdColumns">Id columns of the training file: accepted in rows, the first echoed as each result's id.</param>
 /// <param name="TrainingRows">Training rows; a value never seen in them costs ln(n + 1) nats.</param>
 public sealed record TableDoc(
     [property: JsonPropertyName("columns")] IReadOnlyList<TableColumn> Columns,
@@ -17,8 +18,9 @@ public sealed record TableDoc(
     [property: JsonPropertyName("threshold")] AnomalyThreshold? Threshold,
     [property: JsonPropertyName("missing_texts")] IReadOnlyList<string> MissingTexts,
     [property: JsonPropertyName("ignored_columns")] IReadOnlyList<string> IgnoredColumns,
+    [property: JsonPropertyName("id_columns")] IReadOnlyList<string> IdColumns,
     [property: JsonPropertyName("training_rows")] int TrainingRows)
 {
     internal static TableDoc? Of(VaeModel model) => model.Table is not { } t ? null
-        : new TableDoc(t.Columns, model.Condition, t.Threshold, t.MissingTexts, t.IgnoredColumns, t.TrainingRows);
+        : new TableDoc(t.Columns, model.Condition, t.Threshold, t.MissingTexts, t.IgnoredColumns, t.IdColumns, t.TrainingRows);
 }
