@@ -100,7 +100,7 @@ public static class ServiceLoadRun
 
     private static double InProcessRowsPerSecond(ScoringScenarios scenarios) => scenarios.RowCount / scenarios.Chain("score").Seconds;
 
-    private static async Task Swap(VaeChainHost host, string folder, string source)
+    internal static async Task Swap(VaeChainHost host, string folder, string source)
     {
         var target = VaeModel.Load(source).PairId;
         foreach (var file in new[] { "encoder.onnx", "decoder.onnx" })
@@ -117,7 +117,7 @@ public static class ServiceLoadRun
         }
     }
 
-    private static void Report(Dictionary<string, object?> figures, string name, LoadResult result)
+    internal static void Report(Dictionary<string, object?> figures, string name, LoadResult result)
     {
         figures[$"{name}_requests"] = result.Requests;
         figures[$"{name}_rows"] = result.Rows;
@@ -163,7 +163,7 @@ public static class ServiceLoadRun
         return bytes;
     }
 
-    private static Dictionary<string, string> Arguments(string[] args)
+    internal static Dictionary<string, string> Arguments(string[] args)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < args.Length; i++)
@@ -175,6 +175,6 @@ public static class ServiceLoadRun
         return result;
     }
 
-    private static int Int(Dictionary<string, string> o, string name, int fallback) =>
+    internal static int Int(Dictionary<string, string> o, string name, int fallback) =>
         o.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 }
