@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using VaeOnnx.Inference;
 using VaeOnnx.Inference.Serving;
 using VaeOnnx.Serving.Endpoints;
+using VaeOnnx.Serving.Endpoints.Docs;
 using VaeOnnx.Serving.Security;
 
 namespace VaeOnnx.Serving.Hosting;
@@ -55,7 +56,7 @@ public static class VaeServingApp
         }
         builder.Services.AddVaeServing(section);
         builder.Services.AddServingSecurity();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<TableRowSchemaTransformer>());
         builder.Services.AddProblemDetails();
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -180,9 +180,21 @@ public sealed class TableServingTests
         CollectionAssert.AreEqual(new[] { "id" }, table.GetProperty("ignored_columns").EnumerateArray().Select(c => c.GetString()).ToArray());
         CollectionAssert.AreEqual(new[] { "categorical", "boolean", "numeric", "numeric", "integer" },
             doc.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("kind").GetString()).ToArray(), "features are the columns");
-        var openApi = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("paths");
+        var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json")).RootElement;
+        var openApi = document.GetProperty("paths");
         Assert.IsTrue(openApi.GetProperty("/synthesize").GetProperty("post").TryGetProperty("requestBody", out _), "/synthesize is documented");
         Assert.IsTrue(openApi.GetProperty("/score").GetProperty("post").GetProperty("requestBody").GetProperty("content").TryGetProperty("text/csv", out _), "CSV rows are documented");
+        // The served pair's row object: one property per column, typed as the service accepts it, every column required.
+        var row = document.GetProperty("components").GetProperty("schemas").GetProperty("TableRow");
+        var properties = row.GetProperty("properties").EnumerateObject().ToArray();
+        CollectionAssert.AreEqual(Columns, properties.Select(p => p.Name).ToArray());
+        string[] Types(JsonElement property) => [.. property.GetProperty("type").EnumerateArray().Select(t => t.GetString()!).Order()];
+        CollectionAssert.AreEqual(new[] { "null", "string" }, Types(properties[0].Value), "city: a category or a blank");
+        CollectionAssert.AreEqual(new[] { "boolean", "null", "string" }, Types(properties[1].Value), "vip: true/false or the file's spellings");
+        CollectionAssert.AreEqual(new[] { "null", "number", "string" }, Types(properties[2].Value), "age: a number or its text");
+        StringAssert.Contains(properties[0].Value.GetProperty("description").GetString(), "Berlin, Paris, Rome");
+        CollectionAssert.AreEquivalent(Columns, row.GetProperty("required").EnumerateArray().Select(c => c.GetString()).ToArray());
+        StringAssert.Contains(row.GetProperty("description").GetString(), model.PairId);
     }
 
     [TestMethod]
