@@ -77,17 +77,9 @@ public static class ServiceLoadRun
             double inProcessMiddle = InProcessRowsPerSecond(scenarios);
             var binaryRun = await Batch(binary: true);
             double inProcessAfter = InProcessRowsPerSecond(scenarios);
-            Report(figures, "batch_json", jsonRun);
-            Report(figures, "batch_binary", binaryRun);
-            double inProcess = new[] { inProcessBefore, inProcessMiddle, inProcessAfter }.Max();
-            figures["in_process_score_rows_per_s"] = new[] { inProcessBefore, inProcessMiddle, inProcessAfter };
-            figures["batch_json_score_vs_in_process"] = jsonRun.RowsPerSecond / inProcess;
-            figures["batch_binary_score_vs_in_process"] = binaryRun.RowsPerSecond / inProcess;
-            foreach (var (name, run) in new[] { ("JSON", jsonRun), ("binary float32", binaryRun) })
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"batch /score ({name} rows), {batchClients} clients x {batchRows} rows for {batchSeconds} s: {run.RowsPerSecond:N0} rows/s ({run.Errors} errors, p50 {run.P50Ms:F1} ms, p99 {run.P99Ms:F1} ms); service / in-process {run.RowsPerSecond / inProcess:F2}"));
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"in-process VaeAnomalyScore chain, before / between / after: {inProcessBefore:N0} / {inProcessMiddle:N0} / {inProcessAfter:N0} rows/s (ratios use the fastest)"));
+            ReportBatches(figures, "in_process_score_rows_per_s", [inProcessBefore, inProcessMiddle, inProcessAfter],
+                [("json", "JSON", jsonRun), ("binary", "binary float32", binaryRun)], $"{batchClients} clients x {batchRows} rows for {batchSeconds} s",
+                "in-process VaeAnomalyScore chain");
             await app.StopAsync();
         }
         finally
@@ -115,6 +107,26 @@ public static class ServiceLoadRun
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"the service did not swap to {target} within 30 s");
             await Task.Delay(10);
         }
+    }
+
+    /// <summary>
+    /// Records and prints the batch phase: each run's figures and its rows/s as a ratio of the fastest of the in-process
+    /// measurements taken before, between and after the runs.
+    /// </summary>
+    internal static void ReportBatches(Dictionary<string, object?> figures, string inProcessKey, double[] inProcess,
+        (string Key, string Name, LoadResult Run)[] runs, string shape, string inProcessName)
+    {
+        double best = inProcess.Max();
+        figures[inProcessKey] = inProcess;
+        foreach (var (key, name, run) in runs)
+        {
+            Report(figures, "batch_" + key, run);
+            figures[$"batch_{key}_score_vs_in_process"] = run.RowsPerSecond / best;
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"batch /score ({name} rows), {shape}: {run.RowsPerSecond:N0} rows/s ({run.Errors} errors, p50 {run.P50Ms:F1} ms, p99 {run.P99Ms:F1} ms); service / in-process {run.RowsPerSecond / best:F2}"));
+        }
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{inProcessName}, before / between / after: {inProcess[0]:N0} / {inProcess[1]:N0} / {inProcess[2]:N0} rows/s (ratios use the fastest)"));
     }
 
     internal static void Report(Dictionary<string, object?> figures, string name, LoadResult result)

@@ -116,17 +116,9 @@ public static class TableLoadRun
             double between = inProcess.RowsPerSecond();
             var csvRun = await CsvBatchAsync(client, Csv(batch, sent), batchRows, batchClients, TimeSpan.FromSeconds(batchSeconds), serving.PairId);
             double after = inProcess.RowsPerSecond();
-            ServiceLoadRun.Report(figures, "batch_json", jsonRun);
-            ServiceLoadRun.Report(figures, "batch_csv", csvRun);
-            double best = new[] { before, between, after }.Max();
-            figures["in_process_table_score_rows_per_s"] = new[] { before, between, after };
-            figures["batch_json_score_vs_in_process"] = jsonRun.RowsPerSecond / best;
-            figures["batch_csv_score_vs_in_process"] = csvRun.RowsPerSecond / best;
-            foreach (var (name, run) in new[] { ("JSON", jsonRun), ("text/csv in and out", csvRun) })
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"batch /score ({name} rows), {batchClients} clients x {batchRows} rows for {batchSeconds} s: {run.RowsPerSecond:N0} rows/s ({run.Errors} errors, p50 {run.P50Ms:F1} ms, p99 {run.P99Ms:F1} ms); service / in-process {run.RowsPerSecond / best:F2}"));
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"in-process VaeTableScore chain on the same {batchRows} rows (featurised once, scored and read through one cursor), before / between / after: {before:N0} / {between:N0} / {after:N0} rows/s (ratios use the fastest)"));
+            ServiceLoadRun.ReportBatches(figures, "in_process_table_score_rows_per_s", [before, between, after],
+                [("json", "JSON", jsonRun), ("csv", "text/csv in and out", csvRun)], $"{batchClients} clients x {batchRows} rows for {batchSeconds} s",
+                $"in-process VaeTableScore chain on the same {batchRows} rows (featurised once, scored and read through one cursor)");
             await app.StopAsync();
         }
         finally

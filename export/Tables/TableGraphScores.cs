@@ -36,7 +36,7 @@ internal static class TableGraphScores
             var block = rows.Select(Enumerable.Range(start, Math.Min(BlockRows, scores.Length - start)).ToArray());
             int n = block.Rows.Count;
             var inputs = featurizer.GraphInputs(block).Select(a => TableOrtValues.Column(a, n)).ToList();
-            if (condition is not null) inputs.Add(OrtValue.CreateTensorValueFromMemory(OneHot(TableCondition.Codes(block, condition), condition.Dim), [n, condition.Dim]));
+            if (condition is not null) inputs.Add(OrtValue.CreateTensorValueFromMemory(TableParityCheck.OneHot(TableCondition.Codes(block, condition), condition.Dim), [n, condition.Dim]));
             try
             {
                 string[] names = [.. schema.Columns.Select(c => c.Name), .. condition is null ? [] : new[] { conditionInput! }];
@@ -56,12 +56,5 @@ internal static class TableGraphScores
             }
         }
         return scores;
-    }
-
-    private static float[] OneHot(int[] classes, int k)
-    {
-        var values = new float[classes.Length * k];
-        for (int r = 0; r < classes.Length; r++) values[r * k + classes[r]] = 1f;
-        return values;
     }
 }

@@ -126,7 +126,7 @@ internal static class TableParityCheck
     }
 
     /// <summary>The one-hot rows [N, K] of class indices, row-major.</summary>
-    private static float[] OneHot(int[] classes, int k)
+    internal static float[] OneHot(int[] classes, int k)
     {
         var values = new float[classes.Length * k];
         for (int r = 0; r < classes.Length; r++) values[r * k + classes[r]] = 1f;
