@@ -119,7 +119,14 @@ public sealed class TablePageTests
         await Expect(page.GetByTestId("score-error")).ToHaveTextAsync("bad.csv: line 3, column 'spend': 'lots' is not a number; expected numeric values like 1.5 (or a blank cell for a missing one)");
         await Expect(page.GetByTestId("anomaly-row")).ToHaveCountAsync(0);
 
-        await page.Locator("#score-file").SetInputFilesAsync(TableFiles.Write(folder, "short.csv", "id,segment,channel,active,spend,visits\nC1,gold,store,yes\n"));
+        // This one is dropped on the drop zone, as a file dragged from the desktop would be.
+        await page.EvaluateAsync("""
+            text => {
+                const files = new DataTransfer();
+                files.items.add(new File([text], "short.csv", { type: "text/csv" }));
+                document.getElementById("drop").dispatchEvent(new DragEvent("drop", { dataTransfer: files, bubbles: true, cancelable: true }));
+            }
+            """, "id,segment,channel,active,spend,visits\nC1,gold,store,yes\n");
         await Expect(page.GetByTestId("score-error")).ToHaveTextAsync("short.csv: line 2: 4 fields; expected 6 as in the header");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PageBrowser.Screenshots, "table-malformed.png") });
     }
