@@ -13,6 +13,9 @@ const state = { model: null, loaded: null, real: null, scored: null, page: 0, ex
 
 // ---- talking to the service ------------------------------------------------------------------------------------
 
+/** The service did not answer, or cut its answer off: the connection ended, not the request. */
+class NoAnswer extends Error {}
+
 function apiKey() { return sessionStorage.getItem(KEY_STORE) || ""; }
 
 /** fetch with the typed API key; a refusal becomes an Error carrying the service's one-line reason. */
@@ -23,7 +26,7 @@ async function call(path, options = {}) {
   try {
     response = await fetch(path, Object.assign({}, options, { headers }));
   } catch (e) {
-    throw new Error(`The service did not answer ${path} (${e.message}). Is it still running?`);
+    throw new NoAnswer(`The service did not answer ${path} (${e.message}). Is it still running?`);
   }
   if (response.ok) return response;
   throw new Error(await refusal(response, path));
@@ -155,13 +158,24 @@ async function poll() {
 
 // ---- CSV --------------------------------------------------------------------------------------------------------
 
-/** RFC 4180 records of a CSV text (quoted fields, doubled quotes, CRLF or LF, a leading BOM dropped). */
+/**
+ * RFC 4180 records of a CSV text (quoted fields, doubled quotes, CRLF or LF, a leading BOM dropped). Each record
+ * carries the offset and line where it starts, so that part of the file can be sent again (see badRowOf).
+ */
 function parseCsv(text) {
   const records = [];
-  let record = [], field = "", quoted = false, i = 0;
-  if (text.charCodeAt(0) === 0xfeff) i = 1;
+  let record = [], field = "", quoted = false, i = 0, line = 1, start = 0, startLine = 1;
+  if (text.charCodeAt(0) === 0xfeff) i = start = 1;
+  const end = () => {
+    record.push(field);
+    record.offset = start;
+    record.line = startLine;
+    records.push(record);
+    record = []; field = "";
+  };
   for (; i < text.length; i++) {
     const ch = text[i];
+    if (ch === "\n" || (ch === "\r" && text[i + 1] !== "\n")) line++;
     if (quoted) {
       if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; }
       else if (ch === '"') quoted = false;
@@ -169,11 +183,12 @@ function parseCsv(text) {
     } else if (ch === '"') quoted = true;
     else if (ch === ",") { record.push(field); field = ""; }
     else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      record.push(field); records.push(record); record = []; field = "";
+      if (ch === "\r" && text[i + 1] === "\n") { i++; line++; }
+      end();
+      start = i + 1; startLine = line;
     } else field += ch;
   }
-  if (field !== "" || record.length) { record.push(field); records.push(record); }
+  if (field !== "" || record.length) end();
   return records.filter(r => !(r.length === 1 && r[0] === ""));
 }
 
@@ -204,13 +219,13 @@ async function scoreFile(file) {
     const records = parseCsv(text);
     if (!records.length) throw new Error(`${file.name} is empty: expected a header row with the column names, then one row per line.`);
     state.real = { header: records[0], rows: records.slice(1) };
-    const response = await call("/score", { method: "POST", body: text, headers: { "Content-Type": "text/csv", "Accept": "text/csv" } })
-      .catch(e => { throw new Error(e.message.replace(/^\/score: the CSV body/, file.name)); });
     let answer;
     try {
-      answer = await response.text();
-    } catch {
-      throw new Error(`${file.name}: the service stopped answering part-way through the file: a row beyond the first block could not be read, so the answer was cut off rather than left incomplete. Check the later rows for a wrong number of fields or text in a numeric column, or send the file in parts to see the line.`);
+      const read = await readAnswer(await postCsv(file.name, text));
+      if (read.cut) throw new NoAnswer(`${file.name}: the service cut its answer off; upload the file again.`);
+      answer = read.text;
+    } catch (e) {
+      throw e instanceof NoAnswer ? await badRowOf(file.name, text, records, e) : e;
     }
     showScored(file.name, answer);
     renderHistograms();
@@ -218,6 +233,54 @@ async function scoreFile(file) {
     $("score-summary").textContent = "";
     showError("score-error", e);
   }
+}
+
+function postCsv(name, text) {
+  return call("/score", { method: "POST", body: text, headers: { "Content-Type": "text/csv", "Accept": "text/csv" } })
+    .catch(e => { throw new Error(e.message.replace(/^\/score: the CSV body/, name)); });
+}
+
+/** The answer's text, and whether the service cut it off (its connection ended before the answer did). */
+async function readAnswer(response) {
+  const reader = response.body.getReader(), decoder = new TextDecoder();
+  let text = "";
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { text: text + decoder.decode(), cut: false };
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch {
+    return { text, cut: true };
+  }
+}
+
+/**
+ * The service answers a bad row past its first block by cutting its answer off (its status was already sent), and
+ * what it had sent may be lost with the connection. The first bad row is found by sending shorter heads of the file
+ * (a head fails when it holds the row), then that row alone under the header: the service names its line and column
+ * in a 400, and that line is counted from the start of the whole file.
+ */
+async function badRowOf(name, text, records, cut) {
+  const rows = records.length - 1, header = text.slice(0, rows ? records[1].offset : text.length);
+  const rowsText = (first, last) => text.slice(records[first].offset, last < rows ? records[last + 1].offset : text.length);
+  const fails = async last => {
+    try { return (await readAnswer(await postCsv(name, header + rowsText(1, last)))).cut; } catch { return true; }
+  };
+  let lo = 1, hi = rows;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (await fails(mid)) hi = mid; else lo = mid + 1;
+  }
+  if (!rows) return cut;
+  try {
+    await readAnswer(await postCsv(name, header + rowsText(lo, lo)));
+  } catch (e) {
+    if (e instanceof NoAnswer) return e;
+    const line = e.message.replace(/line (\d+)/, (_, l) => `line ${Number(l) - records[1].line + records[lo].line}`);
+    return new Error(`${line} (the service had cut its answer off there; fix the row and upload the file again)`);
+  }
+  return cut;
 }
 
 function showScored(name, answer) {

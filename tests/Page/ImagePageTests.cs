@@ -35,6 +35,19 @@ public sealed class ImagePageTests
         StringAssert.StartsWith(caption, "#1: score ");
         TablePageTests.AssertShown(score, caption!["#1: score ".Length..]);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PageBrowser.Screenshots, "image-pair.png") });
+
+        // A PNG is drawn at the model's 28x28 and sent as one image (here the shipped grid of samples, shrunk).
+        await page.Locator("#recon-file").SetInputFilesAsync(Path.Combine(Mlp, "samples.png"));
+        await Expect(figures).ToHaveCountAsync(1);
+        await Expect(figures.First.Locator("canvas")).ToHaveCountAsync(2);
+        await Expect(figures.First.Locator("figcaption")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^#1: score \d"));
+
+        // A file that is neither: its name and why, in words.
+        var folder = RepoPaths.NewTempFolder("page-images");
+        var notIdx = Path.Combine(folder, "notes.idx");
+        await File.WriteAllTextAsync(notIdx, "these are not images");
+        await page.Locator("#recon-file").SetInputFilesAsync(notIdx);
+        await Expect(page.GetByTestId("recon-error")).ToHaveTextAsync("notes.idx: not an IDX file of unsigned bytes (its first bytes are not 00 00 08).");
     }
 
     /// <summary>The first 28x28 image of the test file, its bytes over 255 (as the page reads an IDX file).</summary>

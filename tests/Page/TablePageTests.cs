@@ -132,6 +132,22 @@ public sealed class TablePageTests
     }
 
     [TestMethod]
+    public async Task ABadRowPastTheFirstBlockIsNamedByItsLineInTheWholeFile()
+    {
+        // Blocks of 16 rows: the service answers rows 1-32, then cuts its answer off at the block holding data row 40 (line 41).
+        await using var service = await PageService.StartAsync(ServingTables.Segments, "--Vae:BlockSize", "16");
+        var page = await _browser.OpenAsync(service.Address);
+        await Expect(page.GetByTestId("pair-id")).ToHaveTextAsync(VaeModel.Load(ServingTables.Segments).PairId);
+        var folder = RepoPaths.NewTempFolder("page-cut");
+        var lines = File.ReadAllLines(TableFiles.SegmentedCustomers(folder, 100, seed: 6, name: "rows.csv"));
+        lines[40] = "C00039,silver,web,no,lots,3";
+        await page.Locator("#score-file").SetInputFilesAsync(TableFiles.Write(folder, "cut.csv", string.Join("\n", lines) + "\n"));
+        await Expect(page.GetByTestId("score-error")).ToHaveTextAsync(
+            "cut.csv: line 41, column 'spend': 'lots' is not a number; expected numeric values like 1.5 (or a blank cell for a missing one) (the service had cut its answer off there; fix the row and upload the file again)");
+        await Expect(page.GetByTestId("anomaly-row")).ToHaveCountAsync(0);
+    }
+
+    [TestMethod]
     public async Task WithApiKeysThePageAsksForOneAndWorksOnceItIsTyped()
     {
         await using var service = await PageService.StartAsync(ServingTables.Segments, "--Vae:ApiKeys:0", "page-test-key");
