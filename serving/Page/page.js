@@ -57,7 +57,8 @@ function showError(id, error) {
 function kindOf(model) {
   if (model.table) return model.table.condition ? "table pair, conditional" : "table pair";
   const shape = model.input_shape || [];
-  return shape.length >= 2 && shape[shape.length - 1] > 1 && shape[shape.length - 2] > 1 ? "image pair" : "vector pair";
+  const kind = shape.length >= 2 && shape[shape.length - 1] > 1 && shape[shape.length - 2] > 1 ? "image pair" : "vector pair";
+  return model.condition ? kind + ", conditional" : kind;
 }
 
 const fmt = (v, digits = 4) => v === null || v === undefined || Number.isNaN(v) ? "–"
@@ -127,7 +128,7 @@ async function loadModel() {
   state.model = model;
   state.loaded = model.loaded_utc;
   renderCard(model);
-  const table = !!model.table, image = kindOf(model) === "image pair";
+  const table = !!model.table, image = kindOf(model).startsWith("image pair");
   document.querySelectorAll(".table-only").forEach(s => { s.hidden = !table; });
   document.querySelectorAll(".image-only").forEach(s => { s.hidden = !image; });
   renderConditionChoice(model);
@@ -467,6 +468,7 @@ function renderHistograms() {
 // ---- synthesis --------------------------------------------------------------------------------------------------
 
 function renderConditionChoice(model) {
+  renderImageConditionChoice(model);
   const condition = model.table && model.table.condition;
   $("synth-condition-box").hidden = !condition;
   if (!condition) return;
@@ -505,6 +507,21 @@ function previewTable(table) {
 
 // ---- image pairs ------------------------------------------------------------------------------------------------
 
+/** A conditional image pair decodes every draw and reconstruction with one of its condition values. */
+function renderImageConditionChoice(model) {
+  const condition = !model.table && model.condition;
+  $("sample-condition-box").hidden = !condition;
+  if (!condition) return;
+  const select = $("sample-condition"), before = select.value;
+  select.replaceChildren(...condition.classes.map(c => el("option", { value: c, text: c })));
+  if (condition.classes.includes(before)) select.value = before;
+}
+
+/** The condition value for image requests, or undefined for an unconditional pair (left out of the body). */
+function imageCondition() {
+  return state.model && !state.model.table && state.model.condition ? $("sample-condition").value : undefined;
+}
+
 function imageCanvas(values, label) {
   const shape = state.model.input_shape, w = shape[shape.length - 1], h = shape[shape.length - 2], channels = shape.length > 2 ? shape[0] : 1;
   const canvas = el("canvas", { width: w, height: h, role: "img", "aria-label": label });
@@ -524,7 +541,7 @@ function imageCanvas(values, label) {
 async function drawSamples(event) {
   if (event) event.preventDefault();
   showError("sample-error", null);
-  const body = { count: Number($("sample-count").value), seed: Number($("sample-seed").value) };
+  const body = { count: Number($("sample-count").value), seed: Number($("sample-seed").value), condition: imageCondition() };
   try {
     const answer = await (await call("/sample", { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } })).json();
     $("sample-grid").replaceChildren(...answer.results.map((r, i) => imageCanvas(r.x_hat, `sample ${i + 1} of seed ${body.seed}`)));
@@ -577,7 +594,7 @@ async function reconstructFiles(files) {
       const png = file.type === "image/png" || /\.png$/i.test(file.name);
       images = images.concat(png ? [await pngImage(file)] : await idxImages(file, RECON_IMAGES - images.length));
     }
-    const body = JSON.stringify({ rows: images }), headers = { "Content-Type": "application/json" };
+    const body = JSON.stringify({ rows: images, condition: imageCondition() }), headers = { "Content-Type": "application/json" };
     const recon = await (await call("/reconstruct", { method: "POST", body, headers })).json();
     let scores = null;
     try { scores = await (await call("/score", { method: "POST", body, headers })).json(); } catch { /* a pair without a likelihood has no score */ }

@@ -70,7 +70,7 @@ public sealed class TablePageTests
 
         await page.GetByLabel("Rows", new() { Exact = true }).FillAsync("150");
         await page.GetByLabel("Seed", new() { Exact = true }).First.FillAsync("7");
-        await page.GetByLabel("Condition").SelectOptionAsync("gold");
+        await page.Locator("#synth").GetByLabel("Condition").SelectOptionAsync("gold");
         await page.GetByRole(AriaRole.Button, new() { Name = "Synthesize" }).ClickAsync();
         var preview = page.GetByTestId("synth-table");
         await Expect(preview.Locator("tbody tr")).ToHaveCountAsync(20);
@@ -95,7 +95,7 @@ public sealed class TablePageTests
         await using var service = await PageService.StartAsync(folder);
         var page = await _browser.OpenAsync(service.Address);
         await Expect(page.GetByTestId("pair-id")).ToHaveTextAsync(VaeModel.Load(ServingTables.Segments).PairId);
-        await Expect(page.GetByLabel("Condition")).ToBeAttachedAsync();
+        await Expect(page.Locator("#synth").GetByLabel("Condition")).ToBeAttachedAsync();
 
         ServingFolders.Swap(ServingTables.Customers, folder);
         var swapped = VaeModel.Load(ServingTables.Customers).PairId;
