@@ -64,6 +64,7 @@ public static class VaeServingApp
         app.UseServingSecurity();
         app.MapOpenApi();
         app.MapVaeEndpoints();
+        app.MapPage();
         return app;
     }
 
