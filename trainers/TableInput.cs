@@ -11,11 +11,11 @@ namespace VaeOnnx.Trainers;
 /// </summary>
 internal static class TableInput
 {
-    public static PreparedData Prepare(IDataView input, TrainingColumns columns, VaeAnomalyTrainer.Options options)
+    public static PreparedData Prepare(IDataView input, TrainingColumns columns, VaeAnomalyTrainer.Options options, int seed)
     {
         IReadOnlyList<string> names = columns.Condition is { } c ? [.. columns.Table, c] : columns.Table;
         var rows = VaeTableData.FromDataView(input, names);
-        var source = new DataSourceOptions { Path = rows.Source, ConditionColumn = columns.Condition, TestFraction = options.HoldOutFraction, Seed = options.Seed };
+        var source = new DataSourceOptions { Path = rows.Source, ConditionColumn = columns.Condition, TestFraction = options.HoldOutFraction, Seed = seed };
         var data = TableDataLoader.LoadInMemory(rows, source);
         var architecture = new VaeArchitecture
         {

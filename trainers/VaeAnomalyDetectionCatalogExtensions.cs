@@ -5,11 +5,15 @@ namespace VaeOnnx.Trainers;
 /// <summary>The VAE on ML.NET's anomaly detection trainers: <c>mlContext.AnomalyDetection.Trainers.Vae(...)</c>.</summary>
 public static class VaeAnomalyDetectionCatalogExtensions
 {
-    /// <summary>A VAE anomaly detector trained with <paramref name="options"/>; see <see cref="VaeAnomalyTrainer"/>.</summary>
+    /// <summary>
+    /// A VAE anomaly detector trained with <paramref name="options"/>; see <see cref="VaeAnomalyTrainer"/>. It takes the
+    /// catalog's MLContext seed when <see cref="VaeAnomalyTrainer.Options.Seed"/> is null, and logs its progress to that
+    /// context's <c>Log</c>.
+    /// </summary>
     public static VaeAnomalyTrainer Vae(this AnomalyDetectionCatalog.AnomalyDetectionTrainers catalog, VaeAnomalyTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new VaeAnomalyTrainer(options);
+        return new VaeAnomalyTrainer(CatalogEnvironment.Of(catalog), options);
     }
 
     /// <summary>A VAE anomaly detector on the common settings (every other one at its <see cref="VaeAnomalyTrainer.Options"/> default).</summary>

@@ -27,9 +27,10 @@ public sealed partial class VaeAnomalyTrainer
 
         /// <summary>
         /// Seed of the split, the initialisation, the shuffles and the noise: the same seed and rows give the same model.
-        /// Not the MLContext's seed, which ML.NET does not expose publicly.
+        /// Null takes the seed of the MLContext whose catalog made the trainer (<c>new MLContext(seed: 7)</c> trains with
+        /// 7), and 1 for a context made without a seed, as ML.NET's TorchSharp trainers do.
         /// </summary>
-        public int Seed { get; set; } = 1;
+        public int? Seed { get; set; }
 
         /// <summary>Fraction of the held-out rows (ordinary ones) the calibrated threshold may flag as anomalies.</summary>
         public double FalseAlarmRate { get; set; } = 0.01;
@@ -64,7 +65,11 @@ public sealed partial class VaeAnomalyTrainer
         /// </summary>
         public string? ModelFolder { get; set; }
 
-        /// <summary>Receives the epoch, the loss and the time left every few steps and at each epoch's end.</summary>
+        /// <summary>
+        /// Receives the epoch, the loss and the time left every few steps and at each epoch's end, on the training thread.
+        /// The same reports reach ML.NET's log (<c>MLContext.Log</c>, source <c>VaeAnomalyTrainer; Fit</c>): one Info
+        /// message per epoch, Trace messages for the steps.
+        /// </summary>
         public IProgress<TrainingProgress>? Progress { get; set; }
 
         /// <summary>Stops training between steps: Fit then throws <see cref="OperationCanceledException"/> and writes no model folder.</summary>

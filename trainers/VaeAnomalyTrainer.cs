@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 using VaeOnnx.Contract;
 using VaeOnnx.Export;
 using VaeOnnx.Inference;
@@ -28,16 +29,21 @@ public sealed partial class VaeAnomalyTrainer : IEstimator<VaeAnomalyTransformer
 
     private readonly MLContext _mlContext;
     private readonly Options _options;
+    private readonly IHost? _host;
 
-    internal VaeAnomalyTrainer(Options options)
+    internal VaeAnomalyTrainer(IHostEnvironment? environment, Options options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        // The catalog keeps its MLContext internal: the transforms the fit builds come from a context of its own, which
-        // also means ML.NET's log (MLContext.Log) hears nothing of training; Options.Progress does.
-        _mlContext = new MLContext(options.Seed);
+        Seed = options.Seed ?? CatalogEnvironment.Seed(environment) ?? 1;
+        _host = environment?.Register(nameof(VaeAnomalyTrainer));
+        // The transforms the fit builds come from a context of its own: ML.NET's public API makes none from an environment.
+        _mlContext = new MLContext(Seed);
         _options = options;
     }
+
+    /// <summary>The seed the fit trains with: <see cref="Options.Seed"/>, else the MLContext's, else 1.</summary>
+    public int Seed { get; }
 
     /// <summary>Trains, exports and loads the pair; see <see cref="VaeAnomalyTrainer"/>.</summary>
     /// <exception cref="ArgumentException">A column is of a type no kind covers, a vector stands beside table columns, or the label is neither Single nor Boolean; the message names the column.</exception>
@@ -47,8 +53,12 @@ public sealed partial class VaeAnomalyTrainer : IEstimator<VaeAnomalyTransformer
         ArgumentNullException.ThrowIfNull(input);
         var columns = TrainingColumns.Select(input.Schema, _options);
         _options.CancellationToken.ThrowIfCancellationRequested();
-        var prepared = columns.Vector is { } column ? VectorInput.Prepare(input, column, _options) : TableInput.Prepare(input, columns, _options);
-        var model = VaeModel.Load(TrainAndExport(prepared));
+        using var channel = _host?.Start(nameof(Fit));
+        var log = new TrainingLog(channel, _options.Progress);
+        var prepared = columns.Vector is { } column ? VectorInput.Prepare(input, column, _options, Seed) : TableInput.Prepare(input, columns, _options, Seed);
+        log.Info(FormattableString.Invariant($"training a {(columns.Vector is null ? "table" : "plain")} model on {prepared.Data.Train.Rows} rows, {prepared.Data.Train.FeatureCount} features, seed {Seed}"));
+        var model = VaeModel.Load(TrainAndExport(prepared, log));
+        log.Info($"exported the pair to {Path.GetDirectoryName(model.EncoderPath)}");
         return columns.Vector is { } vector
             ? VectorScorer(input, model, vector.Name, prepared.HeldOutRows!)
             : new VaeAnomalyTransformer(_mlContext, model, _mlContext.Transforms.VaeTableScore(model, ScoreColumnName, PredictedLabelColumnName).Fit(input),
@@ -63,14 +73,14 @@ public sealed partial class VaeAnomalyTrainer : IEstimator<VaeAnomalyTransformer
     }
 
     /// <summary>Trains in a temporary checkpoint folder (deleted after) and exports the pair; the pair's folder.</summary>
-    private string TrainAndExport(PreparedData prepared)
+    private string TrainAndExport(PreparedData prepared, TrainingLog log)
     {
         var token = _options.CancellationToken;
         var work = Directory.CreateTempSubdirectory("vaeonnx-fit-");
         try
         {
-            var training = new TrainingOptions { Epochs = _options.Epochs, BatchSize = _options.BatchSize, LearningRate = _options.LearningRate, Seed = _options.Seed };
-            var result = new VaeTrainer(training, _options.Progress)
+            var training = new TrainingOptions { Epochs = _options.Epochs, BatchSize = _options.BatchSize, LearningRate = _options.LearningRate, Seed = Seed };
+            var result = new VaeTrainer(training, log)
                 .Train(prepared.Architecture, prepared.Data, Path.Combine(work.FullName, "checkpoint"), cancellation: token);
             using var model = result.Model;
             token.ThrowIfCancellationRequested();

@@ -15,7 +15,7 @@ internal static class VectorInput
 {
     private const string Source = "data view";
 
-    public static PreparedData Prepare(IDataView input, DataViewSchema.Column column, VaeAnomalyTrainer.Options options)
+    public static PreparedData Prepare(IDataView input, DataViewSchema.Column column, VaeAnomalyTrainer.Options options, int seed)
     {
         int width = ((VectorDataViewType)column.Type).Size;
         var values = VectorRows.Read(input, column);
@@ -23,12 +23,12 @@ internal static class VectorInput
         if (rows < TableDataLoader.MinRows)
             throw new ArgumentException($"{Source}: {rows} rows; a model needs at least {TableDataLoader.MinRows} rows to train on and hold out", nameof(input));
         var all = new VaeDataset(Source, values, rows, width, featureNames: SlotNames(column, width));
-        var (train, heldOut) = DatasetSplitter.Split(all, options.HoldOutFraction, options.Seed, "held out");
+        var (train, heldOut) = DatasetSplitter.Split(all, options.HoldOutFraction, seed, "held out");
         var scaling = DatasetScaling.Fit(train, ScalingKind.Standardize);
         var description = new DatasetDescription
         {
             Name = column.Name, Source = Source, Format = DatasetFormat.Csv, FeatureNames = all.FeatureNames, TestFraction = options.HoldOutFraction,
-            SplitSeed = options.Seed, TrainRows = train.Rows, TestRows = heldOut.Rows,
+            SplitSeed = seed, TrainRows = train.Rows, TestRows = heldOut.Rows,
         };
         var data = new TrainingData(scaling.Apply(train), null, scaling.Apply(heldOut), scaling, description);
         var architecture = new VaeArchitecture { InputShape = [width], Hidden = options.Hidden, LatentDim = options.LatentDim, Likelihood = Likelihood.Gaussian };

@@ -124,6 +124,48 @@ public sealed class PackageConsumerTests
     }
 
     [TestMethod]
+    public void TrainersPackageAloneFitsEvaluatesSavesAndReloadsInAFreshAppWithTheTorchSharpFixAndNoImport()
+    {
+        var apps = ConsumerApps.Instance;
+        var feed = LocalFeed.Instance;
+        var project = File.ReadAllText(Path.Combine(apps.Root, "Trainers", "Trainers.csproj"));
+        Assert.AreEqual(1, project.Split("<PackageReference ").Length - 1, "one package reference");
+        StringAssert.Contains(project, "<PackageReference Include=\"VaeOnnx.Trainers\"");
+        Assert.IsFalse(project.Contains("<Import", StringComparison.Ordinal), "no hand-written import");
+        CollectionAssert.IsSubsetOf(new[] { $"VaeOnnx.Trainers/{feed.Version}", $"VaeOnnx.Training/{feed.Version}", $"VaeOnnx.Inference/{feed.Version}", "TorchSharp-cpu/0.107.0", "Microsoft.ML/5.0.1" },
+            apps.ResolvedPackages("Trainers"));
+
+        // The fix came through the dependency on VaeOnnx.Training: NuGet's exclude="Build" on a packed dependency spares buildTransitive/.
+        StringAssert.Contains(File.ReadAllText(Path.Combine(apps.Root, "Trainers", "obj", "Trainers.csproj.nuget.g.targets")), "/vaeonnx.training/" + feed.Version + "/buildTransitive/VaeOnnx.Training.targets");
+        var library = Directory.GetFiles(apps.Output("Trainers"), "libLibTorchSharp.so", SearchOption.AllDirectories).Single();
+        var libstdcxx = ElfVersionNeedPatcher.FindSystemLibStdCxx();
+        bool needsFix = libstdcxx is not null && !ElfVersionNeedPatcher.DefinesVersion(libstdcxx, Glibcxx);
+        Assert.AreEqual(needsFix, ElfVersionNeedPatcher.ReadVersionNeeds(library).Single(n => n.Version == Glibcxx).IsWeak, library);
+        if (needsFix) StringAssert.Contains(apps.BuildRun.Output, $"VaeOnnx: marked {Glibcxx} weak in {library}");
+
+        var folder = Path.Combine(feed.Root, "fitted");
+        var (train, test) = (WriteLabelled("fit-train.csv", ordinary: 600, anomalies: 0, seed: 5), WriteLabelled("fit-test.csv", ordinary: 300, anomalies: 15, seed: 6));
+        var run = apps.Run("Trainers", train, test, folder).Succeeded();
+        Assert.AreEqual("True", run.Fact("table"), run.ToString());
+        Assert.AreEqual("a,b,c,d,e", run.Fact("columns"), "the Label is never a feature");
+        Assert.AreEqual("50", run.Fact("epoch_log_lines"), "one MLContext.Log line per epoch");
+        double auc = double.Parse(run.Fact("auc")!, CultureInfo.InvariantCulture);
+        Assert.IsTrue(auc > 0.9, $"AUC {auc}\n{run}");
+        Assert.IsTrue(double.Parse(run.Fact("reload_max_diff")!, CultureInfo.InvariantCulture) <= 1e-4, run.ToString());
+
+        // The saved zip, reloaded here by the in-repo library, scores the test rows as the app's fitted transformer did.
+        var ml = new MLContext(1);
+        var columns = new[] { "a", "b", "c", "d", "e", "Label" }.Select((name, i) => new TextLoader.Column(name, DataKind.Single, i)).ToArray();
+        var rows = ml.Data.CreateTextLoader(columns, separatorChar: ',', hasHeader: true).Load(test);
+        var loaded = VaeModel.LoadChain(ml, Path.Combine(folder, "detector.zip"), out _);
+        var expected = File.ReadAllLines(Path.Combine(folder, "scores.csv")).Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        var actual = loaded.Transform(rows).GetColumn<float>("Score").ToArray();
+        (loaded as IDisposable)?.Dispose();
+        Assert.AreEqual(315, expected.Length);
+        for (int r = 0; r < expected.Length; r++) Assert.AreEqual(expected[r], actual[r], 1e-4 * Math.Max(1, Math.Abs(expected[r])), $"row {r}");
+    }
+
+    [TestMethod]
     public void VaeToolInstallsFromTheFeedInspectsAndTrains()
     {
         var feed = LocalFeed.Instance;
@@ -169,6 +211,26 @@ public sealed class PackageConsumerTests
             lines.Add(string.Join(",", row.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
         }
         var path = Path.Combine(LocalFeed.Instance.Root, "table.csv");
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    /// <summary>
+    /// Single columns a..e bound by e + 2b = 50 (besides noise) and a Label: 0 for ordinary rows, 1 for the last
+    /// <paramref name="anomalies"/> rows, whose e breaks the bond by 10 to 20.
+    /// </summary>
+    private static string WriteLabelled(string name, int ordinary, int anomalies, int seed)
+    {
+        var random = new Random(seed);
+        var lines = new List<string> { "a,b,c,d,e,Label" };
+        for (int r = 0; r < ordinary + anomalies; r++)
+        {
+            bool odd = r >= ordinary;
+            double t = random.NextDouble() * 2 - 1, u = (odd ? 0.5 + 0.5 * random.NextDouble() : random.NextDouble()) * (random.Next(2) == 0 ? -1 : 1);
+            double[] row = [100 + 20 * t, 5 * u, t * u * 3, 0.01 * t + 0.001 * random.NextDouble(), 50 + (odd ? 10 : -10) * u + 0.1 * random.NextDouble(), odd ? 1 : 0];
+            lines.Add(string.Join(",", row.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+        }
+        var path = Path.Combine(LocalFeed.Instance.Root, name);
         File.WriteAllLines(path, lines);
         return path;
     }

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 using VaeOnnx.Inference;
 using VaeOnnx.Trainers;
 
@@ -114,10 +115,54 @@ public sealed class VaeAnomalyTrainerTests
         var dated = Ml.Data.LoadFromEnumerable([new Dated { When = DateTime.UnixEpoch, Amount = 1 }]);
         var date = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(dated));
         StringAssert.Contains(date.Message, "column 'When' is DateTime");
+        var keyed = Ml.Transforms.Conversion.MapValueToKey("CityKey", "City").Fit(Train).Transform(Train);
+        var key = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(keyed));
+        Assert.AreEqual("column 'CityKey' is Key<UInt32, 0-2>; a feature column is Text, Boolean, Single, Double, Int32 or Int64 (table columns), "
+            + "or one vector of Single (leave it out with IgnoreColumnNames) (Parameter 'input')", key.Message);
         var textLabel = Ml.Data.LoadFromEnumerable([new TextLabel { Label = "yes", Amount = 1 }]);
         var label = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(textLabel));
         StringAssert.Contains(label.Message, "label column 'Label' is String");
     }
+
+    [TestMethod]
+    public void ANullSeedIsTheMLContextsAndEveryEpochReachesTheContextsLog()
+    {
+        var seven = new MLContext(seed: 7);
+        var messages = new List<LoggingEventArgs>();
+        seven.Log += (_, e) => { if (e.Source.StartsWith(nameof(VaeAnomalyTrainer), StringComparison.Ordinal)) messages.Add(e); };
+        int epochsReported = 0;
+        var fromContext = seven.AnomalyDetection.Trainers.Vae(VectorOptions(seed: null, new SyncProgress(p => { if (p.Completed is not null) epochsReported++; })));
+        Assert.AreEqual(7, fromContext.Seed);
+        Assert.AreEqual(1, new MLContext().AnomalyDetection.Trainers.Vae(VectorOptions(seed: null, null)).Seed, "a context without a seed trains with 1");
+        var explicitSeven = Ml.AnomalyDetection.Trainers.Vae(VectorOptions(seed: 7, null));
+        Assert.AreEqual(7, explicitSeven.Seed, "Options.Seed wins over the context's 1");
+
+        var data = Features(Train);
+        using var a = fromContext.Fit(data);
+        using var b = explicitSeven.Fit(data);
+        var scoresA = a.Transform(data).GetColumn<float>("Score").ToArray();
+        CollectionAssert.AreEqual(scoresA, b.Transform(data).GetColumn<float>("Score").ToArray(), "the context's seed 7 trains the model Seed = 7 trains");
+        using var other = Ml.AnomalyDetection.Trainers.Vae(VectorOptions(seed: 8, null)).Fit(data);
+        CollectionAssert.AreNotEqual(scoresA, other.Transform(data).GetColumn<float>("Score").ToArray(), "another seed, another model");
+
+        Assert.AreEqual(3, epochsReported);
+        var epochs = messages.Where(m => m.Kind == ChannelMessageKind.Info && m.Message.Contains("] epoch ", StringComparison.Ordinal)).Select(m => m.Message).ToArray();
+        Assert.AreEqual(3, epochs.Length, string.Join("\n", messages.Select(m => m.Message)));
+        StringAssert.Contains(epochs[2], "epoch 3/3: loss ");
+        StringAssert.Contains(epochs[2], " s left");
+        Assert.IsTrue(messages.Any(m => m.Message.EndsWith("training a plain model on 320 rows, 3 features, seed 7", StringComparison.Ordinal)), string.Join("\n", messages.Select(m => m.Message)));
+        Assert.IsTrue(messages.All(m => m.Source == "VaeAnomalyTrainer; Fit"), messages[0].Source);
+    }
+
+    private static VaeAnomalyTrainer.Options VectorOptions(int? seed, IProgress<VaeOnnx.Training.Trainer.TrainingProgress>? progress) => new()
+    {
+        Epochs = 3, BatchSize = 64, Hidden = [8], LatentDim = 2, Seed = seed, Progress = progress,
+        ModelFolder = Path.Combine(RepoPaths.NewTempFolder("trainer-seed"), "model"),
+    };
+
+    private static IDataView Features(IDataView rows) =>
+        Ml.Transforms.Conversion.ConvertType([new InputOutputColumnPair("Spend", "Amount"), new InputOutputColumnPair("Count", "Visits")], DataKind.Single)
+            .Append(Ml.Transforms.Concatenate("Features", "Age", "Spend", "Count")).Append(Ml.Transforms.SelectColumns("Features", "Label")).Fit(rows).Transform(rows);
 
     [TestMethod]
     public void CancellationStopsTrainingAndWritesNoModelFolder()
