@@ -33,6 +33,8 @@ public static class TrainCommand
               vae train --out runs/fmnist --resume --epochs 20
               vae train --condition-column label --out runs/fmnist-cvae
               vae train --data customers.csv --id-column customer_id --out runs/customers
+              vae train --data customers.parquet --id-column customer_id --out runs/customers
+              vae train --data sqlite:customers.db --query "select * from customers" --id-column customer_id --out runs/customers
               vae train --data customers.csv --condition-column segment --out runs/customers-by-segment
               vae train --objective iwae --iw-train-k 5 --out runs/fmnist-iwae
               vae train --posterior iaf --flow-steps 2 --out runs/fmnist-iaf
