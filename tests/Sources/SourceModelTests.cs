@@ -72,6 +72,10 @@ public sealed class SourceModelTests
         Assert.AreEqual($"sqlite:{_copies.Sqlite}", dataset.GetProperty("source").GetString());
         Assert.AreEqual(Query, dataset.GetProperty("query").GetString());
         Assert.AreEqual("customers", dataset.GetProperty("name").GetString());
+        var resumed = CliRun.Invoke("train", "--out", run, "--resume", "--epochs", "2", "--threads", "1", "--iw-samples", "0");
+        Assert.AreEqual(0, resumed.ExitCode, "a resumed run reads the recorded query again: " + resumed);
+        var eval = CliRun.Invoke("eval", "--checkpoint", run, "--iw-samples", "0");
+        Assert.AreEqual(0, eval.ExitCode, eval.ToString());
 
         var file = Path.Combine(_folder, "run-file");
         Assert.AreEqual(0, CliRun.Invoke("train", "--data", _copies.Parquet, "--ignore-columns", "customer_id,signup_date", "--hidden", "8", "--latent", "2",
