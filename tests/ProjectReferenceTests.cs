@@ -44,6 +44,21 @@ public sealed class ProjectReferenceTests
     }
 
     [TestMethod]
+    public void TableSourcesBuildOnTableIoAndOnlyTrainingAndTheCliUseThemSoProductionAppsStayLean()
+    {
+        var (packages, projects) = References("sources", "VaeOnnx.Sources.csproj");
+        CollectionAssert.AreEquivalent(new[] { "Parquet.Net", "Microsoft.Data.Sqlite", "Npgsql" }, packages);
+        CollectionAssert.AreEqual(new[] { "VaeOnnx.Contract", "VaeOnnx.Tables" }, projects);
+        var referenced = AssemblyReferences(typeof(VaeOnnx.Sources.TableSource).Assembly);
+        Assert.IsFalse(referenced.Any(n => n.StartsWith("Microsoft.ML", StringComparison.Ordinal) || n.StartsWith("TorchSharp", StringComparison.Ordinal)
+            || (n.StartsWith("VaeOnnx.", StringComparison.Ordinal) && n is not ("VaeOnnx.Contract" or "VaeOnnx.Tables"))), string.Join(",", referenced));
+        foreach (var (folder, project) in new[] { ("inference", "VaeOnnx.Inference.csproj"), ("inference-gpu", "VaeOnnx.Inference.Gpu.csproj"), ("serving", "VaeOnnx.Serving.csproj") })
+            Assert.IsFalse(References(folder, project).Projects.Contains("VaeOnnx.Sources"), project);
+        Assert.IsFalse(AssemblyReferences(typeof(VaeOnnx.Inference.VaeModel).Assembly).Any(n => n is "VaeOnnx.Sources" or "Parquet" or "Microsoft.Data.Sqlite" or "Npgsql"));
+        CollectionAssert.Contains(References("cli", "VaeOnnx.Cli.csproj").Projects, "VaeOnnx.Sources");
+    }
+
+    [TestMethod]
     public void InferenceReferencesTheContractMlNetAndOnnxRuntimeOnly()
     {
         var (packages, projects) = References("inference", "VaeOnnx.Inference.csproj");
@@ -85,7 +100,7 @@ public sealed class ProjectReferenceTests
     public void TrainingAndExportBuildOnTheContractAndExportDoesNotKnowInference()
     {
         var (_, training) = References("training", "VaeOnnx.Training.csproj");
-        CollectionAssert.AreEqual(new[] { "VaeOnnx.Contract", "VaeOnnx.Tables" }, training);
+        CollectionAssert.AreEqual(new[] { "VaeOnnx.Contract", "VaeOnnx.Tables", "VaeOnnx.Sources" }, training);
         var (exportPackages, export) = References("export", "VaeOnnx.Export.csproj");
         CollectionAssert.AreEquivalent(new[] { "VaeOnnx.Contract", "VaeOnnx.Tables", "VaeOnnx.Training" }, export);
         Assert.IsFalse(exportPackages.Any(p => p.StartsWith("Microsoft.ML", StringComparison.Ordinal) && p != "Microsoft.ML.OnnxRuntime"), string.Join(",", exportPackages));

@@ -18,6 +18,10 @@ public static class ScoringCommands
     {
         Description = "Table models: a column of the input copied, as read, to the front of every output row (repeat or comma-separate for several); replaces the id columns the model recorded at training (vae train --id-column), which are copied by default.",
     };
+    private static readonly Option<string?> Query = new("--query")
+    {
+        Description = "Table models: with --input sqlite:FILE.db or postgres:CONNECTION-STRING, the query whose rows are scored, e.g. \"select * from customers\" (a FILE.parquet input needs none).",
+    };
     private static readonly Option<string?> Labels = new("--labels") { Description = "Conditional models: an IDX label file with the condition (class index) of every input row." };
 
     /// <summary>The five commands.</summary>
@@ -42,7 +46,8 @@ public static class ScoringCommands
             ["vae score --model models/fashion-mnist-mlp --input t10k-images-idx3-ubyte.gz --output scores.csv",
              "vae score --model models/sensors --input readings.csv --output scores.csv",
              "vae score --model models/customers --input customers.csv --output scores.csv",
-             "vae score --model models/customers --input customers.csv --id-column customer_id --output scores.csv"],
+             "vae score --model models/customers --input customers.csv --id-column customer_id --output scores.csv",
+             "vae score --model models/customers --input sqlite:customers.db --query \"select * from customers\" --output scores.csv"],
             (ml, m) => ml.Transforms.VaeAnomalyScore(m),
             _ => [ScoredCsvColumn.Scalar("Score", "score"), ScoredCsvColumn.Scalar("Score_recon", "recon"), ScoredCsvColumn.Scalar("Score_kl", "kl"), ScoredCsvColumn.Scalar("Score_sqerr", "sqerr")],
             latentInput: false);
@@ -55,7 +60,11 @@ public static class ScoringCommands
     {
         var input = new Option<string>("--input") { Description = latentInput ? "CSV with L numeric columns." : "IDX image file or CSV with the model's features.", Required = true };
         var command = new Command(name, $"{description}\nExamples:\n  {string.Join("\n  ", examples)}") { Model, input, Output, Likelihood, Condition, Labels };
-        if (name == "score") command.Options.Add(IdColumns);
+        if (name == "score")
+        {
+            command.Options.Add(IdColumns);
+            command.Options.Add(Query);
+        }
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
             var model = ModelInput.LoadModel(parse.GetValue(Model)!, parse.GetValue(Likelihood), parse.InvocationConfiguration.Error);
@@ -65,12 +74,14 @@ public static class ScoringCommands
                     throw new CommandUsageException($"vae {name}: {parse.GetValue(Model)} is a table model; score its rows with vae score, or draw rows with vae synthesize.");
                 var tablePath = parse.GetValue(Output)!;
                 long tableRows = TableScoreOutput.ScoreFile(model, parse.GetValue(input)!, tablePath, TableScoreOutput.BlockRows,
-                    TableOptions.ParseNames(parse.GetValue(IdColumns)), parse.InvocationConfiguration.Error);
+                    TableOptions.ParseNames(parse.GetValue(IdColumns)), parse.InvocationConfiguration.Error, parse.GetValue(Query));
                 parse.InvocationConfiguration.Error.WriteLine($"{name}: {tableRows} rows -> {tablePath} (model pair {model.PairId})");
                 return 0;
             }
             if (parse.GetResult(IdColumns) is not null)
                 throw new CommandUsageException($"--id-column: {parse.GetValue(Model)} is not a table model; its score rows follow the input's order.");
+            if (parse.GetResult(Query) is not null)
+                throw new CommandUsageException($"--query: {parse.GetValue(Model)} is not a table model; it scores a CSV or IDX file.");
             int width = latentInput ? model.LatentDim : model.InputDim;
             var rows = latentInput ? ModelInput.Read(parse.GetValue(input)!, width, null, out _)
                 : ModelInput.Read(parse.GetValue(input)!, width, model.FeatureNames, model.Image, out _);

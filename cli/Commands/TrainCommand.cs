@@ -4,6 +4,7 @@ using VaeOnnx.Cli.Console;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Evaluation;
 using VaeOnnx.Training.Trainer;
+using VaeOnnx.Sources;
 using VaeOnnx.Tables;
 
 namespace VaeOnnx.Cli.Commands;
@@ -32,6 +33,8 @@ public static class TrainCommand
               vae train --out runs/fmnist --resume --epochs 20
               vae train --condition-column label --out runs/fmnist-cvae
               vae train --data customers.csv --id-column customer_id --out runs/customers
+              vae train --data customers.parquet --id-column customer_id --out runs/customers
+              vae train --data sqlite:customers.db --query "select * from customers" --id-column customer_id --out runs/customers
               vae train --data customers.csv --condition-column segment --out runs/customers-by-segment
               vae train --objective iwae --iw-train-k 5 --out runs/fmnist-iwae
               vae train --posterior iaf --flow-steps 2 --out runs/fmnist-iaf
@@ -111,7 +114,8 @@ public static class TrainCommand
         TrainResume.Refuse(parse, o.MaxTrain, F(d.MaxTrainRows), folder);
         TrainResume.Refuse(parse, o.MaxTest, F(d.MaxTestRows), folder);
         // --data may say where the data is now, but not point at other data while the checkpoint's source is still there.
-        var dataPath = parse.GetValue(o.Data) is { } given ? Path.GetFullPath(given) : d.Source;
+        TrainResume.Refuse<string?>(parse, o.Query, d.Query, folder);
+        var dataPath = parse.GetValue(o.Data) is { } given ? TableSource.Parse(given, d.Query).Text : d.Source;
         if (dataPath != d.Source && (File.Exists(d.Source) || Directory.Exists(d.Source)))
             throw new CommandUsageException($"--data {dataPath} contradicts the checkpoint in {folder}, which was trained on {d.Source}; leave --data out when resuming.");
         var options = t with
@@ -127,7 +131,7 @@ public static class TrainCommand
         int patience = parse.GetValue(o.Patience);
         var source = new DataSourceOptions
         {
-            Path = parse.GetValue(o.Data) ?? DefaultDataFolder, LabelColumn = parse.GetValue(o.Label), ConditionColumn = parse.GetValue(o.Condition),
+            Path = parse.GetValue(o.Data) ?? DefaultDataFolder, Query = parse.GetValue(o.Query), LabelColumn = parse.GetValue(o.Label), ConditionColumn = parse.GetValue(o.Condition),
             ValidationFraction = parse.GetValue(o.Validation) ?? (patience > 0 ? 0.1 : 0.0),
             MaxTrainRows = parse.GetValue(o.MaxTrain), MaxTestRows = parse.GetValue(o.MaxTest), Seed = parse.GetValue(o.Seed),
             Table = new TableReadOptions
@@ -200,8 +204,11 @@ public static class TrainCommand
     /// </summary>
     private static Likelihood ResolveLikelihood(ParseResult parse, TrainCommandOptions o, string path)
     {
+        bool table = TableSource.IsParquetOrDatabase(path);
         var likelihood = parse.GetValue(o.Likelihood)
-            ?? (File.Exists(path) && !Directory.Exists(path) ? Likelihood.Mixed : Likelihood.Bernoulli);
+            ?? (table || (File.Exists(path) && !Directory.Exists(path)) ? Likelihood.Mixed : Likelihood.Bernoulli);
+        if (likelihood != Likelihood.Mixed && table)
+            throw new CommandUsageException($"--data {path}: a Parquet file or a database is read as a table (--likelihood mixed, its default), not {EnumText.Of(likelihood)}.");
         if (likelihood != Likelihood.Mixed && (parse.GetValue(o.ColumnTypes) is not null || parse.GetValue(o.IgnoreColumns) is not null || parse.GetResult(o.IdColumns) is not null || parse.GetResult(o.NumericEncoding) is { Implicit: false }))
             throw new CommandUsageException($"--column-types, --ignore-columns, --id-column and --numeric-encoding describe a table: use them with --likelihood mixed (the default for a CSV file), not {EnumText.Of(likelihood)}.");
         return likelihood;

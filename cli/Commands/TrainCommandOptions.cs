@@ -7,8 +7,10 @@ namespace VaeOnnx.Cli.Commands;
 /// <summary>The options of <c>vae train</c>, made once per command.</summary>
 public sealed class TrainCommandOptions
 {
-    /// <summary>IDX folder or CSV file.</summary>
-    public Option<string?> Data { get; } = new("--data") { Description = $"IDX folder (train-/t10k- images+labels) or CSV file (default {TrainCommand.DefaultDataFolder}; with --resume, where the checkpoint's data was)." };
+    /// <summary>IDX folder, or a table: CSV or Parquet file, or database.</summary>
+    public Option<string?> Data { get; } = new("--data") { Description = $"IDX folder (train-/t10k- images+labels), CSV file, or a table model's FILE.parquet, sqlite:FILE.db or postgres:CONNECTION-STRING with --query (default {TrainCommand.DefaultDataFolder}; with --resume, where the checkpoint's data was)." };
+    /// <summary>The query of a database source.</summary>
+    public Option<string?> Query { get; } = new("--query") { Description = "With --data sqlite:FILE.db or postgres:CONNECTION-STRING: the query whose rows are the table, e.g. \"select * from customers\" (recorded in the checkpoint, which vae export reads again)." };
     /// <summary>Network family.</summary>
     public Option<ModelKind> Arch { get; } = EnumOptions.Create("--arch", "mlp or conv.", ModelKind.Mlp);
     /// <summary>Hidden layer sizes.</summary>
@@ -91,7 +93,7 @@ public sealed class TrainCommandOptions
     /// <summary>Every option, in help order.</summary>
     public IEnumerable<Option> All =>
     [
-        Data, Arch, Hidden, Latent, Activation, Likelihood, ColumnTypes, IgnoreColumns, IdColumns, NumericEncoding, GaussianVariance, Posterior, FlowSteps, FlowHidden,
+        Data, Query, Arch, Hidden, Latent, Activation, Likelihood, ColumnTypes, IgnoreColumns, IdColumns, NumericEncoding, GaussianVariance, Posterior, FlowSteps, FlowHidden,
         Objective, IwTrainK, Condition, Beta, Warmup, Epochs, Batch, Lr, Seed, Threads, Gemm, GemmThreads, AdamUpdate,
         Patience, Validation, Label, MaxTrain, MaxTest, IwSamples, IwRows, Output, Resume, Json,
     ];

@@ -50,7 +50,7 @@ public static class TrainResume
         var d = info.Dataset;
         var source = new DataSourceOptions
         {
-            Path = path, LabelColumn = d.LabelColumn, ConditionColumn = info.Table is null ? null : info.Architecture.Condition?.Column, FeatureColumns = d.Format == DatasetFormat.Csv && info.Table is null ? d.FeatureNames : null,
+            Path = path, Query = d.Query, LabelColumn = d.LabelColumn, ConditionColumn = info.Table is null ? null : info.Architecture.Condition?.Column, FeatureColumns = d.Format == DatasetFormat.Csv && info.Table is null ? d.FeatureNames : null,
             Table = info.Table is null ? null : TableOptions.Reproducing(info.Table),
             ValidationFraction = d.ValidationFraction, TestFraction = d.TestFraction,
             MaxTrainRows = d.MaxTrainRows, MaxTestRows = d.MaxTestRows, Seed = d.SplitSeed,

@@ -1,5 +1,6 @@
 using VaeOnnx.Cli.Scoring;
 using VaeOnnx.Inference;
+using VaeOnnx.Sources;
 using VaeOnnx.Tables;
 
 namespace VaeOnnx.Cli.Report;
@@ -13,11 +14,11 @@ namespace VaeOnnx.Cli.Report;
 /// <param name="Names">One name per row: its id cells joined by ", ", or its line number.</param>
 public sealed record ReportRows(VaeTableRows Rows, string NameHeader, IReadOnlyList<string> Names)
 {
-    /// <summary>Reads <paramref name="path"/> whole for <paramref name="model"/>; a recorded id column it lacks is noted on <paramref name="notes"/>.</summary>
+    /// <summary>Reads <paramref name="path"/> (a CSV or Parquet file) whole for <paramref name="model"/>; a recorded id column it lacks is noted on <paramref name="notes"/>.</summary>
     public static ReportRows Read(string path, VaeModel model, TextWriter notes)
     {
         var schema = model.Table ?? throw new ArgumentException($"{model.EncoderPath}: not a table pair", nameof(model));
-        var table = RawTableReader.Read(path);
+        var table = TableSource.Parse(path).Read();
         var rows = TableInput.Rows(table, new TableFeaturizer(schema), model.Condition);
         var ids = IdColumnCells.Resolve(table, schema, null, notes);
         if (ids.Names.Count == 0) return new ReportRows(rows, "line", table.Lines.Select(line => line.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());

@@ -1,4 +1,5 @@
 using VaeOnnx.Inference;
+using VaeOnnx.Sources;
 using VaeOnnx.Tables;
 
 namespace VaeOnnx.Cli.Scoring;
@@ -12,9 +13,9 @@ namespace VaeOnnx.Cli.Scoring;
 /// </summary>
 public static class TableInput
 {
-    /// <summary>Reads <paramref name="path"/> whole as rows of <paramref name="schema"/>.</summary>
+    /// <summary>Reads <paramref name="path"/> (a CSV or Parquet file) whole as rows of <paramref name="schema"/>.</summary>
     public static VaeTableRows Read(string path, TableSchema schema, ConditionSpec? condition = null) =>
-        Rows(RawTableReader.Read(path), new TableFeaturizer(schema), condition);
+        Rows(TableSource.Parse(path).Read(), new TableFeaturizer(schema), condition);
 
     /// <summary>The rows of <paramref name="table"/> (the whole file or one block of it) as <paramref name="featurizer"/>'s schema reads them.</summary>
     public static VaeTableRows Rows(RawTable table, TableFeaturizer featurizer, ConditionSpec? condition)

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using VaeOnnx.Inference;
 using VaeOnnx.Inference.Transforms;
+using VaeOnnx.Sources;
 using VaeOnnx.Tables;
 
 namespace VaeOnnx.Cli.Scoring;
@@ -29,16 +30,17 @@ public static class TableScoreOutput
     ], ids);
 
     /// <summary>
-    /// Scores the CSV file <paramref name="inputPath"/> into <paramref name="outputPath"/> (atomically), block by block;
+    /// Scores the table <paramref name="inputPath"/> (a CSV or Parquet file, or with <paramref name="query"/> a database: any
+    /// <see cref="TableSource"/>) into <paramref name="outputPath"/> (atomically), block by block;
     /// returns the rows scored. Each output row starts with the row's id cells: those of <paramref name="idColumns"/> when
     /// it names any, else of the model's id columns (<see cref="IdColumnCells"/>; a missing one is noted on <paramref name="notes"/>).
     /// </summary>
     public static long ScoreFile(VaeModel model, string inputPath, string outputPath, int blockRows = BlockRows,
-        IReadOnlyList<string>? idColumns = null, TextWriter? notes = null)
+        IReadOnlyList<string>? idColumns = null, TextWriter? notes = null, string? query = null)
     {
         var schema = model.Table ?? throw new ArgumentException($"{model.EncoderPath}: not a table pair", nameof(model));
         var featurizer = new TableFeaturizer(schema);
-        using var blocks = RawTableReader.ReadBlocks(inputPath, blockRows).GetEnumerator();
+        using var blocks = TableSource.Parse(inputPath, query).ReadBlocks(blockRows).GetEnumerator();
         // The first block is read before the output is opened: the file's header says which id columns lead each row.
         blocks.MoveNext();
         var ids = IdColumnCells.Resolve(blocks.Current, schema, idColumns, notes ?? TextWriter.Null);

@@ -11,12 +11,12 @@ namespace VaeOnnx.Tests.Packaging;
 [TestClass]
 public sealed class PackageMetadataTests
 {
-    private static readonly string[] Libraries = ["VaeOnnx.Contract", "VaeOnnx.Tables", "VaeOnnx.Training", "VaeOnnx.Export", "VaeOnnx.Inference", "VaeOnnx.Inference.Gpu", "VaeOnnx.Trainers"];
+    private static readonly string[] Libraries = ["VaeOnnx.Contract", "VaeOnnx.Tables", "VaeOnnx.Sources", "VaeOnnx.Training", "VaeOnnx.Export", "VaeOnnx.Inference", "VaeOnnx.Inference.Gpu", "VaeOnnx.Trainers"];
 
     /// <summary>Project folder of each package (whose README.md it carries).</summary>
     private static readonly Dictionary<string, string> Folders = new()
     {
-        ["VaeOnnx.Contract"] = "contract", ["VaeOnnx.Tables"] = "tables", ["VaeOnnx.Training"] = "training", ["VaeOnnx.Export"] = "export", ["VaeOnnx.Inference"] = "inference",
+        ["VaeOnnx.Contract"] = "contract", ["VaeOnnx.Tables"] = "tables", ["VaeOnnx.Sources"] = "sources", ["VaeOnnx.Training"] = "training", ["VaeOnnx.Export"] = "export", ["VaeOnnx.Inference"] = "inference",
         ["VaeOnnx.Inference.Gpu"] = "inference-gpu", ["VaeOnnx.Trainers"] = "trainers", ["VaeOnnx.Cli"] = "cli", ["VaeOnnx.Cli.linux-x64"] = "cli",
     };
 
@@ -29,14 +29,15 @@ public sealed class PackageMetadataTests
     {
         ["VaeOnnx.Contract"] = ["Google.Protobuf 3.36.2"],
         ["VaeOnnx.Tables"] = ["VaeOnnx.Contract {v}", "Google.Protobuf 3.36.2"],
+        ["VaeOnnx.Sources"] = ["VaeOnnx.Contract {v}", "VaeOnnx.Tables {v}", "Parquet.Net 6.1.0", "Microsoft.Data.Sqlite 11.0.0", "Npgsql 10.0.3", "Google.Protobuf 3.36.2"],
         ["VaeOnnx.Inference"] = ["VaeOnnx.Contract {v}", "VaeOnnx.Tables {v}", "Microsoft.ML 5.0.1", "Microsoft.ML.OnnxTransformer 5.0.1", "Microsoft.ML.OnnxRuntime 1.31.1",
             "Microsoft.ML.OnnxRuntime.Managed 1.31.1", "Google.Protobuf 3.36.2"],
         ["VaeOnnx.Inference.Gpu"] = ["VaeOnnx.Contract {v}", "VaeOnnx.Tables {v}", "Microsoft.ML 5.0.1", "Microsoft.ML.OnnxTransformer 5.0.1", "Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0",
             "Microsoft.ML.OnnxRuntime.Managed 1.31.0", "Google.Protobuf 3.36.2"],
-        ["VaeOnnx.Training"] = ["VaeOnnx.Contract {v}", "VaeOnnx.Tables {v}", "TorchSharp-cpu 0.107.0", "TorchSharp 0.107.0", "SkiaSharp 4.155.0", "Google.Protobuf 3.36.2"],
-        ["VaeOnnx.Export"] = ["VaeOnnx.Contract {v}", "VaeOnnx.Training {v}", "VaeOnnx.Tables {v}", "Microsoft.ML.OnnxRuntime 1.31.1", "Microsoft.ML.OnnxRuntime.Managed 1.31.1",
+        ["VaeOnnx.Training"] = ["VaeOnnx.Contract {v}", "VaeOnnx.Tables {v}", "VaeOnnx.Sources {v}", "Parquet.Net 6.1.0", "Microsoft.Data.Sqlite 11.0.0", "Npgsql 10.0.3", "TorchSharp-cpu 0.107.0", "TorchSharp 0.107.0", "SkiaSharp 4.155.0", "Google.Protobuf 3.36.2"],
+        ["VaeOnnx.Export"] = ["VaeOnnx.Contract {v}", "VaeOnnx.Training {v}", "VaeOnnx.Tables {v}", "VaeOnnx.Sources {v}", "Parquet.Net 6.1.0", "Microsoft.Data.Sqlite 11.0.0", "Npgsql 10.0.3", "Microsoft.ML.OnnxRuntime 1.31.1", "Microsoft.ML.OnnxRuntime.Managed 1.31.1",
             "TorchSharp-cpu 0.107.0", "TorchSharp 0.107.0", "SkiaSharp 4.155.0", "Google.Protobuf 3.36.2"],
-        ["VaeOnnx.Trainers"] = ["VaeOnnx.Training {v}", "VaeOnnx.Export {v}", "VaeOnnx.Inference {v}", "Microsoft.ML 5.0.1", "Microsoft.ML.OnnxTransformer 5.0.1",
+        ["VaeOnnx.Trainers"] = ["VaeOnnx.Training {v}", "VaeOnnx.Export {v}", "VaeOnnx.Inference {v}", "VaeOnnx.Sources {v}", "Parquet.Net 6.1.0", "Microsoft.Data.Sqlite 11.0.0", "Npgsql 10.0.3", "Microsoft.ML 5.0.1", "Microsoft.ML.OnnxTransformer 5.0.1",
             "Microsoft.ML.OnnxRuntime 1.31.1", "Microsoft.ML.OnnxRuntime.Managed 1.31.1", "TorchSharp-cpu 0.107.0", "TorchSharp 0.107.0", "SkiaSharp 4.155.0", "Google.Protobuf 3.36.2"],
         ["VaeOnnx.Cli"] = [],
         ["VaeOnnx.Cli.linux-x64"] = [],

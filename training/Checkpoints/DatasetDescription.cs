@@ -7,8 +7,14 @@ public sealed record DatasetDescription
 {
     /// <summary>Short name, e.g. "fashion-mnist" or the CSV file name.</summary>
     [JsonPropertyName("name")] public required string Name { get; init; }
-    /// <summary>Path of the training source.</summary>
+    /// <summary>
+    /// Where the training rows are: a path, or for a table model any source <c>VaeOnnx.Sources.TableSource</c> parses
+    /// (<c>customers.parquet</c>, <c>sqlite:/data/customers.db</c>, <c>postgres:Host=...</c> without the password), which the
+    /// export reads again to calibrate on the held-out rows.
+    /// </summary>
     [JsonPropertyName("source")] public required string Source { get; init; }
+    /// <summary>The query that gave the rows of a database source; absent for a file (and in checkpoints written before databases were read).</summary>
+    [JsonPropertyName("query"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Query { get; init; }
     /// <summary>Training rows.</summary>
     [JsonPropertyName("train_rows")] public int TrainRows { get; init; }
     /// <summary>Validation rows (0 when none).</summary>
@@ -19,7 +25,7 @@ public sealed record DatasetDescription
     [JsonPropertyName("feature_names")] public IReadOnlyList<string>? FeatureNames { get; init; }
     /// <summary>Label column of tabular data, if one was set aside.</summary>
     [JsonPropertyName("label_column")] public string? LabelColumn { get; init; }
-    /// <summary>An MNIST-family IDX folder or a CSV file.</summary>
+    /// <summary>An MNIST-family IDX folder, or a table (<see cref="DatasetFormat.Csv"/> for any table source: <see cref="Source"/> says which).</summary>
     [JsonPropertyName("format")] public DatasetFormat Format { get; init; } = DatasetFormat.Idx;
     /// <summary>Fraction of training rows held out for validation.</summary>
     [JsonPropertyName("validation_fraction")] public double ValidationFraction { get; init; }

@@ -6,6 +6,12 @@ public sealed record DataSourceOptions
     /// <summary>A folder of MNIST-family IDX files (train-/t10k- images and labels, .gz or raw) or a CSV file.</summary>
     public required string Path { get; init; }
 
+    /// <summary>
+    /// Table models: the query of a database source (<see cref="Path"/> <c>sqlite:FILE.db</c> or <c>postgres:...</c>); a
+    /// table model's <see cref="Path"/> may also be a Parquet file (see <c>VaeOnnx.Sources.TableSource</c>).
+    /// </summary>
+    public string? Query { get; init; }
+
     /// <summary>CSV only: the column holding a class label, set aside from the features.</summary>
     public string? LabelColumn { get; init; }
 

@@ -1,6 +1,7 @@
 using VaeOnnx.Contract;
 using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Data;
+using VaeOnnx.Sources;
 using VaeOnnx.Tables;
 
 namespace VaeOnnx.Training.Trainer;
@@ -16,9 +17,12 @@ public static class TableDataLoader
     /// <summary>Fewest data rows a table model trains on: a table of one row has nothing to learn from and nothing to hold out.</summary>
     public const int MinRows = 10;
 
-    /// <summary>Reads, splits and featurises a table.</summary>
-    public static TrainingData Load(DataSourceOptions source) =>
-        Load(ReadTable(source.Path), source, Path.GetFileNameWithoutExtension(source.Path), Path.GetFullPath(source.Path));
+    /// <summary>Reads, splits and featurises a table from any <see cref="TableSource"/> (a CSV or Parquet file, a database query).</summary>
+    public static TrainingData Load(DataSourceOptions source)
+    {
+        var table = TableSource.Parse(source.Path, source.Query);
+        return Load(ReadTable(table), source, table.Name, table.Text);
+    }
 
     /// <summary>
     /// Splits and featurises rows held in memory (an ML.NET data view's, through <c>VaeTableData.FromDataView</c> in
@@ -51,7 +55,7 @@ public static class TableDataLoader
         var classes = condition?.Classes ?? ClassNames(table, schema);
         var description = new DatasetDescription
         {
-            Name = name, Source = origin, Format = DatasetFormat.Csv,
+            Name = name, Source = origin, Query = source.Query, Format = DatasetFormat.Csv,
             FeatureNames = schema.FeatureNames(), LabelColumn = schema.LabelColumn, ClassNames = classes, TestFraction = source.TestFraction,
             ValidationFraction = source.ValidationFraction, SplitSeed = source.Seed, MaxTrainRows = source.MaxTrainRows, MaxTestRows = source.MaxTestRows,
             TrainRows = train.Length, ValidationRows = validation.Length, TestRows = test.Length,
@@ -81,7 +85,7 @@ public static class TableDataLoader
     }
 
     /// <summary>The raw rows a checkpoint's training never saw (its validation and test splits): calibration and parity rows.</summary>
-    public static RawTable HeldOutRows(CheckpointInfo info, string? path) => HeldOutRows(ReadTable(path ?? info.Dataset.Source), info.Dataset);
+    public static RawTable HeldOutRows(CheckpointInfo info, string? path) => HeldOutRows(ReadTable(path ?? info.Dataset.Source, info.Dataset.Query), info.Dataset);
 
     /// <summary>The rows of <paramref name="table"/> that a run described by <paramref name="dataset"/> never trained on.</summary>
     public static RawTable HeldOutRows(RawTable table, DatasetDescription dataset)
@@ -91,14 +95,17 @@ public static class TableDataLoader
         return table.Select([.. validation, .. test], $"{table.Source} (held out)");
     }
 
-    /// <summary>The file's rows as text; fewer than <see cref="MinRows"/> rows are refused.</summary>
-    public static RawTable ReadTable(string path)
+    /// <summary>The rows of <paramref name="path"/> (a CSV path or any <see cref="TableSource"/>, with the <paramref name="query"/> of a database) as text.</summary>
+    public static RawTable ReadTable(string path, string? query = null) => ReadTable(TableSource.Parse(path, query));
+
+    /// <summary>The source's rows as text; fewer than <see cref="MinRows"/> rows are refused.</summary>
+    public static RawTable ReadTable(TableSource source)
     {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"{path}: no such CSV file; expected a table with a header row", path);
-        var table = RawTableReader.Read(path);
+        if (source.Kind == TableSourceKind.Csv && !File.Exists(source.Location))
+            throw new FileNotFoundException($"{source.Location}: no such CSV file; expected a table with a header row", source.Location);
+        var table = source.Read();
         if (table.Rows.Count < MinRows)
-            throw new DataFormatException(path, $"{table.Rows.Count} data row{(table.Rows.Count == 1 ? "" : "s")}; a table model needs at least {MinRows} rows to train on and hold out");
+            throw new DataFormatException(table.Source, $"{table.Rows.Count} data row{(table.Rows.Count == 1 ? "" : "s")}; a table model needs at least {MinRows} rows to train on and hold out");
         return table;
     }
 
@@ -126,7 +133,7 @@ public static class TableDataLoader
     private static (RawTable Table, int[] Train, int[] Validation, int[] Test) Splits(CheckpointInfo info, string? path)
     {
         var d = info.Dataset;
-        var table = ReadTable(path ?? d.Source);
+        var table = ReadTable(path ?? d.Source, d.Query);
         var (train, validation, test) = SplitRows(table.Rows.Count, d.TestFraction, d.ValidationFraction, d.SplitSeed, d.MaxTrainRows, d.MaxTestRows, table.Source);
         return (table, train, validation, test);
     }
