@@ -9,7 +9,8 @@ namespace VaeOnnx.Inference.DataView;
 /// <summary>
 /// The input of a table pair: one ML.NET column per schema column, by name, converted to what the encoder graph takes.
 /// Flags and categories become text: text as given (trimmed; empty is blank), booleans in the file's spellings, numbers in
-/// invariant form (integer codes declared categorical). Numbers become float32: Single, Double and integer columns as they
+/// invariant form (integer codes declared categorical). Dates become float32 days since the column's origin, read from
+/// text in the column's format (see <see cref="TableDates"/>). Numbers become float32: Single, Double and integer columns as they
 /// are (NaN is blank), booleans as 1 or 0, text parsed in the invariant culture (empty is blank; anything else that is not
 /// a number is refused, naming the row, the column, the value and the expected kind). A conditional table pair's condition
 /// is read from its own column as text (numbers in invariant form) and stored as the one-hot c; a value that is not one of
@@ -100,6 +101,7 @@ internal sealed class TableRowInput : IRowInput
                     ReadOnlyMemory<char> v = default;
                     text(ref v);
                     var s = v.Span.Trim();
+                    if (column.IsDate) return DateDays(row, schema, column, source, s.ToString());
                     if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && double.IsFinite(parsed)) return (float)parsed;
                     var cell = s.ToString();
                     if (schema.IsMissing(cell)) return float.NaN;
@@ -115,6 +117,14 @@ internal sealed class TableRowInput : IRowInput
                 break;
         }
         return (buffers, slot) => ((float[])buffers.TableColumns[index])[slot] = read();
+    }
+
+    /// <summary>A date column's text cell as days since the column's origin (NaN for blank); anything else is refused, naming the row.</summary>
+    private static float DateDays(DataViewRow row, TableSchema schema, TableColumn column, DataViewSchema.Column source, string cell)
+    {
+        if (TableDates.TryDays(column, cell, out float days)) return days;
+        if (schema.IsMissing(cell)) return float.NaN;
+        throw new InvalidDataException($"row {row.Position}, column '{source.Name}': {TableDates.NotADate(column, cell)} (or an empty value for a missing one)");
     }
 
     private static Func<float> NumberReader(DataViewRow row, DataViewSchema.Column source)
