@@ -41,10 +41,19 @@ public static class TableDates
     {
         days = float.NaN;
         if (!TryParse(text, column.DateFormat!, out var utc)) return false;
-        var since = utc - OriginOf(column);
-        days = (float)(column.Kind == ColumnKind.Date ? Math.Floor(since.TotalDays) : since.TotalDays);
+        days = Days(column, utc);
         return true;
     }
+
+    /// <summary>The number of <paramref name="utc"/> (a time without a zone is taken as UTC) in <paramref name="column"/>: days since its origin, whole for a date column.</summary>
+    public static float Days(TableColumn column, DateTime utc)
+    {
+        var since = DateTime.SpecifyKind(utc, DateTimeKind.Utc) - OriginOf(column);
+        return (float)(column.Kind == ColumnKind.Date ? Math.Floor(since.TotalDays) : since.TotalDays);
+    }
+
+    /// <summary>A date-time as the ISO 8601 text a date-time column infers from (a DateTime column of a data view becomes this).</summary>
+    public static string IsoText(DateTime value) => value.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The cell text of <paramref name="days"/> since <paramref name="column"/>'s origin in the column's format (a date

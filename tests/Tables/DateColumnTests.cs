@@ -1,11 +1,14 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using VaeOnnx.Export;
 using VaeOnnx.Inference;
 using VaeOnnx.Tables;
 using VaeOnnx.Tests.Cli;
 using VaeOnnx.Tests.Serving;
+using VaeOnnx.Trainers;
 
 namespace VaeOnnx.Tests.Tables;
 
@@ -203,6 +206,35 @@ public sealed class DateColumnTests
         StringAssert.Contains(problem.GetProperty("detail").GetString(), $"rows[0], column 'order_date': '2023-03-15' is not a date in the format dd/MM/yyyy; expected dates like {TableDates.Text(day, day.Max)}");
         var number = await ServingApiTests.PostAsync(client, "/score", """{"rows": [{"order_date": 20230315, "placed_at": null, "amount": 1}]}""", HttpStatusCode.BadRequest);
         StringAssert.Contains(number.GetProperty("detail").GetString(), $"rows[0], column 'order_date': 20230315 is a JSON number; expected a date as a JSON string like \"{TableDates.Text(day, day.Max)}\" (dd/MM/yyyy)");
+    }
+
+    [TestMethod]
+    public void TheMlNetTrainerTakesADateTimeColumnAsADateTimeAndScoresOneOutOfRange()
+    {
+        var ml = new MLContext(1);
+        var random = new Random(3);
+        var orders = Enumerable.Range(0, 300).Select(_ =>
+        {
+            var when = TableFiles.FirstOrderDay.AddDays(random.Next(730)).AddMinutes(8 * 60 + random.Next(12 * 60));
+            return new TimedOrder { When = when, Amount = (float)(50 + 0.1 * (when - TableFiles.FirstOrderDay).TotalDays + 5 * random.NextDouble()) };
+        }).ToArray();
+        var options = new VaeAnomalyTrainer.Options { Epochs = 5, BatchSize = 64, Hidden = [16], LatentDim = 2, ModelFolder = Path.Combine(_folder, "trainer-model") };
+        using var detector = ml.AnomalyDetection.Trainers.Vae(options).Fit(ml.Data.LoadFromEnumerable(orders));
+        var when = detector.Model.Table!.Column(nameof(TimedOrder.When))!;
+        Assert.AreEqual((ColumnKind.DateTime, "yyyy-MM-ddTHH:mm:ss", orders.Min(o => o.When).Date), (when.Kind, when.DateFormat, when.Origin!.Value));
+        var far = new TimedOrder { When = new DateTime(1990, 1, 1, 12, 0, 0), Amount = orders[0].Amount };
+        var scores = detector.Transform(ml.Data.LoadFromEnumerable(new[] { orders[0], far })).GetColumn<float>(VaeAnomalyTrainer.ScoreColumnName).ToArray();
+        Assert.IsTrue(scores.All(float.IsFinite) && scores[1] > scores[0], string.Join(", ", scores));
+    }
+
+    /// <summary>A row of the trainer test: a DateTime column and an amount.</summary>
+    public sealed class TimedOrder
+    {
+        /// <summary>When the order was placed.</summary>
+        public DateTime When { get; set; }
+
+        /// <summary>What it cost.</summary>
+        public float Amount { get; set; }
     }
 
     private static float Days(TableColumn column, string text) => TableDates.TryDays(column, text, out float days) ? days : throw new AssertFailedException(text);
