@@ -7,8 +7,9 @@ namespace VaeOnnx.Tables;
 /// Infers a <see cref="TableSchema"/> from a training file. Kinds, categories and which columns have blank cells come from
 /// the whole file (so every split shares one layout); means, standard deviations, ranges and missing rates from the training
 /// rows only. A column is boolean when its values are one of the pairs yes/no, true/false, y/n, t/f or 1/0 (any case), numeric
-/// when every value is a number (integer when every one is whole), else categorical. <see cref="TableReadOptions.ColumnTypes"/>
-/// overrides the inference.
+/// when every value is a number (integer when every one is whole), a date or date-time when every value is one in an ISO
+/// 8601 format (<see cref="TableDates.IsoFormats"/>) or in <see cref="TableReadOptions.DateFormat"/>, else categorical.
+/// <see cref="TableReadOptions.ColumnTypes"/> overrides the inference.
 /// </summary>
 public static class ColumnTypeInference
 {
@@ -29,7 +30,7 @@ public static class ColumnTypeInference
             if (present.Length == 0)
                 throw new DataFormatException(table.Source, $"column '{name}' is blank in every row; expected values, or leave it out with --ignore-columns {name}");
             var declared = options.ColumnTypes.TryGetValue(name, out var kind) ? kind : (ColumnKind?)null;
-            var column = Describe(table, index, present, declared, options.MaxCategories);
+            var column = Describe(table, index, present, declared, options);
             int trainMissing = trainingRows.Count(r => IsMissing(table.Rows[r][index]));
             column = column with
             {
@@ -37,6 +38,7 @@ public static class ColumnTypeInference
                 MissingRate = trainingRows.Count == 0 ? 0 : (double)trainMissing / trainingRows.Count,
             };
             if (column.IsNumber) column = NumberStatistics(table, index, trainingRows.Where(r => !IsMissing(table.Rows[r][index])).ToArray(), column, options.NumericEncoding);
+            if (column.IsDate && column.Kind == ColumnKind.DateTime) column = column with { Decimals = DateTimeDecimals };
             columns.Add(column);
         }
         return new TableSchema
@@ -85,19 +87,25 @@ public static class ColumnTypeInference
         return indices.Select(i => table.Header[i]).ToArray();
     }
 
-    private static TableColumn Describe(RawTable table, int index, int[] present, ColumnKind? declared, int maxCategories)
+    /// <summary>Decimals of a date-time's days that synthetic values keep: 1e-6 day is 0.09 s, finer than any format writes.</summary>
+    private const int DateTimeDecimals = 6;
+
+    private static TableColumn Describe(RawTable table, int index, int[] present, ColumnKind? declared, TableReadOptions options)
     {
         var name = table.Header[index];
         var values = present.Select(r => table.Rows[r][index]).ToArray();
         var distinct = values.Distinct(StringComparer.Ordinal).ToArray();
-        var kind = declared ?? Infer(values, distinct);
+        var dateFormats = DateFormats(options);
+        var kind = declared ?? Infer(distinct, dateFormats);
         switch (kind)
         {
+            case ColumnKind.Date or ColumnKind.DateTime:
+                return DateColumn(table, index, kind, present, distinct, dateFormats);
             case ColumnKind.Boolean:
                 var (t, f) = Spellings(table, name, distinct);
                 return new TableColumn { Name = name, Kind = kind, TrueText = t, FalseText = f };
             case ColumnKind.Categorical:
-                if (distinct.Length > maxCategories || (declared is null && distinct.Length == values.Length && values.Length >= MinRowsForIdCheck))
+                if (distinct.Length > options.MaxCategories || (declared is null && distinct.Length == values.Length && values.Length >= MinRowsForIdCheck))
                     throw new DataFormatException(table.Source,
                         $"column '{name}' has {distinct.Length:N0} distinct values in {values.Length:N0} rows: it looks like an id or free text, not a category; leave it out with --ignore-columns {name}");
                 return new TableColumn { Name = name, Kind = kind, Categories = SortCategories(distinct) };
@@ -150,14 +158,42 @@ public static class ColumnTypeInference
         if (word.Length > 0) yield return word.ToString();
     }
 
-    private static ColumnKind Infer(string[] values, string[] distinct)
+    private static ColumnKind Infer(string[] distinct, IReadOnlyList<string> dateFormats)
     {
         var lower = distinct.Select(d => d.ToLowerInvariant()).Distinct().ToArray();
         if (lower.Length <= 2 && FlagPairs.Any(p => lower.All(v => v == p.True || v == p.False))) return ColumnKind.Boolean;
         var numbers = new double[distinct.Length];
         for (int i = 0; i < distinct.Length; i++)
-            if (!TryNumber(distinct[i], out numbers[i])) return ColumnKind.Categorical;
+        {
+            if (TryNumber(distinct[i], out numbers[i])) continue;
+            var format = TableDates.FormatOf(distinct, dateFormats);
+            return format is null ? ColumnKind.Categorical : TableDates.HasTime(format) ? ColumnKind.DateTime : ColumnKind.Date;
+        }
         return numbers.All(n => n == Math.Round(n) && Math.Abs(n) < 1e15) ? ColumnKind.Integer : ColumnKind.Numeric;
+    }
+
+    /// <summary>The date formats a column may be written in, in the order tried: the declared one, then ISO 8601's.</summary>
+    private static IReadOnlyList<string> DateFormats(TableReadOptions options) =>
+        options.DateFormat is { } declared ? [declared, .. TableDates.IsoFormats] : TableDates.IsoFormats;
+
+    /// <summary>
+    /// A date column: the first format that reads all its values, and its origin, midnight of the earliest date. A value no
+    /// format reads is refused, naming its line and the formats tried.
+    /// </summary>
+    private static TableColumn DateColumn(RawTable table, int index, ColumnKind kind, int[] present, string[] distinct, IReadOnlyList<string> formats)
+    {
+        var name = table.Header[index];
+        var format = TableDates.FormatOf(distinct, formats);
+        if (format is null)
+        {
+            int bad = present.FirstOrDefault(r => !formats.Any(f => TableDates.TryParse(table.Rows[r][index], f, out _)), -1);
+            var (tried, declared) = (string.Join(", ", formats), $"the column was declared {EnumText.Of(kind)}; give its format with --date-format (e.g. --date-format dd/MM/yyyy)");
+            throw new DataFormatException(table.Source, bad >= 0
+                ? $"line {table.Lines[bad]}, column '{name}': '{table.Rows[bad][index]}' is not a date in any of the formats {tried}; {declared}"
+                : $"column '{name}': no one of the formats {tried} reads every value; {declared}");
+        }
+        var earliest = distinct.Min(v => TableDates.TryParse(v, format, out var utc) ? utc : DateTime.MaxValue);
+        return new TableColumn { Name = name, Kind = kind, DateFormat = format, Origin = DateTime.SpecifyKind(earliest.Date, DateTimeKind.Utc) };
     }
 
     /// <summary>The file's own spellings of true and false (for one side never seen, the pair's word in the seen side's case).</summary>
@@ -190,7 +226,7 @@ public static class ColumnTypeInference
     private static TableColumn NumberStatistics(RawTable table, int index, int[] rows, TableColumn column, NumericEncoding encoding)
     {
         if (rows.Length == 0) return column with { Offset = 0, Scale = 1 };
-        var values = rows.Select(r => { TryNumber(table.Rows[r][index], out double v); return v; }).ToArray();
+        var values = rows.Select(r => Number(column, table.Rows[r][index])).ToArray();
         double mean = values.Average();
         double std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Length);
         return column with
@@ -198,6 +234,15 @@ public static class ColumnTypeInference
             Offset = (float)mean, Scale = std > 0 ? (float)(1.0 / std) : 1f, Min = values.Min(), Max = values.Max(),
             Modes = encoding == NumericEncoding.Modes ? ModeMixture.Fit(values) : null,
         };
+    }
+
+    /// <summary>A cell of a number column already checked to parse: the number, or a date's days since its origin.</summary>
+    private static double Number(TableColumn column, string cell)
+    {
+        double value;
+        if (column.IsDate && TableDates.TryDays(column, cell, out float days)) value = days;
+        else TryNumber(cell, out value);
+        return value;
     }
 
     /// <summary>Parses an invariant-culture finite number.</summary>

@@ -44,7 +44,7 @@ public sealed class TableFeaturizer
 
     /// <summary>
     /// The encoder graph's inputs for the rows of <paramref name="table"/>, one array per feature column: float[] of numbers
-    /// (NaN where blank) for numeric and integer columns, string[] of the cells for flags and categories.
+    /// (NaN where blank) for numeric and integer columns, and of days since the origin for dates, string[] of the cells for flags and categories.
     /// </summary>
     public IReadOnlyList<Array> GraphInputs(RawTable table)
     {
@@ -66,12 +66,15 @@ public sealed class TableFeaturizer
         return i >= 0 ? i : throw new DataFormatException(table.Source, $"no column '{c.Name}'; the model needs the columns {string.Join(", ", Schema.Columns.Select(k => k.Name))}");
     }).ToArray();
 
-    /// <summary>One cell: the text, and the number for numeric columns (NaN when blank); a non-number is refused with line, column and value.</summary>
+    /// <summary>One cell: the text, and the number for numeric and date columns (NaN when blank); a non-number (or non-date) is refused with line, column and value.</summary>
     private (string Text, float Number) Cell(RawTable table, int row, int index, TableColumn column)
     {
         var text = table.Rows[row][index];
         if (!column.IsNumber) return (text, float.NaN);
         if (Schema.IsMissing(text)) return (text, float.NaN);
+        if (column.IsDate)
+            return TableDates.TryDays(column, text, out float days) ? (text, days)
+                : throw new DataFormatException(table.Source, $"line {table.Lines[row]}, column '{column.Name}': {TableDates.NotADate(column, text)} (or a blank cell for a missing one)");
         if (!ColumnTypeInference.TryNumber(text, out double v))
             throw new DataFormatException(table.Source, $"line {table.Lines[row]}, column '{column.Name}': '{text}' is not a number; expected {EnumText.Of(column.Kind)} values like 1.5 (or a blank cell for a missing one)");
         return (text, (float)v);

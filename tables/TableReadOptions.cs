@@ -22,6 +22,12 @@ public sealed record TableReadOptions
     /// <summary>How numeric and integer columns become features: standardised, or by their modes (TVAE's mode-specific normalisation).</summary>
     public NumericEncoding NumericEncoding { get; init; } = NumericEncoding.Standard;
 
+    /// <summary>
+    /// The .NET exact format of dates that are not ISO 8601 (e.g. "dd/MM/yyyy", "MM/dd/yyyy HH:mm"), tried before the ISO
+    /// formats on every column that is not a number; a format with hours makes a date-time column. Null: ISO 8601 only.
+    /// </summary>
+    public string? DateFormat { get; init; }
+
     /// <summary>A text column with more distinct values than this is refused as id-like.</summary>
     public int MaxCategories { get; init; } = 1000;
 }

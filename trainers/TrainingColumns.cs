@@ -13,7 +13,7 @@ namespace VaeOnnx.Trainers;
 /// <param name="Condition">Table models: the condition column; null for none.</param>
 internal sealed record TrainingColumns(IReadOnlyList<string> Table, DataViewSchema.Column? Vector, string? Condition)
 {
-    private const string Kinds = "Text, Boolean, Single, Double, Int32 or Int64 (table columns), or one vector of Single";
+    private const string Kinds = "Text, Boolean, Single, Double, Int32, Int64 or DateTime (table columns), or one vector of Single";
 
     /// <summary>The columns of <paramref name="schema"/> that <paramref name="options"/> name or leave to inference.</summary>
     /// <exception cref="ArgumentException">A column is missing or of a type no kind covers, a vector stands beside other feature columns, or the label is neither Single nor Boolean.</exception>

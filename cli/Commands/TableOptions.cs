@@ -2,7 +2,7 @@ using VaeOnnx.Tables;
 
 namespace VaeOnnx.Cli.Commands;
 
-/// <summary>The table options of <c>vae train</c> (<c>--column-types</c>, <c>--ignore-columns</c>, <c>--id-column</c>) parsed, and written back for model.json's training command.</summary>
+/// <summary>The table options of <c>vae train</c> (<c>--column-types</c>, <c>--date-format</c>, <c>--ignore-columns</c>, <c>--id-column</c>) parsed, and written back for model.json's training command.</summary>
 public static class TableOptions
 {
     /// <summary>Parses "name:kind,name:kind" (the last colon of an item separates the name, so names may hold colons).</summary>
@@ -22,6 +22,28 @@ public static class TableOptions
         return kinds;
     }
 
+    /// <summary>Checks a <c>--date-format</c>: a .NET exact format that writes a date and reads it back, e.g. dd/MM/yyyy.</summary>
+    public static string? ParseDateFormat(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var probe = new DateTime(2024, 3, 31, 13, 45, 0, DateTimeKind.Utc);
+        bool reads;
+        try
+        {
+            reads = TableDates.TryParse(probe.ToString(text, System.Globalization.CultureInfo.InvariantCulture), text, out var back)
+                && back.Date == probe.Date;
+        }
+        catch (FormatException)
+        {
+            reads = false;
+        }
+        return reads ? text : throw new CommandUsageException($"--date-format: '{text}' is not a date format that reads back its own dates; expected e.g. dd/MM/yyyy, MM/dd/yyyy or dd.MM.yyyy HH:mm (yyyy year, MM month, dd day, HH hour, mm minute)");
+    }
+
+    /// <summary>The <c>--date-format</c> that reads <paramref name="schema"/>'s date columns again: the one format of theirs that is not ISO 8601, or null.</summary>
+    public static string? DateFormat(TableSchema schema) =>
+        schema.Columns.Where(c => c.IsDate).Select(c => c.DateFormat!).FirstOrDefault(f => !TableDates.IsoFormats.Contains(f));
+
     /// <summary>Parses "a,b" into column names.</summary>
     public static IReadOnlyList<string> ParseNames(string? text) =>
         string.IsNullOrWhiteSpace(text) ? [] : text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -33,7 +55,7 @@ public static class TableOptions
     public static TableReadOptions Reproducing(TableSchema schema) => new()
     {
         ColumnTypes = schema.Columns.ToDictionary(c => c.Name, c => c.Kind, StringComparer.Ordinal),
-        IgnoreColumns = schema.IgnoredColumns, IdColumns = schema.IdColumns, LabelColumn = schema.LabelColumn, NumericEncoding = Encoding(schema),
+        IgnoreColumns = schema.IgnoredColumns, IdColumns = schema.IdColumns, LabelColumn = schema.LabelColumn, NumericEncoding = Encoding(schema), DateFormat = DateFormat(schema),
     };
 
     /// <summary>The numeric encoding <paramref name="schema"/> was fitted with: modes when any column has them.</summary>

@@ -23,7 +23,9 @@ public sealed class TrainCommandOptions
     public Option<Likelihood?> Likelihood { get; } = EnumOptions.Optional<Likelihood>("--likelihood",
         "bernoulli (data in [0,1]), gaussian (real-valued) or mixed (a table with text, flags, numbers and blank cells). Default: it depends on --data: mixed when it is a file (a CSV table), bernoulli otherwise (an IDX image folder); with --resume, the checkpoint's.");
     /// <summary>Table models: declared column kinds.</summary>
-    public Option<string?> ColumnTypes { get; } = new Option<string?>("--column-types") { Description = "Table (mixed) models: kinds that override inference, e.g. zip:categorical,age:integer (numeric, integer, boolean, categorical)." }.ParsedOrNull(TableOptions.ParseColumnTypes);
+    public Option<string?> ColumnTypes { get; } = new Option<string?>("--column-types") { Description = "Table (mixed) models: kinds that override inference, e.g. zip:categorical,age:integer,signup:date (numeric, integer, boolean, categorical, date, datetime). ISO 8601 dates and date-times are inferred." }.ParsedOrNull(TableOptions.ParseColumnTypes);
+    /// <summary>Table models: the format of dates that are not ISO 8601.</summary>
+    public Option<string?> DateFormat { get; } = new Option<string?>("--date-format") { Description = "Table (mixed) models: the .NET format of dates that are not ISO 8601, e.g. dd/MM/yyyy or MM/dd/yyyy HH:mm (a format with hours makes date-times); tried on every text column, so with --column-types c:date or without." }.ParsedOrNull(TableOptions.ParseDateFormat);
     /// <summary>Table models: columns left out.</summary>
     public Option<string?> IgnoreColumns { get; } = new("--ignore-columns") { Description = "Table (mixed) models: columns to leave out, e.g. ids and free text: id,comment." };
     /// <summary>Table models: id columns, kept out of the features and recorded in the schema.</summary>
@@ -93,7 +95,7 @@ public sealed class TrainCommandOptions
     /// <summary>Every option, in help order.</summary>
     public IEnumerable<Option> All =>
     [
-        Data, Query, Arch, Hidden, Latent, Activation, Likelihood, ColumnTypes, IgnoreColumns, IdColumns, NumericEncoding, GaussianVariance, Posterior, FlowSteps, FlowHidden,
+        Data, Query, Arch, Hidden, Latent, Activation, Likelihood, ColumnTypes, DateFormat, IgnoreColumns, IdColumns, NumericEncoding, GaussianVariance, Posterior, FlowSteps, FlowHidden,
         Objective, IwTrainK, Condition, Beta, Warmup, Epochs, Batch, Lr, Seed, Threads, Gemm, GemmThreads, AdamUpdate,
         Patience, Validation, Label, MaxTrain, MaxTest, IwSamples, IwRows, Output, Resume, Json,
     ];

@@ -21,6 +21,7 @@ public static class TrainingCommandLine
         if (info.Table is { } table)
         {
             command.Append(c, $" --column-types {ShellWord(TableOptions.ColumnTypesText(table))}");
+            if (TableOptions.DateFormat(table) is { } dateFormat) command.Append(c, $" --date-format {ShellWord(dateFormat)}");
             if (table.IgnoredColumns.Count > 0) command.Append(c, $" --ignore-columns {ShellWord(string.Join(",", table.IgnoredColumns))}");
             if (table.IdColumns.Count > 0) command.Append(c, $" --id-column {ShellWord(string.Join(",", table.IdColumns))}");
             if (TableOptions.Encoding(table) == NumericEncoding.Modes) command.Append(c, $" --numeric-encoding {EnumText.Of(NumericEncoding.Modes)}");

@@ -34,7 +34,7 @@ public static class TableSchemaView
         AnsiConsole.Write(table);
     }
 
-    /// <summary>One column's cells: name, kind, values (categories, flag spellings or range), blank rate.</summary>
+    /// <summary>One column's cells: name, kind, values (categories, flag spellings, range; a date's range as dates with its format), blank rate.</summary>
     private static string[] Row(TableColumn c) =>
         [c.Name, EnumText.Of(c.Kind) + (c.HasModes ? $" ({c.Modes!.Count} modes)" : ""), Values(c),
             string.Create(CultureInfo.InvariantCulture, $"{100 * c.MissingRate:F1}%")];
@@ -57,6 +57,7 @@ public static class TableSchemaView
             var shown = string.Join(", ", categories.Take(ShownCategories));
             return categories.Count > ShownCategories ? $"{shown}, ... ({categories.Count} categories)" : $"{shown} ({categories.Count} categories)";
         }
+        if (c.IsDate) return $"{TableDates.Text(c, c.Min)}..{TableDates.Text(c, c.Max)} ({c.DateFormat})";
         var format = c.Kind == ColumnKind.Integer ? "F0" : $"F{c.Decimals}";
         return $"{c.Min.ToString(format, CultureInfo.InvariantCulture)}..{c.Max.ToString(format, CultureInfo.InvariantCulture)}";
     }

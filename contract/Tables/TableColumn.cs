@@ -6,7 +6,8 @@ namespace VaeOnnx.Contract;
 /// One feature column of a table model: its name and kind, what was learned about it on the training rows, and how it
 /// becomes features. Numbers are standardised, <c>(raw - Offset) * Scale</c>; a category is one-hot over
 /// <see cref="Categories"/>; a flag is 1 for <see cref="TrueText"/> and 0 for <see cref="FalseText"/>. A column that had
-/// blank cells in the training file gets one more feature, its missing-value indicator.
+/// blank cells in the training file gets one more feature, its missing-value indicator. A date is a number too: days since
+/// <see cref="Origin"/>, read and written in <see cref="DateFormat"/> (see <see cref="TableDates"/>).
 /// </summary>
 public sealed record TableColumn
 {
@@ -47,6 +48,19 @@ public sealed record TableColumn
     /// <summary>Numeric columns: decimal places the file wrote at most, so that synthetic values read like real ones.</summary>
     [JsonPropertyName("decimals")] public int Decimals { get; init; }
 
+    /// <summary>
+    /// Date and date-time columns: the .NET exact format the file writes them in (e.g. "yyyy-MM-dd", "dd/MM/yyyy"); null
+    /// for other kinds (and not written, so that a schema without dates reads as before).
+    /// </summary>
+    [JsonPropertyName("date_format"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? DateFormat { get; init; }
+
+    /// <summary>
+    /// Date and date-time columns: midnight (UTC) of the earliest date in the training file. The column's number, which the
+    /// encoder graph takes and the decoder graph gives, is days since this origin, so that it stays small enough for float32
+    /// to hold a date-time to well under a minute over decades. Offset, scale, min and max are in those days.
+    /// </summary>
+    [JsonPropertyName("origin"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DateTime? Origin { get; init; }
+
     /// <summary>Fraction of training rows with a blank cell in this column.</summary>
     [JsonPropertyName("missing_rate")] public double MissingRate { get; init; }
 
@@ -62,14 +76,21 @@ public sealed record TableColumn
     /// <summary>Features of the column: the value's plus the missing-value indicator.</summary>
     [JsonIgnore] public int FeatureWidth => ValueWidth + (HasMissing ? 1 : 0);
 
-    /// <summary>True for numeric and integer columns.</summary>
-    [JsonIgnore] public bool IsNumber => Kind is ColumnKind.Numeric or ColumnKind.Integer;
+    /// <summary>True for the columns modelled as a number: numeric, integer, and dates (days since <see cref="Origin"/>).</summary>
+    [JsonIgnore] public bool IsNumber => Kind is ColumnKind.Numeric or ColumnKind.Integer || IsDate;
+
+    /// <summary>True for date and date-time columns: numbers whose cells are dates.</summary>
+    [JsonIgnore] public bool IsDate => Kind is ColumnKind.Date or ColumnKind.DateTime;
+
+    /// <summary>True for the numbers that are whole (integers, and dates in days): decoded and synthesized values are rounded.</summary>
+    [JsonIgnore] public bool IsWhole => Kind is ColumnKind.Integer or ColumnKind.Date;
 
     /// <summary>An ordinary value of the column as the file would write it (the first category, true, the mean), for probe and parity rows.</summary>
     public string TypicalText() => Kind switch
     {
         ColumnKind.Categorical => Categories![0],
         ColumnKind.Boolean => TrueText!,
+        ColumnKind.Date or ColumnKind.DateTime => TableDates.Text(this, Offset),
         _ => Offset.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
     };
 

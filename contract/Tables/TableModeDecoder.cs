@@ -2,7 +2,7 @@ namespace VaeOnnx.Contract;
 
 /// <summary>
 /// Reads a table decoder's x_hat as typed values, as the decoder graph's typed outputs do: the most probable category, the
-/// flag's more probable spelling, a number's mean in raw units (of the most probable mode for a mode-encoded number; rounded for integer columns), and blank where the missing
+/// flag's more probable spelling, a number's mean in raw units (of the most probable mode for a mode-encoded number; rounded for integer and date columns), and blank where the missing
 /// indicator's probability is above one half.
 /// </summary>
 public static class TableModeDecoder
@@ -26,7 +26,7 @@ public static class TableModeDecoder
                 return (value[0] > 0.5f ? column.TrueText! : column.FalseText!, float.NaN);
             default:
                 float raw = column.HasModes ? ModeValue(new ModeEncoding(column), value) : value[0] / column.Scale + column.Offset;
-                if (column.Kind == ColumnKind.Integer) raw = MathF.Round(raw, MidpointRounding.ToEven);
+                if (column.IsWhole) raw = MathF.Round(raw, MidpointRounding.ToEven);
                 return (raw.ToString("R", System.Globalization.CultureInfo.InvariantCulture), raw);
         }
     }

@@ -155,6 +155,8 @@ public sealed record TableSchema
                     fail($"{at}.min/max", "must be finite with min <= max");
                 if (c.Decimals is < 0 or > 9) fail($"{at}.decimals", $"is {c.Decimals}; expected 0 to 9");
                 if (c.Modes is { } modes) ValidateModes(modes, $"{at}.modes", fail);
+                if (c.IsDate && (string.IsNullOrWhiteSpace(c.DateFormat) || c.Origin is null))
+                    fail($"{at}.date_format/origin", "must be set on a date column: the format its cells are written in and the date its days count from");
                 break;
         }
     }

@@ -116,15 +116,15 @@ internal sealed class TableDecoderGraph
                 value = g.AddNode("Where", $"{name}.flag", [isTrue, g.AddStringInitializer($"{name}.true_text", [column.TrueText!], 1),
                     g.AddStringInitializer($"{name}.false_text", [column.FalseText!], 1)]);
                 break;
-            case ColumnKind.Numeric or ColumnKind.Integer when column.HasModes:
+            case not (ColumnKind.Categorical or ColumnKind.Boolean) when column.HasModes:
                 value = ModeValue(column, parameters);
-                if (column.Kind == ColumnKind.Integer) value = g.AddNode("Round", $"{name}.round", [value]);
+                if (column.IsWhole) value = g.AddNode("Round", $"{name}.round", [value]);
                 break;
             default:
                 value = g.AddNode("Add", $"{name}.unscale", [
                     g.AddNode("Div", $"{name}.unscale_div", [parameters, g.AddInitializer($"{name}.scale", [column.Scale], 1)]),
                     g.AddInitializer($"{name}.offset", [column.Offset], 1)]);
-                if (column.Kind == ColumnKind.Integer) value = g.AddNode("Round", $"{name}.round", [value]);
+                if (column.IsWhole) value = g.AddNode("Round", $"{name}.round", [value]);
                 break;
         }
         if (pMissing is null) return g.AddNode("Identity", $"{name}.typed", [value]);

@@ -95,8 +95,8 @@ internal static class TableParityCheck
             allowance = ParityCheck.DecoderAllowance(value[0], 1 / modes.FourStd[k], modes.Means[k]);
         }
         else allowance = ParityCheck.DecoderAllowance((expected.Number - column.Offset) * column.Scale, column.Scale, column.Offset);
-        // An integer column rounds: a mean within float32 rounding of .5 may round either way.
-        return Math.Abs(actual - expected.Number) <= allowance + (column.Kind == ColumnKind.Integer ? 1 : 0);
+        // An integer or date column rounds: a mean within float32 rounding of .5 may round either way.
+        return Math.Abs(actual - expected.Number) <= allowance + (column.IsWhole ? 1 : 0);
     }
 
     /// <summary>mu, logvar and the per-feature parameters (softmax / sigmoid / mean) of the TorchSharp model.</summary>

@@ -54,6 +54,9 @@ internal static class TableParityRows
                 yield return column.TrueText!.ToLowerInvariant();
                 yield return "maybe";
                 break;
+            case ColumnKind.Date or ColumnKind.DateTime:
+                yield return TableDates.Text(column, column.Max + 10 / column.Scale);
+                break;
             default:
                 yield return ((double)column.Max + 10 / column.Scale).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
                 break;

@@ -29,8 +29,8 @@ internal sealed record ScoringPlan(VaeScoringEngine Engine, ScoringStage Stage, 
         {
             var found = schema.GetColumnOrNull(c.Name)
                 ?? throw new ArgumentException($"input column '{c.Name}' not found; the table model needs {string.Join(", ", names.Select(k => k.Name))}. Columns: {string.Join(", ", schema.Where(k => !k.IsHidden).Select(k => k.Name))}");
-            if (!TableRowInput.Accepts(found.Type))
-                throw new ArgumentException($"input column '{c.Name}' is {found.Type}; a {EnumText.Of(c.Kind)} column is read from Text, Boolean, Single, Double, Int32 or Int64");
+            if (!TableRowInput.Accepts(found.Type, c.Kind))
+                throw new ArgumentException($"input column '{c.Name}' is {found.Type}; a {EnumText.Of(c.Kind)} column is read from {TableRowInput.AcceptedTypes(c.Kind)}");
             return found;
         }).ToArray();
     }

@@ -9,7 +9,8 @@ namespace VaeOnnx.Inference.DataView;
 /// <summary>
 /// The input of a table pair: one ML.NET column per schema column, by name, converted to what the encoder graph takes.
 /// Flags and categories become text: text as given (trimmed; empty is blank), booleans in the file's spellings, numbers in
-/// invariant form (integer codes declared categorical). Numbers become float32: Single, Double and integer columns as they
+/// invariant form (integer codes declared categorical). Dates become float32 days since the column's origin, read from
+/// text in the column's format (see <see cref="TableDates"/>) or from a DateTime column (taken as UTC). Numbers become float32: Single, Double and integer columns as they
 /// are (NaN is blank), booleans as 1 or 0, text parsed in the invariant culture (empty is blank; anything else that is not
 /// a number is refused, naming the row, the column, the value and the expected kind). A conditional table pair's condition
 /// is read from its own column as text (numbers in invariant form) and stored as the one-hot c; a value that is not one of
@@ -47,11 +48,19 @@ internal sealed class TableRowInput : IRowInput
         foreach (var store in _store) store(buffers, slot);
     }
 
-    /// <summary>The ML.NET types a table column may arrive in.</summary>
+    /// <summary>The ML.NET types a table column may arrive in (DateTime for date columns only, see <see cref="Accepts(DataViewType, ColumnKind)"/>).</summary>
     public static bool Accepts(DataViewType type) =>
-        type is TextDataViewType or BooleanDataViewType
+        type is TextDataViewType or BooleanDataViewType or DateTimeDataViewType
         || type == NumberDataViewType.Single || type == NumberDataViewType.Double
         || type == NumberDataViewType.Int32 || type == NumberDataViewType.Int64;
+
+    /// <summary>Whether a column of <paramref name="kind"/> may be read from <paramref name="type"/>: a DateTime only into a date or date-time column.</summary>
+    public static bool Accepts(DataViewType type, ColumnKind kind) =>
+        Accepts(type) && (type is not DateTimeDataViewType || kind is ColumnKind.Date or ColumnKind.DateTime);
+
+    /// <summary>The types <see cref="Accepts(DataViewType, ColumnKind)"/> takes for <paramref name="kind"/>, for error messages.</summary>
+    public static string AcceptedTypes(ColumnKind kind) =>
+        kind is ColumnKind.Date or ColumnKind.DateTime ? "Text (in the column's date format), DateTime, Single (days since the origin), Double, Int32 or Int64" : "Text, Boolean, Single, Double, Int32 or Int64";
 
     /// <summary>A flag or category cell as the encoder's text.</summary>
     private static Action<ScoringBuffers, int> StoreText(DataViewRow row, TableColumn column, DataViewSchema.Column source, int index)
@@ -100,6 +109,7 @@ internal sealed class TableRowInput : IRowInput
                     ReadOnlyMemory<char> v = default;
                     text(ref v);
                     var s = v.Span.Trim();
+                    if (column.IsDate) return DateDays(row, schema, column, source, s.ToString());
                     if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && double.IsFinite(parsed)) return (float)parsed;
                     var cell = s.ToString();
                     if (schema.IsMissing(cell)) return float.NaN;
@@ -110,11 +120,23 @@ internal sealed class TableRowInput : IRowInput
                 var flag = row.GetGetter<bool>(source);
                 read = () => { bool v = false; flag(ref v); return v ? 1f : 0f; };
                 break;
+            case DateTimeDataViewType:
+                var date = row.GetGetter<DateTime>(source);
+                read = () => { DateTime v = default; date(ref v); return TableDates.Days(column, v); };
+                break;
             default:
                 read = NumberReader(row, source);
                 break;
         }
         return (buffers, slot) => ((float[])buffers.TableColumns[index])[slot] = read();
+    }
+
+    /// <summary>A date column's text cell as days since the column's origin (NaN for blank); anything else is refused, naming the row.</summary>
+    private static float DateDays(DataViewRow row, TableSchema schema, TableColumn column, DataViewSchema.Column source, string cell)
+    {
+        if (TableDates.TryDays(column, cell, out float days)) return days;
+        if (schema.IsMissing(cell)) return float.NaN;
+        throw new InvalidDataException($"row {row.Position}, column '{source.Name}': {TableDates.NotADate(column, cell)} (or an empty value for a missing one)");
     }
 
     private static Func<float> NumberReader(DataViewRow row, DataViewSchema.Column source)

@@ -11,13 +11,14 @@ namespace VaeOnnx.Inference;
 /// (<c>TableDataLoader.Load(VaeTableData.FromDataView(view), ...)</c> in VaeOnnx.Training): every cell becomes the text a CSV
 /// file would hold, so that column kinds are inferred, and rows featurised, exactly as for a file. Text columns as given
 /// (empty is blank), Boolean columns as "true"/"false", Single and Double columns in round-trip invariant form (NaN is
-/// blank; an infinity is refused), Int32 and Int64 columns as integers.
+/// blank; an infinity is refused), Int32 and Int64 columns as integers, DateTime columns as ISO 8601 date-times
+/// (yyyy-MM-ddTHH:mm:ss, taken as UTC), so that they become date-time columns.
 /// </summary>
 public static class VaeTableData
 {
     /// <summary>
     /// The rows of <paramref name="view"/>: its visible columns, or the ones named in <paramref name="columns"/>, in order.
-    /// A column of any other type (vectors, keys, dates) is refused, naming it; leave it out with <paramref name="columns"/>.
+    /// A column of any other type (vectors, keys, time spans) is refused, naming it; leave it out with <paramref name="columns"/>.
     /// </summary>
     /// <param name="view">The rows.</param>
     /// <param name="columns">The columns to take, or null for every visible column.</param>
@@ -31,7 +32,7 @@ public static class VaeTableData
         if (selected.Length == 0) throw new ArgumentException($"{source}: no columns", nameof(view));
         foreach (var column in selected)
             if (!TableRowInput.Accepts(column.Type))
-                throw new ArgumentException($"{source}: column '{column.Name}' is {column.Type}; a table column is Text, Boolean, Single, Double, Int32 or Int64 (leave it out with the columns argument)", nameof(view));
+                throw new ArgumentException($"{source}: column '{column.Name}' is {column.Type}; a table column is Text, Boolean, Single, Double, Int32, Int64 or DateTime (leave it out with the columns argument)", nameof(view));
         var rows = new List<string[]>();
         using (var cursor = view.GetRowCursor(selected))
         {
@@ -52,6 +53,9 @@ public static class VaeTableData
             case BooleanDataViewType:
                 var flag = cursor.GetGetter<bool>(column);
                 return () => { bool v = false; flag(ref v); return v ? "true" : "false"; };
+            case DateTimeDataViewType:
+                var date = cursor.GetGetter<DateTime>(column);
+                return () => { DateTime v = default; date(ref v); return TableDates.IsoText(v); };
         }
         if (column.Type == NumberDataViewType.Single)
         {

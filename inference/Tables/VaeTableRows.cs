@@ -6,7 +6,8 @@ using VaeOnnx.Inference.DataView;
 namespace VaeOnnx.Inference;
 
 /// <summary>
-/// Rows of a table model's columns, held by column: a float[] per numeric or integer column (NaN for a blank cell) and a
+/// Rows of a table model's columns, held by column: a float[] per numeric, integer or date column (NaN for a blank cell; a
+/// date as days since its <see cref="TableColumn.Origin"/>) and a
 /// string[] per flag or category column ("" for a blank cell, flags in the file's spellings). What a synthesizer returns,
 /// and a way to hand rows with a schema known only at run time to <see cref="VaeCatalogExtensions.VaeTableScore"/>.
 /// Rows of a conditional table pair also hold the condition of every row (<see cref="Conditions"/>), a last text column
@@ -61,7 +62,7 @@ public sealed class VaeTableRows
     /// <summary>Number of rows.</summary>
     public int Count { get; private init; }
 
-    /// <summary>The cell as the training file would write it: the text, or the number (whole for integer columns, at most the file's decimals), "" when blank.</summary>
+    /// <summary>The cell as the training file would write it: the text, the number (whole for integer columns, at most the file's decimals), or the date in the file's format, "" when blank.</summary>
     /// <remarks>Column <c>Schema.Columns.Count</c> is the condition of a conditional pair's rows.</remarks>
     public string Cell(int row, int column)
     {
@@ -70,6 +71,7 @@ public sealed class VaeTableRows
         if (c.IsText) return ((string[])Columns[column])[row];
         float v = ((float[])Columns[column])[row];
         if (float.IsNaN(v)) return "";
+        if (c.IsDate) return TableDates.Text(c, v);
         double rounded = Math.Round((double)v, c.Kind == ColumnKind.Integer ? 0 : c.Decimals);
         return rounded.ToString(c.Kind == ColumnKind.Integer ? "0" : "0." + new string('#', Math.Max(1, c.Decimals)), CultureInfo.InvariantCulture);
     }

@@ -7,7 +7,7 @@ namespace VaeOnnx.Inference;
 /// Synthetic rows from a table pair: z drawn from the prior N(0, I), decoded through the pair's decoder graph, and every
 /// cell drawn from its decoded likelihood: a category from its softmax probabilities, a flag with its probability (written
 /// in the training file's spellings), a number from its Gaussian (the decoder's mean and learned variance; a mode-encoded number's mode from its
-/// probabilities, then its offset within the mode), kept within the training range and written as the file did (integers whole, at most the file's decimals), and a blank cell with the
+/// probabilities, then its offset within the mode), kept within the training range and written as the file did (integers whole, at most the file's decimals, dates in the file's format), and a blank cell with the
 /// decoded probability of its missing-value indicator. The same seed and count give the same rows. Dispose it to close
 /// the decoder session.
 /// A conditional table pair (<see cref="VaeModel.Condition"/>, trained with <c>--condition-column</c>) decodes p(x|z,c):
@@ -147,7 +147,7 @@ public sealed class VaeTableSynthesizer : IDisposable
         {
             double draw = value[0] + Math.Exp(0.5 * logVar) * VaeModel.StandardNormal(random);
             double raw = modes is null ? draw / column.Scale + column.Offset : modes.Decode(Draw(value[1..], random), (float)draw);
-            return (float)Math.Round(Math.Clamp(raw, column.Min, column.Max), column.Kind == ColumnKind.Integer ? 0 : column.Decimals);
+            return (float)Math.Round(Math.Clamp(raw, column.Min, column.Max), column.IsWhole ? 0 : column.Decimals);
         }
     }
 }

@@ -8,7 +8,7 @@ namespace VaeOnnx.Serving.Tables;
 
 /// <summary>
 /// Synthetic rows in the training file's columns and spellings (<see cref="VaeTableRows.Cell"/>, as <c>vae synthesize</c>
-/// writes them): JSON <c>{"pair_id": "...", "rows": [{"column": value}, ...]}</c> with numbers as JSON numbers and a blank
+/// writes them): JSON <c>{"pair_id": "...", "rows": [{"column": value}, ...]}</c> with numbers as JSON numbers, dates as strings in the file's format and a blank
 /// cell as null, or CSV with a header row.
 /// </summary>
 internal static class SynthesizedRowsWriter
@@ -17,7 +17,7 @@ internal static class SynthesizedRowsWriter
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         var names = rows.ColumnNames.Select(n => JsonEncodedText.Encode(n)).ToArray();
-        var numeric = rows.ColumnNames.Select((_, j) => j < rows.Schema.Columns.Count && rows.Schema.Columns[j].IsNumber).ToArray();
+        var numeric = rows.ColumnNames.Select((_, j) => j < rows.Schema.Columns.Count && rows.Schema.Columns[j] is { IsNumber: true, IsDate: false }).ToArray();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();

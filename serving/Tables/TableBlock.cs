@@ -8,7 +8,8 @@ namespace VaeOnnx.Serving.Tables;
 
 /// <summary>
 /// Rows of a table pair being read from a JSON request, cell by cell, into the arrays <see cref="VaeTableRows"/> holds:
-/// the conversion <see cref="TableFeaturizer.GraphInputs"/> makes of a CSV file's cells for <c>vae score</c>. Numbers are parsed in the invariant culture and a missing
+/// the conversion <see cref="TableFeaturizer.GraphInputs"/> makes of a CSV file's cells for <c>vae score</c>. Numbers are parsed in the invariant culture, dates (JSON strings) in
+/// the column's format (<see cref="TableDates"/>), and a missing
 /// spelling (empty, NA, null, ...) or a JSON null is a blank cell; flags and categories are kept as text, so a value
 /// never seen in training is scored as unknown, not refused; a condition must be one of the pair's classes. A cell that
 /// cannot be read is a <see cref="BadRequestException"/> naming where it is (<c>rows[3]</c> or <c>line 7</c>), the column,
@@ -54,6 +55,8 @@ internal sealed class TableBlock
         }
         float value;
         if (_schema.IsMissing(text)) value = float.NaN;
+        else if (c.IsDate) value = TableDates.TryDays(c, text, out float days) ? days
+            : throw new BadRequestException($"{where}, column '{c.Name}': {TableDates.NotADate(c, text)} (or null or an empty value for a missing one)");
         else if (!ColumnTypeInference.TryNumber(text, out double parsed))
             throw new BadRequestException($"{where}, column '{c.Name}': '{text}' is not a number; expected {EnumText.Of(c.Kind)} values like 1.5 (or null or an empty value for a missing one)");
         else value = Float(parsed, text, c, where);
@@ -63,6 +66,8 @@ internal sealed class TableBlock
     /// <summary>A JSON number: the value of a numeric column, or the text of a category or condition (integer codes).</summary>
     public void SetNumber(int row, int column, double value, string raw, string where)
     {
+        if (column < _columns.Length && _schema.Columns[column] is { IsDate: true } date)
+            throw new BadRequestException($"{where}, column '{date.Name}': {raw} is a JSON number; expected a date as a JSON string like \"{TableDates.Text(date, date.Max)}\" ({date.DateFormat})");
         if (column < _columns.Length && !_schema.Columns[column].IsText)
             ((float[])_columns[column])[row] = Float(value, raw, _schema.Columns[column], where);
         else SetText(row, column, double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : raw, where);

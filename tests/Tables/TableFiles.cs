@@ -57,6 +57,29 @@ internal static class TableFiles
         return Write(folder, name, text.ToString());
     }
 
+    /// <summary>The first order day of <see cref="Orders"/>; its days run for two years from here.</summary>
+    public static readonly DateTime FirstOrderDay = new(2022, 1, 3, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>
+    /// Orders over two years: order_date (in <paramref name="dateFormat"/>; never a Sunday, the shop is closed), placed_at
+    /// (the order's time, 08:00 to 20:00, as "yyyy-MM-dd HH:mm:ss"; blank in about 5% of rows) and an amount that grows with the date.
+    /// </summary>
+    public static string Orders(string folder, int rows = 400, int seed = 1, string name = "orders.csv", string dateFormat = "yyyy-MM-dd")
+    {
+        var random = new Random(seed);
+        var text = new StringBuilder("id,order_date,placed_at,amount\n");
+        for (int i = 0; i < rows; i++)
+        {
+            var day = FirstOrderDay.AddDays(random.Next(730));
+            if (day.DayOfWeek == DayOfWeek.Sunday) day = day.AddDays(1);
+            var placed = day.AddMinutes(8 * 60 + random.Next(12 * 60)).AddSeconds(random.Next(60));
+            double amount = Math.Round(50 + 0.1 * (day - FirstOrderDay).TotalDays + 5 * Normal(random), 2);
+            var placedText = random.NextDouble() < 0.05 ? "" : placed.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+            text.Append(CultureInfo.InvariantCulture, $"O{i:D5},{day.ToString(dateFormat, CultureInfo.InvariantCulture)},{placedText},{amount.ToString(CultureInfo.InvariantCulture)}\n");
+        }
+        return Write(folder, name, text.ToString());
+    }
+
     public static string Write(string folder, string name, string text)
     {
         var path = Path.Combine(folder, name);

@@ -112,12 +112,13 @@ public sealed class VaeAnomalyTrainerTests
         var trainer = Ml.AnomalyDetection.Trainers.Vae(epochs: 1);
         var vector = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(withVector));
         StringAssert.Contains(vector.Message, "column 'Both' is a vector beside the columns");
-        var dated = Ml.Data.LoadFromEnumerable([new Dated { When = DateTime.UnixEpoch, Amount = 1 }]);
-        var date = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(dated));
-        StringAssert.Contains(date.Message, "column 'When' is DateTime");
+        // A DateTime is a datetime column (DateColumnTests); a time span is no kind.
+        var timed = Ml.Data.LoadFromEnumerable([new Timed { Took = TimeSpan.FromHours(1), Amount = 1 }]);
+        var span = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(timed));
+        StringAssert.Contains(span.Message, "column 'Took' is TimeSpan");
         var keyed = Ml.Transforms.Conversion.MapValueToKey("CityKey", "City").Fit(Train).Transform(Train);
         var key = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(keyed));
-        Assert.AreEqual("column 'CityKey' is Key<UInt32, 0-2>; a feature column is Text, Boolean, Single, Double, Int32 or Int64 (table columns), "
+        Assert.AreEqual("column 'CityKey' is Key<UInt32, 0-2>; a feature column is Text, Boolean, Single, Double, Int32, Int64 or DateTime (table columns), "
             + "or one vector of Single (leave it out with IgnoreColumnNames) (Parameter 'input')", key.Message);
         var textLabel = Ml.Data.LoadFromEnumerable([new TextLabel { Label = "yes", Amount = 1 }]);
         var label = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(textLabel));
@@ -185,9 +186,9 @@ public sealed class VaeAnomalyTrainerTests
         public void Report(VaeOnnx.Training.Trainer.TrainingProgress value) => report(value);
     }
 
-    private sealed class Dated
+    private sealed class Timed
     {
-        public DateTime When { get; set; }
+        public TimeSpan Took { get; set; }
         public float Amount { get; set; }
     }
 

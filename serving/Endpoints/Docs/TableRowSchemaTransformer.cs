@@ -8,7 +8,7 @@ namespace VaeOnnx.Serving.Endpoints.Docs;
 /// <summary>
 /// Adds the row object of the table pair being served to the OpenAPI document (components/schemas/TableRow): one property
 /// per column the model reads, typed as the service accepts it (text for categories, text or boolean for flags, number or
-/// text for numbers; null for a blank cell), with the categories as examples. The document is made per request, so after
+/// text for numbers, text for dates; null for a blank cell), with the categories as examples. The document is made per request, so after
 /// a hot swap it describes the new pair.
 /// </summary>
 internal sealed class TableRowSchemaTransformer(VaeChainHost host) : IOpenApiDocumentTransformer
@@ -52,6 +52,11 @@ internal sealed class TableRowSchemaTransformer(VaeChainHost host) : IOpenApiDoc
         {
             Type = JsonSchemaType.Boolean | JsonSchemaType.String | JsonSchemaType.Null,
             Description = $"flag: true/false or the file's spellings {column.TrueText}/{column.FalseText}",
+        },
+        ColumnKind.Date or ColumnKind.DateTime => new OpenApiSchema
+        {
+            Type = JsonSchemaType.String | JsonSchemaType.Null,
+            Description = $"{EnumText.Of(column.Kind)}: text in the format {column.DateFormat}, e.g. {TableDates.Text(column, column.Max)} (a date outside the training range is scored)",
         },
         _ => new OpenApiSchema
         {
