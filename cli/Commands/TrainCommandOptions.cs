@@ -24,6 +24,8 @@ public sealed class TrainCommandOptions
     public Option<string?> ColumnTypes { get; } = new Option<string?>("--column-types") { Description = "Table (mixed) models: kinds that override inference, e.g. zip:categorical,age:integer (numeric, integer, boolean, categorical)." }.ParsedOrNull(TableOptions.ParseColumnTypes);
     /// <summary>Table models: columns left out.</summary>
     public Option<string?> IgnoreColumns { get; } = new("--ignore-columns") { Description = "Table (mixed) models: columns to leave out, e.g. ids and free text: id,comment." };
+    /// <summary>Table models: columns where a blank cell is normal, its missing-value indicator left out of the score.</summary>
+    public Option<string?> BlankNormal { get; } = new("--blank-normal") { Description = "Table (mixed) models: columns where a blank cell is normal, e.g. spend,referrer: the missing-value indicator is still learned (synthetic rows keep the blank rate) but left out of the anomaly score, so a blank there never raises a row." };
     /// <summary>Table models: id columns, kept out of the features and recorded in the schema.</summary>
     public Option<string[]> IdColumns { get; } = new("--id-column")
     {
@@ -91,7 +93,7 @@ public sealed class TrainCommandOptions
     /// <summary>Every option, in help order.</summary>
     public IEnumerable<Option> All =>
     [
-        Data, Arch, Hidden, Latent, Activation, Likelihood, ColumnTypes, IgnoreColumns, IdColumns, NumericEncoding, GaussianVariance, Posterior, FlowSteps, FlowHidden,
+        Data, Arch, Hidden, Latent, Activation, Likelihood, ColumnTypes, IgnoreColumns, BlankNormal, IdColumns, NumericEncoding, GaussianVariance, Posterior, FlowSteps, FlowHidden,
         Objective, IwTrainK, Condition, Beta, Warmup, Epochs, Batch, Lr, Seed, Threads, Gemm, GemmThreads, AdamUpdate,
         Patience, Validation, Label, MaxTrain, MaxTest, IwSamples, IwRows, Output, Resume, Json,
     ];
