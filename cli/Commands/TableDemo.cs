@@ -43,7 +43,7 @@ public static class TableDemo
         var model = VaeModel.Load(modelFolder);
         var real = ReportRows.Read(csv, model, log);
         TableScoreOutput.ScoreFile(model, csv, Path.Combine(outFolder, "scores.csv"));
-        var quality = TableReport.Write(model, real, Path.GetFileName(csv), Path.Combine(outFolder, "report"), real.Rows.Count, 1);
+        var (quality, _) = TableReport.Write(model, real, Path.GetFileName(csv), Path.Combine(outFolder, "report"), real.Rows.Count, 1);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"synthetic quality: overall {quality.Overall:F3} (column shapes {quality.ColumnShapesScore:F3}, pair trends {quality.PairTrendsScore:F3}); report in {Path.Combine(outFolder, "report", "report.md")} ({clock.Elapsed.TotalSeconds:F0} s)"));
         return 0;

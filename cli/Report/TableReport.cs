@@ -10,7 +10,8 @@ namespace VaeOnnx.Cli.Report;
 /// <summary>
 /// The report of a table model on a table: synthetic quality with SDMetrics' definitions (<see cref="QualityMetrics"/>),
 /// a real-versus-synthetic histogram PNG per column, and the most anomalous rows, named by their ids (or lines), with their
-/// top contributing columns.
+/// top contributing columns, and the privacy of the synthetic rows (<see cref="RecordDistances"/>: exact copies of real rows,
+/// and with a holdout the share of synthetic rows closer to the training rows than to rows the model never saw).
 /// Writes report.md, quality.json and hist-&lt;column&gt;.png into a folder.
 /// </summary>
 public static class TableReport
@@ -21,9 +22,11 @@ public static class TableReport
     /// <summary>
     /// Writes the report of <paramref name="model"/> on the rows of <paramref name="real"/> (from <paramref name="dataName"/>) into
     /// <paramref name="folder"/>, scoring <paramref name="given"/> synthetic rows (another method's, for comparison) or, when
-    /// null, <paramref name="count"/> rows the model draws with <paramref name="seed"/>; returns the quality figures.
+    /// null, <paramref name="count"/> rows the model draws with <paramref name="seed"/>; <paramref name="holdout"/>, rows the model
+    /// never trained on, for the privacy comparison. Returns the quality and privacy figures.
     /// </summary>
-    public static QualityScores Write(VaeModel model, ReportRows real, string dataName, string folder, int count, int seed, VaeTableRows? given = null)
+    public static (QualityScores Quality, PrivacyScores Privacy) Write(VaeModel model, ReportRows real, string dataName, string folder, int count, int seed,
+        VaeTableRows? given = null, VaeTableRows? holdout = null)
     {
         Directory.CreateDirectory(folder);
         VaeTableRows synthetic;
@@ -35,6 +38,7 @@ public static class TableReport
         }
         count = synthetic.Count;
         var quality = QualityMetrics.Compare(real.Rows, synthetic);
+        var privacy = RecordDistances.Measure(real.Rows, synthetic, holdout);
         var schema = model.Table!;
         var pictures = new List<string>();
         for (int j = 0; j < schema.Columns.Count; j++)
@@ -45,15 +49,17 @@ public static class TableReport
             pictures.Add(file);
         }
         var scores = TableScoreOutput.Score(model, real.Rows);
-        var markdown = Markdown(model, real, dataName, count, seed, quality, scores, pictures);
+        var markdown = Markdown(model, real, dataName, count, seed, quality, scores, pictures) + PrivacyMarkdown(privacy);
         AtomicFileWriter.WriteText(Path.Combine(folder, "report.md"), markdown);
         AtomicFileWriter.WriteText(Path.Combine(folder, "quality.json"), JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["overall"] = quality.Overall, ["column_shapes"] = quality.ColumnShapesScore, ["column_pair_trends"] = quality.PairTrendsScore,
             ["columns"] = quality.ColumnShapes, ["pairs"] = quality.PairTrends, ["real_rows"] = real.Rows.Count, ["synthetic_rows"] = count, ["seed"] = seed,
             ["anomalies_flagged"] = scores.IsAnomaly.Count(a => a), ["threshold"] = schema.Threshold?.Score ?? float.NaN,
-        }, new JsonSerializerOptions { WriteIndented = true }));
-        return quality;
+            ["exact_copies"] = privacy.ExactCopies, ["dcr_median"] = privacy.MedianDistance,
+            ["dcr_closer_to_training"] = privacy.CloserToTraining is { } share ? share : double.NaN,
+        }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+        return (quality, privacy);
     }
 
     private static string Markdown(VaeModel model, ReportRows realRows, string dataName, int count, int seed, QualityScores quality, TableScores scores, List<string> pictures)
@@ -82,6 +88,18 @@ public static class TableReport
         }
         text.Append("\n## Columns, real vs synthetic\n\n");
         foreach (var picture in pictures) text.Append(c, $"![{picture}]({picture})\n");
+        return text.ToString();
+    }
+
+    private static string PrivacyMarkdown(PrivacyScores p)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var text = new StringBuilder("\n## Privacy: distance to closest record\n\n");
+        text.Append(c, $"{p.SyntheticRows} synthetic rows against {p.TrainingRows} real rows (the report's data). The distance of two rows is the mean over the columns of a number's difference over the column's range and 0/1 for text; 0 is an exact copy.\n\n");
+        text.Append(c, $"| figure | value |\n|---|---|\n| exact copies of a real row | {p.ExactCopies} ({p.ExactCopies / (double)Math.Max(1, p.SyntheticRows):P1}) |\n| median distance to the closest real row | {p.MedianDistance:F4} |\n");
+        text.Append(p.CloserToTraining is { } share
+            ? string.Create(c, $"| closer to the real rows than to the {p.HoldoutRows} holdout rows | {share:P1} (about 50% is ideal; much more suggests memorised rows) |\n")
+            : "| closer to the real rows than to a holdout | not measured: pass --holdout with rows the model never trained on |\n");
         return text.ToString();
     }
 

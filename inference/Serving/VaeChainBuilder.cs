@@ -34,6 +34,14 @@ public sealed class VaeChainBuilder
         return builder.ToSchema();
     }
 
+    /// <summary>An input schema with one float vector column per (name, size), in that order.</summary>
+    public DataViewSchema VectorSchema(params (string Column, int Size)[] columns)
+    {
+        var builder = new DataViewSchema.Builder();
+        foreach (var (column, size) in columns) builder.AddColumn(column, new VectorDataViewType(NumberDataViewType.Single, size));
+        return builder.ToSchema();
+    }
+
     /// <summary>Adds a chain whose estimators need no rows to fit (the VaeOnnx transforms, column copies, concatenations...).</summary>
     public VaeChainBuilder Add(string name, IEstimator<ITransformer> estimator, DataViewSchema inputSchema) =>
         Add(name, estimator.Fit(new EmptyDataView(inputSchema)), inputSchema);

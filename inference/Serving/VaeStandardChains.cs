@@ -3,7 +3,8 @@ namespace VaeOnnx.Inference.Serving;
 /// <summary>
 /// The four chains a VAE service needs, built by <see cref="Add"/>: <see cref="Encode"/>, <see cref="Decode"/>,
 /// <see cref="Reconstruct"/> and <see cref="Score"/>, reading <see cref="FeaturesColumn"/> (D floats) or, for decoding,
-/// <see cref="LatentColumn"/> (L floats).
+/// <see cref="LatentColumn"/> (L floats). A conditional pair's chains also read <see cref="ConditionColumn"/>, the one-hot
+/// vector of each row's condition (K floats), beside the features or the code.
 /// </summary>
 public static class VaeStandardChains
 {
@@ -20,6 +21,8 @@ public static class VaeStandardChains
     public const string FeaturesColumn = "Features";
     /// <summary>Input column of the decode chain.</summary>
     public const string LatentColumn = "Z";
+    /// <summary>Input column of every chain of a conditional pair: the row's condition, one-hot over <see cref="VaeOnnx.Contract.ConditionSpec.Classes"/>.</summary>
+    public const string ConditionColumn = VaeCatalogExtensions.DefaultConditionColumn;
     /// <summary>Output columns.</summary>
     public const string MuColumn = "Mu", LogVarColumn = "LogVar", ReconstructionColumn = "Reconstruction", ScoreColumn = "Score";
 
@@ -28,13 +31,15 @@ public static class VaeStandardChains
     {
         var t = builder.Context.Transforms;
         var m = builder.Model;
-        // The service's rows are features or codes only: a conditional pair's condition column has no place in them yet.
-        if (m.IsConditional)
-            throw new NotSupportedException($"{m.EncoderPath}: the pair is conditional on '{m.Condition!.Column}'; the standard service chains take rows without a condition, so serve it with your own chains (VaeEncode/VaeDecode with conditionColumn)");
-        var features = builder.VectorSchema(FeaturesColumn);
-        builder.Add(Encode, t.VaeEncode(m, FeaturesColumn, MuColumn, LogVarColumn), features);
-        builder.Add(Decode, t.VaeDecode(m, LatentColumn, ReconstructionColumn), builder.VectorSchema(LatentColumn, m.LatentDim));
-        builder.Add(Reconstruct, t.VaeReconstruct(m, FeaturesColumn, ReconstructionColumn), features);
-        if (m.Likelihood is not null) builder.Add(Score, t.VaeAnomalyScore(m, FeaturesColumn, ScoreColumn), features);
+        string? condition = m.IsConditional ? ConditionColumn : null;
+        var features = Schema(builder, FeaturesColumn, m.InputDim);
+        builder.Add(Encode, t.VaeEncode(m, FeaturesColumn, MuColumn, LogVarColumn, condition), features);
+        builder.Add(Decode, t.VaeDecode(m, LatentColumn, ReconstructionColumn, condition), Schema(builder, LatentColumn, m.LatentDim));
+        builder.Add(Reconstruct, t.VaeReconstruct(m, FeaturesColumn, ReconstructionColumn, condition), features);
+        if (m.Likelihood is not null) builder.Add(Score, t.VaeAnomalyScore(m, FeaturesColumn, ScoreColumn, condition), features);
     }
+
+    private static Microsoft.ML.DataViewSchema Schema(VaeChainBuilder builder, string column, int size) => builder.Model.Condition is { } c
+        ? builder.VectorSchema((column, size), (ConditionColumn, c.Dim))
+        : builder.VectorSchema((column, size));
 }

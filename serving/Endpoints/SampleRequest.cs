@@ -3,15 +3,19 @@ using VaeOnnx.Serving.Rows;
 
 namespace VaeOnnx.Serving.Endpoints;
 
-/// <summary>The body of <c>POST /sample</c>: how many draws from the prior and the seed (the same seed gives the same draws).</summary>
+/// <summary>
+/// The body of <c>POST /sample</c>: how many draws from the prior and the seed (the same seed gives the same draws), and
+/// for a conditional pair the condition every draw is decoded with.
+/// </summary>
 /// <param name="Count">Draws, 1 to Vae:MaxSampleCount.</param>
 /// <param name="Seed">Seed of the draws (default 1).</param>
-public sealed record SampleRequest(int Count, int Seed = 1)
+/// <param name="Condition">A conditional pair's condition value (e.g. "Sneaker"); null for an unconditional pair.</param>
+public sealed record SampleRequest(int Count, int Seed = 1, string? Condition = null)
 {
     /// <summary>Parses and checks a body; every problem is a <see cref="BadRequestException"/>.</summary>
     internal static SampleRequest Parse(ArraySegment<byte> body, int maxCount)
     {
-        const string shape = "{\"count\": N, \"seed\": S}";
+        const string shape = "{\"count\": N, \"seed\": S, \"condition\": \"value\" (conditional pairs)}";
         JsonDocument document;
         try
         {
@@ -26,13 +30,16 @@ public sealed record SampleRequest(int Count, int Seed = 1)
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new BadRequestException($"the body is {root.ValueKind}; expected {shape}");
             int? count = null, seed = null;
+            string? condition = null;
             foreach (var property in root.EnumerateObject())
             {
                 if (property.Name == "count") count = Integer(property, 1, maxCount);
                 else if (property.Name == "seed") seed = Integer(property, 0, int.MaxValue);
+                else if (property.Name == "condition") condition = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()
+                    : throw new BadRequestException($"'condition' is {property.Value.GetRawText()}; expected a condition value as a string");
                 else throw new BadRequestException($"unknown property '{property.Name}'; expected {shape}");
             }
-            return new SampleRequest(count ?? throw new BadRequestException($"no 'count'; expected {shape}"), seed ?? 1);
+            return new SampleRequest(count ?? throw new BadRequestException($"no 'count'; expected {shape}"), seed ?? 1, condition);
         }
     }
 

@@ -120,7 +120,8 @@ internal static class TableEndpoints
         if (id is not null && !header.Contains(id)) throw new BadRequestException($"{CsvUpload.Source}: the header has no id column '{id}'");
     }
 
-    private static string? Query(HttpRequest request, string name) => request.Query.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
+    /// <summary>The first value of query parameter <paramref name="name"/>, or null.</summary>
+    internal static string? Query(HttpRequest request, string name) => request.Query.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
 
     private static int? Top(HttpRequest request, int columns)
     {

@@ -56,7 +56,7 @@ public static class VaeEndpoints
                     var rows = IsBinary(http.Request)
                         ? BinaryRowsReader.Read(body, schema, options.Value.MaxRowsPerRequest)
                         : RowsReader.Read(body, schema, options.Value.MaxRowsPerRequest);
-                    return Score(lease, endpoint, rows);
+                    return Score(lease, endpoint, rows, TableEndpoints.Query(http.Request, "condition"));
                 }))
             .WithName(endpoint.Name).WithSummary(summary)
             .Accepts<RowsRequestDoc>("application/json", endpoint == RowEndpoint.Score ? [BinaryRowsReader.ContentType, TableEndpoints.CsvType] : [BinaryRowsReader.ContentType]).ProducesProblem(StatusCodes.Status400BadRequest);
@@ -71,14 +71,17 @@ public static class VaeEndpoints
             var request = SampleRequest.Parse(body, options.Value.MaxSampleCount);
             using var lease = host.Acquire();
             if (lease.Model.IsTable) throw TableEndpoints.VectorsOnly(lease, RowEndpoint.Sample);
-            return Score(lease, RowEndpoint.Sample, PriorDraws.Draw(lease.Model.LatentDim, request.Count, request.Seed));
+            var draws = PriorDraws.Draw(lease.Model.LatentDim, request.Count, request.Seed);
+            return Score(lease, RowEndpoint.Sample, draws, request.Condition);
         });
 
-    private static Answered Score(VaeChainLease lease, RowEndpoint endpoint, RowBlock rows)
+    private static Answered Score(VaeChainLease lease, RowEndpoint endpoint, RowBlock rows, string? queryCondition)
     {
         if (!lease.ChainNames.Contains(endpoint.Chain))
             throw new BadRequestException($"pair {lease.PairId} has no likelihood in its metadata, so it has no anomaly score; start the service with --Vae:Likelihood Bernoulli or Gaussian");
-        var scored = lease.Transform(endpoint.Chain, new RowBlockView(rows, endpoint.InputColumn));
+        var condition = lease.Model.Condition;
+        var codes = RowConditions.Resolve(rows, condition, queryCondition);
+        var scored = lease.Transform(endpoint.Chain, new RowBlockView(rows, endpoint.InputColumn, codes, condition?.Dim ?? 0));
         return new Answered(Results.Bytes(ResultWriter.Write(lease.PairId, scored, endpoint.Fields), "application/json"), rows.Rows, lease.PairId);
     }
 

@@ -1,21 +1,32 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using VaeOnnx.Inference.Serving;
 
 namespace VaeOnnx.Serving.Rows;
 
 /// <summary>
 /// The rows of a request as an ML.NET data view with one column of <see cref="RowBlock.Width"/> floats, served straight
-/// from the block (no object per row), so a hosted chain's VaeOnnx steps read it in blocks.
+/// from the block (no object per row), so a hosted chain's VaeOnnx steps read it in blocks. For a conditional pair a
+/// second column holds each row's condition, one-hot.
 /// </summary>
 internal sealed class RowBlockView : IDataView
 {
     private readonly RowBlock _block;
+    private readonly int[]? _conditions;
+    private readonly int _conditionWidth;
 
-    public RowBlockView(RowBlock block, string column)
+    /// <param name="block">The rows.</param>
+    /// <param name="column">Name of the rows' column.</param>
+    /// <param name="conditions">Each row's class index, for a conditional pair (<see cref="RowConditions"/>); else null.</param>
+    /// <param name="conditionWidth">Classes K of the condition.</param>
+    public RowBlockView(RowBlock block, string column, int[]? conditions = null, int conditionWidth = 0)
     {
         _block = block;
+        _conditions = conditions;
+        _conditionWidth = conditionWidth;
         var builder = new DataViewSchema.Builder();
         builder.AddColumn(column, new VectorDataViewType(NumberDataViewType.Single, block.Width));
+        if (conditions is not null) builder.AddColumn(VaeStandardChains.ConditionColumn, new VectorDataViewType(NumberDataViewType.Single, conditionWidth));
         Schema = builder.ToSchema();
     }
 
@@ -49,11 +60,17 @@ internal sealed class RowBlockView : IDataView
 
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
-            int width = view._block.Width;
+            bool condition = column.Index == 1;
+            int width = condition ? view._conditionWidth : view._block.Width;
             ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
             {
                 var editor = VBufferEditor.Create(ref value, width);
-                view._block.Values.AsSpan((int)_position * width, width).CopyTo(editor.Values);
+                if (condition)
+                {
+                    editor.Values.Clear();
+                    editor.Values[view._conditions![(int)_position]] = 1f;
+                }
+                else view._block.Values.AsSpan((int)_position * width, width).CopyTo(editor.Values);
                 value = editor.Commit();
             };
             return getter as ValueGetter<TValue> ?? throw new InvalidOperationException($"column '{column.Name}' is a float vector, not {typeof(TValue).Name}");

@@ -11,6 +11,7 @@ namespace VaeOnnx.Serving.Rows;
 public static class RowsReader
 {
     private const string Shape = "{\"rows\": [row, ...]}";
+    private const string ConditionShape = "a condition value as a string, or an array of one string per row";
 
     /// <summary>Reads the rows of <paramref name="body"/> for <paramref name="schema"/>.</summary>
     public static RowBlock Read(ReadOnlySpan<byte> body, FeatureSchema schema, int maxRows)
@@ -23,21 +24,52 @@ public static class RowsReader
             reader.Read();
             if (reader.TokenType != JsonTokenType.StartObject) throw new BadRequestException($"the body is {Describe(reader.TokenType)}; expected {Shape}");
             RowBlock? block = null;
+            string[]? conditions = null;
             while (Next(ref reader) != JsonTokenType.EndObject)
             {
                 var name = reader.GetString();
+                if (name == "condition" && conditions is null)
+                {
+                    Next(ref reader);
+                    conditions = ReadConditions(ref reader);
+                    continue;
+                }
                 if (name != "rows") throw new BadRequestException($"unknown property '{name}'; expected {Shape}");
                 if (block is not null) throw new BadRequestException("'rows' is given twice");
                 Next(ref reader);
                 block = ReadRows(ref reader, schema, maxRows);
             }
             if (reader.Read()) throw new BadRequestException("content after the JSON object");
-            return block ?? throw new BadRequestException($"no 'rows'; expected {Shape}, a row being an array of {schema.What}{(schema.HasNames ? " or an object keyed by feature name" : "")}");
+            if (block is null) throw new BadRequestException($"no 'rows'; expected {Shape}, a row being an array of {schema.What}{(schema.HasNames ? " or an object keyed by feature name" : "")}");
+            return conditions is null ? block : block with { Conditions = PerRow(conditions, block.Rows) };
         }
         catch (JsonException e)
         {
             throw new BadRequestException($"invalid JSON: {e.Message}", e);
         }
+    }
+
+    /// <summary>The "condition" property: one string (every row), or an array of strings (one per row).</summary>
+    private static string[] ReadConditions(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String) return [reader.GetString()!];
+        if (reader.TokenType != JsonTokenType.StartArray) throw new BadRequestException($"'condition' is {Describe(reader.TokenType)}; expected {ConditionShape}");
+        var values = new List<string>();
+        while (Next(ref reader) != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String) throw new BadRequestException($"condition[{values.Count}] is {Describe(reader.TokenType)}; expected {ConditionShape}");
+            values.Add(reader.GetString()!);
+        }
+        if (values.Count == 0) throw new BadRequestException($"'condition' is an empty array; expected {ConditionShape}");
+        return [.. values];
+    }
+
+    /// <summary>The conditions spread to one per row: a single value names every row's; an array must have one per row.</summary>
+    private static string[] PerRow(string[] conditions, int rows)
+    {
+        if (conditions.Length == 1 && rows != 1) return Enumerable.Repeat(conditions[0], rows).ToArray();
+        if (conditions.Length != rows) throw new BadRequestException($"'condition' has {conditions.Length} values for {rows} rows; expected one value for every row, or one per row");
+        return conditions;
     }
 
     private static RowBlock ReadRows(ref Utf8JsonReader reader, FeatureSchema schema, int maxRows)

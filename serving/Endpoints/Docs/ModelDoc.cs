@@ -18,6 +18,7 @@ namespace VaeOnnx.Serving.Endpoints.Docs;
 /// <param name="Metadata">The pair's VaeOnnx metadata (null for a pair from another tool).</param>
 /// <param name="LoadedUtc">When the pair was loaded.</param>
 /// <param name="Table">A table pair's schema (columns, kinds, categories, condition, threshold), else null.</param>
+/// <param name="Condition">A conditional pair's condition: its column and the values a request may name; else null.</param>
 public sealed record ModelDoc(
     [property: JsonPropertyName("pair_id")] string PairId,
     [property: JsonPropertyName("input_dim")] int InputDim,
@@ -29,7 +30,8 @@ public sealed record ModelDoc(
     [property: JsonPropertyName("max_batch_rows")] int? MaxBatchRows,
     [property: JsonPropertyName("metadata")] ModelMetadataDoc? Metadata,
     [property: JsonPropertyName("loaded_utc")] DateTime LoadedUtc,
-    [property: JsonPropertyName("table")] TableDoc? Table)
+    [property: JsonPropertyName("table")] TableDoc? Table,
+    [property: JsonPropertyName("condition")] ConditionSpec? Condition)
 {
     internal static ModelDoc Of(VaeChainHost host)
     {
@@ -39,7 +41,7 @@ public sealed record ModelDoc(
             FeaturesOf(m), m.MaxBatchRows == int.MaxValue ? null : m.MaxBatchRows,
             meta is null ? null : new ModelMetadataDoc(meta.Dataset, meta.TestNegElbo, meta.IwLogPx, Json(meta.ArchitectureJson), Json(meta.TrainingConfigJson),
                 m.Scaling.IsIdentity ? null : EnumText.Of(m.Scaling.Kind)),
-            host.LoadedUtc, TableDoc.Of(m));
+            host.LoadedUtc, TableDoc.Of(m), m.Condition);
     }
 
     private static FeatureDoc[] FeaturesOf(VaeOnnx.Inference.VaeModel m) => m.Table is { } table
