@@ -34,7 +34,7 @@ public static class ColumnTypeInference
             int trainMissing = trainingRows.Count(r => IsMissing(table.Rows[r][index]));
             column = column with
             {
-                HasMissing = present.Length < table.Rows.Count,
+                HasMissing = present.Length < table.Rows.Count || options.BlankNormalColumns.Contains(name),
                 MissingRate = trainingRows.Count == 0 ? 0 : (double)trainMissing / trainingRows.Count,
             };
             if (column.IsNumber) column = NumberStatistics(table, index, trainingRows.Where(r => !IsMissing(table.Rows[r][index])).ToArray(), column, options.NumericEncoding);
@@ -44,7 +44,7 @@ public static class ColumnTypeInference
         return new TableSchema
         {
             Columns = columns, MissingTexts = missingTexts, TrainingRows = trainingRows.Count, LabelColumn = options.LabelColumn,
-            IgnoredColumns = options.IgnoreColumns, IdColumns = IdColumns(table, options),
+            IgnoredColumns = options.IgnoreColumns, IdColumns = IdColumns(table, options), BlankNormalColumns = options.BlankNormalColumns,
         };
     }
 
@@ -59,12 +59,15 @@ public static class ColumnTypeInference
         foreach (var name in options.IgnoreColumns) Check(name, "--ignore-columns");
         foreach (var name in options.IdColumns) Check(name, "--id-column");
         foreach (var name in options.ColumnTypes.Keys) Check(name, "--column-types");
+        foreach (var name in options.BlankNormalColumns) Check(name, "--blank-normal");
         if (options.LabelColumn is { } label) Check(label, "--label-column");
         var left = new HashSet<string>(options.IgnoreColumns, StringComparer.Ordinal);
         if (options.IdColumns.FirstOrDefault(id => left.Contains(id) || id == options.LabelColumn) is { } twice)
             throw new DataFormatException(table.Source, $"--id-column names '{twice}', which is also ignored or the label; a column is one of them");
         left.UnionWith(options.IdColumns);
         if (options.LabelColumn is not null) left.Add(options.LabelColumn);
+        if (options.BlankNormalColumns.FirstOrDefault(left.Contains) is { } blankButLeft)
+            throw new DataFormatException(table.Source, $"--blank-normal names '{blankButLeft}', which is ignored, an id or the label; name feature columns");
         var typedButLeft = options.ColumnTypes.Keys.FirstOrDefault(left.Contains);
         if (typedButLeft is not null) throw new DataFormatException(table.Source, $"--column-types names '{typedButLeft}', which is ignored, an id or the label; a column is either a feature or left out");
         var features = Enumerable.Range(0, table.Header.Count).Where(i => !left.Contains(table.Header[i])).ToList();

@@ -16,6 +16,13 @@ public sealed record TableReadOptions
     /// </summary>
     public IReadOnlyList<string> IdColumns { get; init; } = [];
 
+    /// <summary>
+    /// Columns where a blank cell is normal (<see cref="TableSchema.BlankNormalColumns"/>): each gets a missing-value
+    /// indicator even when the file has no blank in it, so that a blank is never an unknown value, and the indicator's term
+    /// is left out of the anomaly score.
+    /// </summary>
+    public IReadOnlyList<string> BlankNormalColumns { get; init; } = [];
+
     /// <summary>A column kept out of the features and recorded as the label (reports use it).</summary>
     public string? LabelColumn { get; init; }
 

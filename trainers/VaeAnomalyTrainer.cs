@@ -102,13 +102,19 @@ public sealed partial class VaeAnomalyTrainer : IEstimator<VaeAnomalyTransformer
     {
         var score = _mlContext.Transforms.VaeAnomalyScore(model, column, ScoreColumnName).Fit(input);
         var scores = score.Transform(VectorRows.ToDataView(_mlContext, column, heldOut, model.InputDim)).GetColumn<float>(ScoreColumnName);
-        double threshold = AnomalyCalibration.Calibrate(scores.Select(s => (double)s).ToArray(), _options.FalseAlarmRate).Score;
+        float threshold = AnomalyCalibration.Calibrate(scores.ToArray(), _options.FalseAlarmRate).Score;
         var scored = score.Transform(input);
         // The flag is ML.NET's own expression transform, so the saved chain needs nothing of ours to load it.
-        var flag = _mlContext.Transforms.Expression(PredictedLabelColumnName, $"s => s > {ThresholdLiteral(threshold)}", ScoreColumnName).Fit(scored);
+        var flag = _mlContext.Transforms.Expression(PredictedLabelColumnName, $"s => s >= {ThresholdLiteral(threshold)}", ScoreColumnName).Fit(scored);
         return new VaeAnomalyTransformer(_mlContext, model, new TransformerChain<ITransformer>(score, flag), threshold, column);
     }
 
-    private static string ThresholdLiteral(double threshold) =>
-        ((float)threshold).ToString("0.0#########", System.Globalization.CultureInfo.InvariantCulture);
+    // The shortest text that reads back as the same float32 ("R"), so that the flag compares with exactly the calibrated
+    // threshold; the expression language needs a decimal point (and no exponent) for a float literal.
+    private static string ThresholdLiteral(float threshold)
+    {
+        var text = threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        if (text.Contains('E')) return threshold.ToString("0.0####################################", System.Globalization.CultureInfo.InvariantCulture);
+        return text.Contains('.') ? text : text + ".0";
+    }
 }

@@ -6,8 +6,8 @@ namespace VaeOnnx.Trainers;
 
 /// <summary>
 /// The fitted <see cref="VaeAnomalyTrainer"/>: scores data views in blocks through the pair's ONNX Runtime sessions and adds
-/// <c>Score</c> (higher is more unusual), <c>PredictedLabel</c> (score above <see cref="Threshold"/>), <c>Score_recon</c>
-/// and <c>Score_kl</c>, and for a table model <c>Score_contrib</c> (each column's share of the reconstruction term) or
+/// <c>Score</c> (higher is more unusual), <c>PredictedLabel</c> (score at or above <see cref="Threshold"/>, compared in float32), <c>Score_recon</c>
+/// and <c>Score_kl</c>, and for a table model <c>Score_contrib</c> (each column's share of the score, the KL shared out) or
 /// for a plain model <c>Score_sqerr</c>. <c>mlContext.AnomalyDetection.Evaluate</c> reads it as any anomaly detector's
 /// output. <c>mlContext.Model.Save</c> writes the pair's graphs inside the zip; <c>VaeModel.LoadChain</c> brings it back
 /// scoring in blocks. Dispose it to close the sessions.
@@ -18,7 +18,7 @@ public sealed class VaeAnomalyTransformer : ITransformer, IDisposable
     private readonly ITransformer _scorer;
     private readonly string? _vectorColumn;
 
-    internal VaeAnomalyTransformer(MLContext mlContext, VaeModel model, ITransformer scorer, double threshold, string? vectorColumn)
+    internal VaeAnomalyTransformer(MLContext mlContext, VaeModel model, ITransformer scorer, float threshold, string? vectorColumn)
     {
         _mlContext = mlContext;
         Model = model;
@@ -33,8 +33,8 @@ public sealed class VaeAnomalyTransformer : ITransformer, IDisposable
     /// <summary>The folder of the pair (<c>encoder.onnx</c>, <c>decoder.onnx</c>, <c>model.json</c>), which <c>vae serve</c> and the service load as it is.</summary>
     public string ModelFolder => Path.GetDirectoryName(Model.EncoderPath)!;
 
-    /// <summary>The calibrated score above which a row is flagged.</summary>
-    public double Threshold { get; }
+    /// <summary>The calibrated score at and above which a row is flagged.</summary>
+    public float Threshold { get; }
 
     /// <inheritdoc />
     public bool IsRowToRowMapper => _scorer.IsRowToRowMapper;

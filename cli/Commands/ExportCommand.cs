@@ -58,6 +58,7 @@ public static class ExportCommand
             var result = VaeOnnxExporter.ExportCheckpoint(folder, parse.GetValue(output)!, command, parse.GetValue(force), parity, latentMixture,
                 parse.GetValue(falseAlarmRate));
             var stdout = parse.InvocationConfiguration.Output;
+            if (result.Card.Table?.Threshold?.Warning is { } warning) parse.InvocationConfiguration.Error.WriteLine($"warning: {warning}");
             if (parse.GetValue(json))
             {
                 CommandRunner.WriteJson(stdout, new Dictionary<string, object?>
@@ -72,6 +73,7 @@ public static class ExportCommand
                     ["latent_mixture_condition_components"] = latentMixture?.ComponentConditions is { } owners
                         ? Enumerable.Range(0, latentMixture.ConditionSelections!.Length).Select(k => owners.Count(o => o == k)).ToArray() : null,
                     ["anomaly_threshold"] = result.Card.Table?.Threshold?.Score, ["false_alarm_rate"] = result.Card.Table?.Threshold?.FalseAlarmRate,
+                    ["threshold_rule"] = result.Card.Table?.Threshold is { } rule ? EnumText.Of(rule.Rule) : null,
                 });
             }
             else
@@ -80,7 +82,7 @@ public static class ExportCommand
                 stdout.WriteLine(ParityLine(result));
                 if (result.Card.Table?.Threshold is { } t)
                     stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"anomaly threshold {t.Score:G6} (false-alarm rate {t.FalseAlarmRate:G3}, calibrated on {t.CalibrationRows} held-out rows, {t.CalibrationAlarmRate:P1} of them above it)"));
+                        $"anomaly threshold {t.Score:R} (false-alarm rate {t.FalseAlarmRate:G3}, {EnumText.Of(t.Rule)} on {t.CalibrationRows} held-out rows, {t.CalibrationAlarmRate:P1} of them at or above it)"));
             }
             return 0;
         }));

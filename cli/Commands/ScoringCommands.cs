@@ -42,7 +42,7 @@ public static class ScoringCommands
              "vae reconstruct --model models/sensors --input readings.csv --output recon.csv"],
             (ml, m) => ml.Transforms.VaeReconstruct(m), m => [ScoredCsvColumn.Vector("Reconstruction", "x_hat", m.InputDim)],
             latentInput: false);
-        yield return Rows("score", "Anomaly score per row: score (negative ELBO with z = mu; higher is more unusual), recon, kl, sqerr. A table model writes its id columns first (as in the input), then score, recon, kl, is_anomaly and contrib.<column> per column (its share of recon, nats).",
+        yield return Rows("score", "Anomaly score per row: score (negative ELBO with z = mu; higher is more unusual), recon, kl, sqerr. A table model writes its id columns first (as in the input), then score, recon, kl, is_anomaly (score at or above the pair's threshold) and contrib.<column> per column (nats; they add up to score, the KL shared out; see README).",
             ["vae score --model models/fashion-mnist-mlp --input t10k-images-idx3-ubyte.gz --output scores.csv",
              "vae score --model models/sensors --input readings.csv --output scores.csv",
              "vae score --model models/customers --input customers.csv --output scores.csv",

@@ -39,7 +39,7 @@ public static class TableDemo
         if (result.StopReason == StopReason.Interrupted) return VaeCommandLine.Interrupted;
         var modelFolder = Path.Combine(outFolder, "model");
         var export = VaeOnnxExporter.ExportCheckpoint(checkpoint, modelFolder, TrainingCommandLine.Format(VaeCheckpoint.ReadInfo(checkpoint)), force: true);
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"exported {modelFolder}: parity {Math.Max(export.EncoderMaxAbsDiff, export.DecoderMaxAbsDiff):G3}, anomaly threshold {export.Card.Table!.Threshold!.Score:G5}"));
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"exported {modelFolder}: parity {Math.Max(export.EncoderMaxAbsDiff, export.DecoderMaxAbsDiff):G3}, anomaly threshold {export.Card.Table!.Threshold!.Score:R}"));
         var model = VaeModel.Load(modelFolder);
         var real = ReportRows.Read(csv, model, log);
         TableScoreOutput.ScoreFile(model, csv, Path.Combine(outFolder, "scores.csv"));

@@ -55,7 +55,7 @@ public static class TableOptions
     public static TableReadOptions Reproducing(TableSchema schema) => new()
     {
         ColumnTypes = schema.Columns.ToDictionary(c => c.Name, c => c.Kind, StringComparer.Ordinal),
-        IgnoreColumns = schema.IgnoredColumns, IdColumns = schema.IdColumns, LabelColumn = schema.LabelColumn, NumericEncoding = Encoding(schema), DateFormat = DateFormat(schema),
+        IgnoreColumns = schema.IgnoredColumns, IdColumns = schema.IdColumns, BlankNormalColumns = schema.BlankNormalColumns, LabelColumn = schema.LabelColumn, NumericEncoding = Encoding(schema), DateFormat = DateFormat(schema),
     };
 
     /// <summary>The numeric encoding <paramref name="schema"/> was fitted with: modes when any column has them.</summary>

@@ -107,7 +107,7 @@ public static class TrainCommand
             // The schema keeps the ids in the file's column order, so the same ids given in another order agree with it.
             var ids = string.Join(",", table.IdColumns);
             TrainResume.Refuse(parse, o.IdColumns, ids, folder, v => TableOptions.ParseNames(v) is var given && given.ToHashSet().SetEquals(table.IdColumns) ? ids : string.Join(",", given));
-            foreach (var option in new Option[] { o.ColumnTypes, o.DateFormat, o.NumericEncoding })
+            foreach (var option in new Option[] { o.ColumnTypes, o.DateFormat, o.NumericEncoding, o.BlankNormal })
                 if (parse.GetResult(option) is { Implicit: false })
                     throw new CommandUsageException($"{option.Name}: leave it out when resuming; the checkpoint in {folder} keeps its column schema.");
         }
@@ -137,7 +137,7 @@ public static class TrainCommand
             Table = new TableReadOptions
             {
                 ColumnTypes = TableOptions.ParseColumnTypes(parse.GetValue(o.ColumnTypes)), IgnoreColumns = TableOptions.ParseNames(parse.GetValue(o.IgnoreColumns)),
-                IdColumns = TableOptions.ParseNames(parse.GetValue(o.IdColumns)),
+                IdColumns = TableOptions.ParseNames(parse.GetValue(o.IdColumns)), BlankNormalColumns = TableOptions.ParseNames(parse.GetValue(o.BlankNormal)),
                 NumericEncoding = parse.GetValue(o.NumericEncoding), DateFormat = parse.GetValue(o.DateFormat),
             },
         };
@@ -209,8 +209,8 @@ public static class TrainCommand
             ?? (table || (File.Exists(path) && !Directory.Exists(path)) ? Likelihood.Mixed : Likelihood.Bernoulli);
         if (likelihood != Likelihood.Mixed && table)
             throw new CommandUsageException($"--data {path}: a Parquet file or a database is read as a table (--likelihood mixed, its default), not {EnumText.Of(likelihood)}.");
-        if (likelihood != Likelihood.Mixed && (parse.GetValue(o.ColumnTypes) is not null || parse.GetValue(o.IgnoreColumns) is not null || parse.GetValue(o.DateFormat) is not null || parse.GetResult(o.IdColumns) is not null || parse.GetResult(o.NumericEncoding) is { Implicit: false }))
-            throw new CommandUsageException($"--column-types, --date-format, --ignore-columns, --id-column and --numeric-encoding describe a table: use them with --likelihood mixed (the default for a CSV file), not {EnumText.Of(likelihood)}.");
+        if (likelihood != Likelihood.Mixed && (parse.GetValue(o.ColumnTypes) is not null || parse.GetValue(o.IgnoreColumns) is not null || parse.GetValue(o.DateFormat) is not null || parse.GetValue(o.BlankNormal) is not null || parse.GetResult(o.IdColumns) is not null || parse.GetResult(o.NumericEncoding) is { Implicit: false }))
+            throw new CommandUsageException($"--column-types, --date-format, --ignore-columns, --blank-normal, --id-column and --numeric-encoding describe a table: use them with --likelihood mixed (the default for a CSV file), not {EnumText.Of(likelihood)}.");
         return likelihood;
     }
 

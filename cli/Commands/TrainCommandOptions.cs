@@ -28,6 +28,8 @@ public sealed class TrainCommandOptions
     public Option<string?> DateFormat { get; } = new Option<string?>("--date-format") { Description = "Table (mixed) models: the .NET format of dates that are not ISO 8601, e.g. dd/MM/yyyy or MM/dd/yyyy HH:mm (a format with hours makes date-times); tried on every text column, so with --column-types c:date or without." }.ParsedOrNull(TableOptions.ParseDateFormat);
     /// <summary>Table models: columns left out.</summary>
     public Option<string?> IgnoreColumns { get; } = new("--ignore-columns") { Description = "Table (mixed) models: columns to leave out, e.g. ids and free text: id,comment." };
+    /// <summary>Table models: columns where a blank cell is normal, its missing-value indicator left out of the score.</summary>
+    public Option<string?> BlankNormal { get; } = new("--blank-normal") { Description = "Table (mixed) models: columns where a blank cell is normal, e.g. spend,referrer: the missing-value indicator is still learned (synthetic rows keep the blank rate) but left out of the anomaly score, so a blank there never raises a row." };
     /// <summary>Table models: id columns, kept out of the features and recorded in the schema.</summary>
     public Option<string[]> IdColumns { get; } = new("--id-column")
     {
@@ -95,7 +97,7 @@ public sealed class TrainCommandOptions
     /// <summary>Every option, in help order.</summary>
     public IEnumerable<Option> All =>
     [
-        Data, Query, Arch, Hidden, Latent, Activation, Likelihood, ColumnTypes, DateFormat, IgnoreColumns, IdColumns, NumericEncoding, GaussianVariance, Posterior, FlowSteps, FlowHidden,
+        Data, Query, Arch, Hidden, Latent, Activation, Likelihood, ColumnTypes, DateFormat, IgnoreColumns, BlankNormal, IdColumns, NumericEncoding, GaussianVariance, Posterior, FlowSteps, FlowHidden,
         Objective, IwTrainK, Condition, Beta, Warmup, Epochs, Batch, Lr, Seed, Threads, Gemm, GemmThreads, AdamUpdate,
         Patience, Validation, Label, MaxTrain, MaxTest, IwSamples, IwRows, Output, Resume, Json,
     ];

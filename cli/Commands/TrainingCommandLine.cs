@@ -24,6 +24,7 @@ public static class TrainingCommandLine
             if (TableOptions.DateFormat(table) is { } dateFormat) command.Append(c, $" --date-format {ShellWord(dateFormat)}");
             if (table.IgnoredColumns.Count > 0) command.Append(c, $" --ignore-columns {ShellWord(string.Join(",", table.IgnoredColumns))}");
             if (table.IdColumns.Count > 0) command.Append(c, $" --id-column {ShellWord(string.Join(",", table.IdColumns))}");
+            if (table.BlankNormalColumns.Count > 0) command.Append(c, $" --blank-normal {ShellWord(string.Join(",", table.BlankNormalColumns))}");
             if (TableOptions.Encoding(table) == NumericEncoding.Modes) command.Append(c, $" --numeric-encoding {EnumText.Of(NumericEncoding.Modes)}");
         }
         if (a.HasFlow) command.Append(c, $" --posterior {EnumText.Of(a.Posterior)} --flow-steps {a.FlowSteps} --flow-hidden {a.FlowHidden}");

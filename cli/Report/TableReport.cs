@@ -55,7 +55,7 @@ public static class TableReport
         {
             ["overall"] = quality.Overall, ["column_shapes"] = quality.ColumnShapesScore, ["column_pair_trends"] = quality.PairTrendsScore,
             ["columns"] = quality.ColumnShapes, ["pairs"] = quality.PairTrends, ["real_rows"] = real.Rows.Count, ["synthetic_rows"] = count, ["seed"] = seed,
-            ["anomalies_flagged"] = scores.IsAnomaly.Count(a => a), ["threshold"] = schema.Threshold?.Score ?? double.NaN,
+            ["anomalies_flagged"] = scores.IsAnomaly.Count(a => a), ["threshold"] = schema.Threshold?.Score ?? float.NaN,
             ["exact_copies"] = privacy.ExactCopies, ["dcr_median"] = privacy.MedianDistance,
             ["dcr_closer_to_training"] = privacy.CloserToTraining is { } share ? share : double.NaN,
         }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
@@ -74,7 +74,11 @@ public static class TableReport
         text.Append("\nWeakest column pairs:\n\n| pair | trend score |\n|---|---|\n");
         foreach (var (pair, value) in quality.PairTrends.OrderBy(p => p.Value).Take(5)) text.Append(c, $"| {pair} | {value:F3} |\n");
         var threshold = schema.Threshold;
-        text.Append(c, $"\n## Most unusual rows\n\n{scores.IsAnomaly.Count(a => a)} of {real.Count} rows are above the anomaly threshold {threshold?.Score:G5} (calibrated at a false-alarm rate of {threshold?.FalseAlarmRate:P1}).\n\n");
+        text.Append(c, $"\n## Most unusual rows\n\n{scores.IsAnomaly.Count(a => a)} of {real.Count} rows score at or above the anomaly threshold {threshold?.Score:R} (calibrated at a false-alarm rate of {threshold?.FalseAlarmRate:P1}{(threshold?.Warning is { } warning ? "; " + warning : "")}).\n\n");
+        text.Append("A row's score is the sum of its columns' contributions (nats): each column's likelihood term plus its share of the KL term, ");
+        text.Append("shared in proportion to the column's positive term. A category or flag spelling never seen in training, or a number far outside ");
+        text.Append("the training range, is always the row's top column and flags the row. A negative contribution is a number more probable than ");
+        text.Append("usual: that column argues for an ordinary row.\n\n");
         text.Append(c, $"| {Escape(realRows.NameHeader)} | score | anomaly | top columns (nats) |\n|---|---|---|---|\n");
         foreach (int r in Enumerable.Range(0, real.Count).OrderByDescending(r => scores.Score[r]).Take(TopRows))
         {

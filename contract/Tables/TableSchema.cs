@@ -43,6 +43,22 @@ public sealed record TableSchema
     [JsonPropertyName("threshold")] public AnomalyThreshold? Threshold { get; init; }
 
     /// <summary>
+    /// Columns where the user declared a blank cell normal (<c>vae train --blank-normal</c>): their missing-value indicator
+    /// is still modelled, but its term is left out of the score, so a blank there never raises a row. Empty by default.
+    /// </summary>
+    [JsonIgnore] public IReadOnlyList<string> BlankNormalColumns { get; init; } = [];
+
+    // Written only when there are some, so that the schema JSON of a pair without them stays byte for byte as before.
+    [JsonInclude, JsonPropertyName("blank_normal"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private IReadOnlyList<string>? BlankNormalJson { get => BlankNormalColumns.Count > 0 ? BlankNormalColumns : null; init => BlankNormalColumns = value ?? []; }
+
+    /// <summary>
+    /// How far outside its training range [min, max] a number must be, in training standard deviations (1 / scale), to be
+    /// an out-of-range value, anomalous like an unknown category (see <see cref="TableScoreGraph"/>).
+    /// </summary>
+    public const double RangeMarginSd = 4;
+
+    /// <summary>
     /// The cost in nats of a value the training rows never had (a category or flag spelling never seen, or a blank cell
     /// in a column that had none): ln(n + 1), the surprise of an event with the Laplace-smoothed probability 1/(n + 1).
     /// </summary>
@@ -118,6 +134,8 @@ public sealed record TableSchema
             ValidateColumn(c, at, Fail);
         }
         ValidateIdColumns(names, Fail);
+        if (BlankNormalColumns.FirstOrDefault(b => Column(b) is not { HasMissing: true }) is { } notBlank)
+            Fail("blank_normal", $"names '{notBlank}', which is not a feature column with a missing-value indicator");
         if (Threshold is { } t && (!double.IsFinite(t.Score) || !(t.FalseAlarmRate > 0 && t.FalseAlarmRate < 1)))
             Fail("threshold", "must hold a finite score and a false-alarm rate between 0 and 1");
     }

@@ -8,12 +8,25 @@ namespace VaeOnnx.Contract;
 /// <summary>
 /// The anomaly score of a table pair as a small ONNX graph run after its encoder and decoder: inputs features [N,D],
 /// observed [N,C], unknown [N,C] (from the encoder), mu, logvar [N,L] and logits [N,D] (the decoder of mu); outputs score,
-/// recon, kl [N] and contributions [N,C]. A column's contribution is its likelihood term (Gaussian for numbers, Bernoulli
-/// for flags, softmax cross-entropy for categories, on logits; for a mode-encoded number the offset's Gaussian, the mode's
-/// cross-entropy and the log-Jacobian of <see cref="ModeEncoding"/>), times observed, plus its missing-value indicator's term,
-/// plus unknown times <see cref="TableSchema.UnknownCost"/>; recon is their sum, so the contributions add up to it exactly.
-/// The one definition of a table row's score: the inference engine runs it, and the export calibrates the anomaly threshold
-/// by running it on the exported graphs' outputs for the held-out rows, so what is served is what was calibrated.
+/// recon, kl [N] and contributions [N,C]. The one definition of a table row's score and its explanation: the inference
+/// engine runs it, and the export calibrates the anomaly threshold by running it on the exported graphs' outputs for the
+/// held-out rows, so what is served is what was calibrated. Per row:
+/// <list type="number">
+/// <item>each column's term r_j: its likelihood term (Gaussian for numbers, Bernoulli for flags, softmax cross-entropy for
+/// categories, on logits; for a mode-encoded number the offset's Gaussian, the mode's cross-entropy and the log-Jacobian
+/// of <see cref="ModeEncoding"/>) times observed, plus its missing-value indicator's term unless the column is in
+/// <see cref="TableSchema.BlankNormalColumns"/>;</item>
+/// <item>the KL term is shared out in proportion to max(r_j, 0), equally when no term is positive: c_j = r_j + KL max(r_j, 0) / sum_k max(r_k, 0).
+/// This keeps the order of the columns with a positive cost (each is scaled by the same factor), so the top column is
+/// the one the likelihood names, and the contributions add up to the whole score. A negative c_j is a number whose
+/// value was more probable than a density of 1 per standard deviation: the column argues for the row being ordinary;</item>
+/// <item>an anomalous value (unknown: a category or flag spelling never seen, a blank where training had none; or a
+/// number beyond its training [min, max] by <see cref="TableSchema.RangeMarginSd"/> standard deviations) is always the
+/// top contribution and always flagged: its contribution is at least c_j + <see cref="TableSchema.UnknownCost"/>
+/// (unknowns), at least the largest other contribution (or 0) plus that cost, and, once the pair has a threshold, at least
+/// its share of what the rest of the row leaves below the threshold; the score is then at least the threshold;</item>
+/// <item>score = sum of the contributions, kl in closed form, recon = score - kl (everything but the KL).</item>
+/// </list>
 /// </summary>
 internal static class TableScoreGraph
 {
@@ -26,7 +39,7 @@ internal static class TableScoreGraph
     /// <summary>The contributions output.</summary>
     public const string Contributions = "contributions";
 
-    /// <summary>The saved form's flag output: score above the pair's threshold.</summary>
+    /// <summary>The saved form's flag output: score at or above the pair's threshold.</summary>
     public const string IsAnomaly = "is_anomaly";
 
     /// <summary>
@@ -35,7 +48,7 @@ internal static class TableScoreGraph
     /// gives a vector of C contributions as the transformer does (score, recon and kl are one-element vectors), and one more
     /// output, <see cref="IsAnomaly"/>, the boolean flag.
     /// </summary>
-    /// <param name="schema">The pair's table schema (its threshold is the flag's, with <paramref name="rowOutputs"/>).</param>
+    /// <param name="schema">The pair's table schema (its threshold is the flag's, with <paramref name="rowOutputs"/>, and the floor of an anomalous value's score).</param>
     /// <param name="latentDim">L.</param>
     /// <param name="decoderLogVar">The decoder's learned per-feature log-variance (Gaussian terms); null for zeros.</param>
     /// <param name="pairId">Recorded in the graph's metadata.</param>
@@ -58,21 +71,24 @@ internal static class TableScoreGraph
         var ones = g.AddInt64Initializer("column_sizes", Enumerable.Repeat(1L, c).ToArray());
         var observed = g.AddNode("Split", "", "split_observed", [Observed, ones], new string?[c], OnnxGraphBuilder.Attribute("axis", 1L));
         var unknown = g.AddNode("Split", "", "split_unknown", [Unknown, ones], new string?[c], OnnxGraphBuilder.Attribute("axis", 1L));
-        var terms = new TermBuilder(g, decoderLogVar ?? new float[d], schema.UnknownCost);
-        var contributions = new List<string>(c);
+        var terms = new TermBuilder(g, decoderLogVar ?? new float[d]);
+        var (columnTerms, anomalous) = (new List<string>(c), new List<string>(c));
         int part = 0;
         var spans = schema.Spans;
         for (int j = 0; j < c; j++)
         {
             var column = schema.Columns[j];
             var value = g.AddNode("Mul", $"c{j}.observed_value", [terms.Value(column, spans[j], x[part], y[part]), observed[j]]);
+            anomalous.Add(column.IsNumber ? g.AddNode("Max", $"c{j}.anomalous", [unknown[j], terms.OutOfRange(column, x[part], observed[j], $"c{j}")]) : unknown[j]);
             part++;
-            if (column.HasMissing) value = g.AddNode("Add", $"c{j}.with_indicator", [value, terms.Bernoulli(x[part], y[part], $"c{j}.indicator")]);
+            if (column.HasMissing && !schema.BlankNormalColumns.Contains(column.Name))
+                value = g.AddNode("Add", $"c{j}.with_indicator", [value, terms.Bernoulli(x[part], y[part], $"c{j}.indicator")]);
             if (column.HasMissing) part++;
-            contributions.Add(g.AddNode("Add", $"c{j}.contribution", [value, terms.Unknown(unknown[j], $"c{j}")]));
+            columnTerms.Add(value);
         }
-        g.AddNode("Concat", "contributions.concat", [.. contributions], Contributions, OnnxGraphBuilder.Attribute("axis", 1L));
-        var (score, recon, kl) = Finish(g);
+        var (score, recon, kl) = Explain(g, schema, c,
+            g.AddNode("Concat", "terms.concat", [.. columnTerms], null, OnnxGraphBuilder.Attribute("axis", 1L)),
+            g.AddNode("Concat", "anomalous.concat", [.. anomalous], null, OnnxGraphBuilder.Attribute("axis", 1L)));
         if (rowOutputs) RowOutputs(g, schema.Threshold, outputPrefix, score, recon, kl, c);
         else
         {
@@ -84,7 +100,7 @@ internal static class TableScoreGraph
             g.AddOutput(Kl);
             g.AddOutput(Contributions, c);
         }
-        return g.BuildModel("1", 1, "VaeOnnx table anomaly score: negative ELBO with z = mu, its parts and each column's contribution.",
+        return g.BuildModel("1", 1, "VaeOnnx table anomaly score: negative ELBO with z = mu, its parts and each column's contribution (KL shared out).",
             [new(VaeMetadataKeys.PairId, pairId)]).ToByteArray();
     }
 
@@ -105,34 +121,68 @@ internal static class TableScoreGraph
         Output(recon, Reconstruction, [1], DataType.Float);
         Output(kl, Kl, [1], DataType.Float);
         Output(Contributions, Contributions, [columns], DataType.Float);
-        // score > t for a float score and a double threshold t is score > the largest float not above t.
-        double t = threshold?.Score ?? double.PositiveInfinity;
-        float below = (float)t;
-        if (below > t) below = MathF.BitDecrement(below);
-        var flag = g.AddNode("Greater", "is_anomaly.compare", [score, g.AddInitializer("threshold", [below], 1)]);
+        // score >= t in float32, as AnomalyThreshold.IsAnomaly compares; without a threshold only an infinite score.
+        var flag = g.AddNode("GreaterOrEqual", "is_anomaly.compare", [score, g.AddInitializer("threshold", [threshold?.Score ?? float.PositiveInfinity], 1)]);
         Output(flag, IsAnomaly, [1], DataType.Bool);
     }
 
-    /// <summary>recon = sum of the contributions, kl in closed form, score = recon + kl; returns the three values [N].</summary>
-    private static (string Score, string Recon, string Kl) Finish(OnnxGraphBuilder g)
+    /// <summary>
+    /// The KL in closed form, shared out over the column terms [N,C]; anomalous values (mask [N,C], 0/1) lifted to the top
+    /// and, with a threshold, to it; the contributions output; returns score, recon and kl [N].
+    /// </summary>
+    private static (string Score, string Recon, string Kl) Explain(OnnxGraphBuilder g, TableSchema schema, int columns, string terms, string anomalous)
     {
         var axis = g.AddInt64Initializer("axis1", 1);
-        string Sum(string value, string name, string? output = null) =>
-            g.AddNode("ReduceSum", name, [value, axis], output, OnnxGraphBuilder.Attribute("keepdims", 0L));
-        var recon = Sum(Contributions, "recon_sum");
+        // At opset 17 ReduceSum takes its axes as an input, ReduceMax (until opset 18) as an attribute.
+        string Reduce(string op, string value, string name, bool keep = true) => op == "ReduceMax"
+            ? g.AddNode(op, name, [value], null, OnnxGraphBuilder.Attribute("axes", [1L]), OnnxGraphBuilder.Attribute("keepdims", keep ? 1L : 0L))
+            : g.AddNode(op, name, [value, axis], null, OnnxGraphBuilder.Attribute("keepdims", keep ? 1L : 0L));
+        string Constant(string name, float value) => g.AddInitializer(name, [value], 1);
         var inner = g.AddNode("Sub", "kl_inner", [
-            g.AddNode("Sub", "kl_a", [g.AddNode("Add", "kl_1_plus_lv", [g.AddInitializer("one_kl", [1f], 1), LogVar]), g.AddNode("Mul", "mu_sq", [Mu, Mu])]),
+            g.AddNode("Sub", "kl_a", [g.AddNode("Add", "kl_1_plus_lv", [Constant("one_kl", 1f), LogVar]), g.AddNode("Mul", "mu_sq", [Mu, Mu])]),
             g.AddNode("Exp", "var", [LogVar])]);
-        var kl = g.AddNode("Mul", "kl_scale", [Sum(inner, "kl_sum"), g.AddInitializer("minus_half", [-0.5f], 1)]);
-        var score = g.AddNode("Add", "score_sum", [recon, kl]);
+        var klColumn = g.AddNode("Mul", "kl_scale", [Reduce("ReduceSum", inner, "kl_sum"), Constant("minus_half", -0.5f)]);
+        var kl = Reduce("ReduceSum", klColumn, "kl_row", keep: false);
+
+        var positive = g.AddNode("Relu", "share.positive", [terms]);
+        var positiveSum = Reduce("ReduceSum", positive, "share.positive_sum");
+        var share = g.AddNode("Where", "share.of_kl", [g.AddNode("Greater", "share.any_positive", [positiveSum, Constant("zero", 0f)]),
+            g.AddNode("Div", "share.proportional", [positive, positiveSum]), Constant("share.equal", 1f / columns)]);
+        var shared = g.AddNode("Add", "shared", [terms, g.AddNode("Mul", "share.kl", [share, klColumn])]);
+
+        var unknownCost = Constant("unknown_cost", (float)schema.UnknownCost);
+        var ordinary = g.AddNode("Sub", "ordinary", [Constant("one", 1f), anomalous]);
+        // The largest contribution among the ordinary columns (0 when none is positive, or every column is anomalous).
+        var largest = g.AddNode("Relu", "largest_ordinary", [Reduce("ReduceMax", g.AddNode("Sub", "ordinary_only",
+            [shared, g.AddNode("Mul", "anomalous_pushed_down", [anomalous, Constant("far_below", 1e30f)])]), "largest_ordinary_raw")]);
+        var floor = g.AddNode("Add", "anomalous_floor", [largest, unknownCost]);
+        var count = Reduce("ReduceSum", anomalous, "anomalous_count");
+        var threshold = schema.Threshold is { } t ? Constant("threshold_floor", t.Score) : null;
+        if (threshold is not null)
+        {
+            var rest = Reduce("ReduceSum", g.AddNode("Mul", "ordinary_terms", [shared, ordinary]), "ordinary_sum");
+            var needed = g.AddNode("Div", "threshold_share", [g.AddNode("Sub", "threshold_gap", [threshold, rest]), g.AddNode("Max", "anomalous_count_at_least_1", [count, Constant("one_count", 1f)])]);
+            floor = g.AddNode("Max", "anomalous_floor_with_threshold", [floor, needed]);
+        }
+        var lifted = g.AddNode("Max", "anomalous_value", [g.AddNode("Add", "with_unknown_cost", [shared, g.AddNode("Mul", "unknown_cost_where_unknown", [Unknown, unknownCost])]), floor]);
+        var isAnomalous = g.AddNode("Greater", "is_anomalous", [anomalous, Constant("half", 0.5f)]);
+        g.AddNode("Where", "contributions.lift", [isAnomalous, lifted, shared], Contributions);
+
+        var score = Reduce("ReduceSum", Contributions, "score_sum", keep: false);
+        if (threshold is not null)
+        {
+            // The contributions reach the threshold up to float rounding of their sum; the score reaches it exactly.
+            var anyAnomalous = g.AddNode("Greater", "any_anomalous", [Reduce("ReduceSum", anomalous, "anomalous_count_row", keep: false), Constant("half_row", 0.5f)]);
+            score = g.AddNode("Where", "score_floor", [anyAnomalous, g.AddNode("Max", "score_at_least_threshold", [score, threshold]), score]);
+        }
+        var recon = g.AddNode("Sub", "recon_rest", [score, kl]);
         return (score, recon, kl);
     }
 
     /// <summary>The per-column likelihood terms, each [N,1].</summary>
-    private sealed class TermBuilder(OnnxGraphBuilder g, IReadOnlyList<float> decoderLogVar, double unknownCost)
+    private sealed class TermBuilder(OnnxGraphBuilder g, IReadOnlyList<float> decoderLogVar)
     {
         private readonly string _axis = g.AddInt64Initializer("term_axis", 1);
-        private readonly string _unknownCost = g.AddInitializer("unknown_cost", [(float)unknownCost], 1);
 
         public string Value(TableColumn column, ColumnSpan span, string x, string logits) => column.Kind switch
         {
@@ -185,6 +235,34 @@ internal static class TableScoreGraph
             return g.AddNode("Mul", $"{name}.nll", [g.AddNode("Add", $"{name}.terms", [weighted, constant]), g.AddInitializer($"{name}.half", [0.5f], 1)]);
         }
 
-        public string Unknown(string unknown, string name) => g.AddNode("Mul", $"{name}.unknown_cost", [unknown, _unknownCost]);
+        /// <summary>
+        /// 1 where an observed number lies beyond its training [min, max] by <see cref="TableSchema.RangeMarginSd"/> standard
+        /// deviations, else 0 [N,1]; compared in the standardised units of the feature (a mode-encoded number decoded first).
+        /// </summary>
+        public string OutOfRange(TableColumn column, string x, string observed, string name)
+        {
+            var standardised = column.HasModes ? Standardised(column, x, name) : x;
+            float low = (float)((column.Min - column.Offset) * column.Scale - TableSchema.RangeMarginSd);
+            float high = (float)((column.Max - column.Offset) * column.Scale + TableSchema.RangeMarginSd);
+            var outside = g.AddNode("Or", $"{name}.outside", [
+                g.AddNode("Less", $"{name}.below", [standardised, g.AddInitializer($"{name}.range_low", [low], 1)]),
+                g.AddNode("Greater", $"{name}.above", [standardised, g.AddInitializer($"{name}.range_high", [high], 1)])]);
+            var flag = g.AddNode("Cast", $"{name}.outside_float", [outside], null, OnnxGraphBuilder.Attribute("to", (long)DataType.Float));
+            return g.AddNode("Mul", $"{name}.out_of_range", [flag, observed]);
+        }
+
+        /// <summary>(m_k + 4 s_k alpha - offset) * scale of a mode-encoded number's features [alpha, one-hot of k].</summary>
+        private string Standardised(TableColumn column, string x, string name)
+        {
+            var modes = new ModeEncoding(column);
+            var sizes = g.AddInt64Initializer($"{name}.range_split_sizes", 1, modes.Count);
+            var xs = g.AddNode("Split", "", $"{name}.range_split_x", [x, sizes], [null, null], OnnxGraphBuilder.Attribute("axis", 1L));
+            string Pick(float[] table, string what) => g.AddNode("ReduceSum", $"{name}.range_{what}",
+                [g.AddNode("Mul", $"{name}.range_{what}_pick", [xs[1], g.AddInitializer($"{name}.range_{what}_table", table, 1, modes.Count)]), _axis], null,
+                OnnxGraphBuilder.Attribute("keepdims", 1L));
+            var raw = g.AddNode("Add", $"{name}.range_raw", [Pick(modes.Means, "mean"), g.AddNode("Mul", $"{name}.range_spread", [xs[0], Pick(modes.FourStd, "four_std")])]);
+            return g.AddNode("Mul", $"{name}.range_standardised", [g.AddNode("Sub", $"{name}.range_centred", [raw, g.AddInitializer($"{name}.range_offset", [column.Offset], 1)]),
+                g.AddInitializer($"{name}.range_scale", [column.Scale], 1)]);
+        }
     }
 }

@@ -29,7 +29,7 @@ internal static class TableExport
         var (encoderDiff, decoderDiff, rows) = TableParityCheck.Run(model, folder.Staging, TableParityRows.Build(model.Table!, heldOut, ParityRows, model.Architecture.Condition));
         var metadata = PairGraphs.Metadata(model, description, pairId, model.Table!);
         var scores = TableGraphScores.Score(folder.Staging, model.Table!, model.Architecture.LatentDim, metadata.DecoderLogVar, model.Architecture.Condition, heldOut);
-        var table = model.Table! with { Threshold = AnomalyCalibration.Calibrate(scores.Select(v => (double)v).ToArray(), description.FalseAlarmRate) };
+        var table = model.Table! with { Threshold = AnomalyCalibration.Calibrate(scores, description.FalseAlarmRate) };
         WriteGraphs(model, description, pairId, table, folder);
         metadata = PairGraphs.Metadata(model, description, pairId, table);
         var card = VaeOnnxExporter.Card(model, description, metadata, folder, Path.GetFileName(folder.Target)) with

@@ -18,7 +18,7 @@ internal static class ScoredGetter
     /// <param name="compute">Makes sure the row is scored.</param>
     /// <param name="threshold">Table pairs: the anomaly threshold, for <see cref="ScoredValue.IsAnomaly"/>.</param>
     public static ValueGetter<TValue> Create<TValue>(DataViewSchema.Column column, ScoringBuffers buffers, ScoredValue value, Func<int> row, Action compute,
-        double threshold = double.PositiveInfinity)
+        float threshold = float.PositiveInfinity)
     {
         var (values, width) = buffers.Of(value);
         if (value == ScoredValue.IsAnomaly) return IsAnomaly<TValue>(column, values, threshold, row, compute);
@@ -40,13 +40,13 @@ internal static class ScoredGetter
             ?? throw new InvalidOperationException($"column '{column.Name}' is {column.Type}; it cannot be read as {typeof(TValue).Name}");
     }
 
-    /// <summary>score &gt; threshold; a NaN score (NaN or infinite inputs) is not flagged.</summary>
-    private static ValueGetter<TValue> IsAnomaly<TValue>(DataViewSchema.Column column, float[] scores, double threshold, Func<int> row, Action compute)
+    /// <summary>score &gt;= threshold in float32, as <see cref="VaeOnnx.Contract.AnomalyThreshold.IsAnomaly"/>; a NaN score (NaN or infinite inputs) is not flagged.</summary>
+    private static ValueGetter<TValue> IsAnomaly<TValue>(DataViewSchema.Column column, float[] scores, float threshold, Func<int> row, Action compute)
     {
         ValueGetter<bool> getter = (ref bool result) =>
         {
             compute();
-            result = scores[row()] > threshold;
+            result = scores[row()] >= threshold;
         };
         return getter as ValueGetter<TValue>
             ?? throw new InvalidOperationException($"column '{column.Name}' is Boolean; it cannot be read as {typeof(TValue).Name}");

@@ -11,8 +11,8 @@ internal sealed record ScoringPlan(VaeScoringEngine Engine, ScoringStage Stage, 
     /// <summary>Table pairs: the columns to read, one per schema column by name; null for the vector pairs.</summary>
     public TableSchema? Table => Stage == ScoringStage.TableScore ? Engine.Model.Table : null;
 
-    /// <summary>Table pairs: rows scoring above this are anomalies (the pair's calibrated threshold).</summary>
-    public double Threshold => Table?.Threshold?.Score ?? double.PositiveInfinity;
+    /// <summary>Table pairs: rows scoring this or more are anomalies (the pair's calibrated threshold, float32 as the scores).</summary>
+    public float Threshold => Table?.Threshold?.Score ?? float.PositiveInfinity;
 
     /// <summary>
     /// The input columns of <paramref name="schema"/>, each checked: the one vector column (followed by the condition column

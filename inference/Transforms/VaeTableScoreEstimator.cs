@@ -11,9 +11,10 @@ namespace VaeOnnx.Inference.Transforms;
 /// NaN for a blank, booleans; see <see cref="TableSchema"/>), and the outputs are <c>{scoreColumn}</c> (the negative ELBO
 /// with z = mu; higher is more unusual), <c>{scoreColumn}_recon</c> and <c>{scoreColumn}_kl</c> (its parts),
 /// <c>{scoreColumn}_contrib</c> (a vector with one value per table column, slot names the column names: each column's share
-/// of the reconstruction term in nats, summing to it) and <c>{anomalyColumn}</c> (true when the score is above the threshold
-/// calibrated at export). A category or flag spelling never seen in training, or a blank where training had none, costs
-/// <see cref="TableSchema.UnknownCost"/> nats in its column and never fails. A conditional table pair
+/// of the whole score in nats, the KL shared out, summing to it) and <c>{anomalyColumn}</c> (true when the score is at or above
+/// the threshold calibrated at export, in float32). A category or flag spelling never seen in training, a blank where training
+/// had none, or a number far outside the training range never fails: it is the row's top contribution and flags the row
+/// (the rule is the score graph's, described in the README's Business tables section). A conditional table pair
 /// (<see cref="VaeModel.Condition"/>) also reads each row's condition from the column the model was conditioned on (named
 /// <see cref="ConditionSpec.Column"/>, text); a value that is not one of its classes fails, naming the row and the column.
 /// </summary>

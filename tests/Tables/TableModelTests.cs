@@ -86,7 +86,7 @@ public sealed class TableModelTests
     }
 
     [TestMethod]
-    public void ContributionsSumToTheReconstructionAndScoresMatchTheTrainedModel()
+    public void ContributionsSumToTheWholeScoreAndScoresMatchTheTrainedModel()
     {
         var model = VaeModel.Load(_model);
         var table = RawTableReader.Read(_data);
@@ -101,13 +101,20 @@ public sealed class TableModelTests
         var anomaly = scored.GetColumn<bool>("IsAnomaly").ToArray();
         var contributions = scored.GetColumn<VBuffer<float>>("Score_contrib").Select(v => v.DenseValues().ToArray()).ToArray();
         var reference = TorchTableScorer.Score(_trained!.Model, new TableFeaturizer(model.Table!).Featurize(table));
-        double threshold = model.Table!.Threshold!.Score;
+        float threshold = model.Table!.Threshold!.Score;
         for (int r = 0; r < score.Length; r++)
         {
-            Assert.AreEqual(recon[r], contributions[r].Sum(), 1e-4 * Math.Max(1, Math.Abs(recon[r])), $"row {r}: contributions sum to recon");
+            Assert.AreEqual(score[r], contributions[r].Sum(), 1e-4 * Math.Max(1, Math.Abs(score[r])), $"row {r}: contributions sum to the score, KL included");
+            // The KL goes to the columns with a positive term, in proportion: their order is the likelihood's.
+            var (terms, positive) = (reference.Contributions.AsSpan(r * 5, 5).ToArray(), reference.Contributions.AsSpan(r * 5, 5).ToArray().Sum(v => Math.Max(v, 0)));
+            for (int j = 0; j < 5; j++)
+            {
+                double expected = terms[j] + (positive > 0 ? reference.Kl[r] * Math.Max(terms[j], 0) / positive : reference.Kl[r] / 5);
+                Assert.AreEqual(expected, contributions[r][j], 1e-3 * Math.Max(1, Math.Abs(expected)), $"row {r}, column {j}: its term plus its share of the KL");
+            }
             Assert.AreEqual(score[r], recon[r] + kl[r], 1e-4 * Math.Max(1, Math.Abs(score[r])));
             Assert.AreEqual(reference.Score[r], score[r], 1e-3 * Math.Max(1, Math.Abs(score[r])), $"row {r}: ONNX Runtime score = TorchSharp score");
-            Assert.AreEqual(score[r] > threshold, anomaly[r]);
+            Assert.AreEqual(score[r] >= threshold, anomaly[r]);
         }
         var slotNames = default(VBuffer<ReadOnlyMemory<char>>);
         scored.Schema["Score_contrib"].GetSlotNames(ref slotNames);
@@ -117,23 +124,29 @@ public sealed class TableModelTests
     }
 
     [TestMethod]
-    public void UnknownValuesAreScoredAsUnknownAndACorruptedFieldIsTheTopContribution()
+    public void UnknownValuesAreAlwaysFlaggedWithTheirColumnOnTopAndACorruptedFieldIsTheTopContribution()
     {
         var model = VaeModel.Load(_model);
         var schema = model.Table!;
-        string[] city = ["Paris", "Paris", "Atlantis", "Paris", ""], vip = ["yes", "yes", "yes", "maybe", "yes"];
-        float[] age = [45, 45, 45, 45, 45], amount = [135, float.NaN, 135, 135, 135], visits = [5, 5, 5, 5, 5];
+        // Rows 2-4 and 6 hold an anomalous value in an otherwise ordinary row; row 5 is Atlantis in the most typical row there is.
+        string[] city = ["Paris", "Paris", "Atlantis", "Paris", "", "Atlantis", "Paris"], vip = ["yes", "yes", "yes", "maybe", "yes", "yes", "yes"];
+        float[] age = [45, 45, 45, 45, 45, 45, 45], amount = [135, float.NaN, 135, 135, 135, 135, 135], visits = [5, 5, 5, 5, 5, 5, 5];
+        age[6] = (float)(schema.Column("age")!.Max + (TableSchema.RangeMarginSd + 1) / schema.Column("age")!.Scale);
         var rows = new VaeTableRows(schema, [city, vip, age, amount, visits]);
-        var contributions = Contributions(model, rows);
-        double unknownCost = Math.Log(schema.TrainingRows + 1.0);
-        Assert.AreEqual(unknownCost, contributions[2][0], 1e-4, "an unseen city costs ln(n+1), its value term masked");
-        Assert.AreEqual(0, Array.IndexOf(contributions[2], contributions[2].Max()), "the unseen city is the top contribution");
-        Assert.AreEqual(1, Array.IndexOf(contributions[3], contributions[3].Max()), "an unknown flag spelling is the top contribution");
-        Assert.AreEqual(unknownCost, contributions[4][0], 1e-4, "a blank city, never blank in training, is unknown");
-        Assert.IsTrue(contributions[1][3] < 5, "a blank amount costs only its indicator term");
-        // An age five standard deviations off is the top contribution.
+        var (score, anomaly, contributions) = Scores(model, rows);
+        int[] top = [0, 0, 0, 1, 0, 0, 2];
+        foreach (int r in new[] { 2, 3, 4, 5, 6 })
+        {
+            Assert.IsTrue(anomaly[r] && score[r] >= schema.Threshold!.Score, $"row {r} scores {score[r]} against {schema.Threshold!.Score}: flagged");
+            var others = contributions[r].Where((_, j) => j != top[r]).ToArray();
+            Assert.IsTrue(contributions[r][top[r]] >= others.Max(v => Math.Max(v, 0)) + schema.UnknownCost - 1e-4, $"row {r}: column {top[r]} on top by ln(n + 1) at least: {string.Join(", ", contributions[r])}");
+            Assert.AreEqual(score[r], contributions[r].Sum(), 1e-4 * Math.Max(1, score[r]), $"row {r}: the contributions still add up to the score");
+        }
+        Assert.IsFalse(anomaly[0] || anomaly[1], "an ordinary row, and one with a blank amount (blanks in training), are not flagged");
+        Assert.IsTrue(contributions[1][3] < 5, "a blank amount costs only its indicator term and its KL share");
+        // An age five standard deviations off, inside the range margin, is the top contribution by its likelihood alone.
         var odd = new VaeTableRows(schema, [new[] { "Paris" }, new[] { "yes" }, new[] { 45f + 5 / schema.Column("age")!.Scale }, new[] { 135f }, new[] { 5f }]);
-        var c = Contributions(model, odd)[0];
+        var c = Scores(model, odd).Contributions[0];
         Assert.AreEqual(2, Array.IndexOf(c, c.Max()), string.Join(", ", c));
     }
 
@@ -148,7 +161,7 @@ public sealed class TableModelTests
         using var engine = ml.Model.CreatePredictionEngine<CustomerRow, CustomerScore>(transformer);
         var single = engine.Predict(new CustomerRow { City = "Rome", Vip = false, Age = 29, Amount = float.NaN, Visits = 1 });
         Assert.AreEqual(block, single.Score, 1e-5);
-        Assert.AreEqual(single.Score_recon, single.Score_contrib.Sum(), 1e-4);
+        Assert.AreEqual(single.Score, single.Score_contrib.Sum(), 1e-4);
         Assert.AreEqual(5, single.Score_contrib.Length);
     }
 
@@ -257,12 +270,12 @@ public sealed class TableModelTests
         var threshold = model.Table!.Threshold!;
         // Calibrated on the exported graphs' float32 scores, not on TorchSharp's: the stored threshold is exactly one of
         // the numbers VaeTableScore computes, and exactly the rows the calibration counted above it are flagged.
-        var expected = AnomalyCalibration.Calibrate(served.Score.Select(v => (double)v).ToArray(), threshold.FalseAlarmRate);
+        var expected = AnomalyCalibration.Calibrate(served.Score, threshold.FalseAlarmRate);
         Assert.AreEqual(expected.Score, threshold.Score, "the threshold is the conformal quantile of the served scores");
-        CollectionAssert.Contains(served.Score, (float)threshold.Score);
+        CollectionAssert.Contains(served.Score, threshold.Score);
         Assert.AreEqual(threshold.CalibrationAlarmRate * heldOut.Rows.Count, served.IsAnomaly.Count(flag => flag), 1e-9);
         var torch = TorchTableScorer.Score(_trained!.Model, new TableFeaturizer(model.Table).Featurize(heldOut));
-        Assert.AreEqual(threshold.Score, AnomalyCalibration.Calibrate(torch.Score, threshold.FalseAlarmRate).Score, 1e-4, "TorchSharp agrees to float precision");
+        Assert.AreEqual(threshold.Score, AnomalyCalibration.Calibrate(torch.Score.Select(s => (float)s).ToArray(), threshold.FalseAlarmRate).Score, 1e-4, "TorchSharp agrees to float precision");
     }
 
     [TestMethod]
@@ -313,12 +326,14 @@ public sealed class TableModelTests
     private static double Rate(string[] cities, string[] vip, string city) =>
         cities.Zip(vip).Where(p => p.First == city).Average(p => p.Second == "yes" ? 1.0 : 0.0);
 
-    private static float[][] Contributions(VaeModel model, VaeTableRows rows)
+    private static (float[] Score, bool[] IsAnomaly, float[][] Contributions) Scores(VaeModel model, VaeTableRows rows)
     {
         var ml = new MLContext(1);
         var view = rows.ToDataView();
         using var transformer = ml.Transforms.VaeTableScore(model).Fit(view);
-        return transformer.Transform(view).GetColumn<VBuffer<float>>("Score_contrib").Select(v => v.DenseValues().ToArray()).ToArray();
+        var scored = transformer.Transform(view);
+        return (scored.GetColumn<float>("Score").ToArray(), scored.GetColumn<bool>("IsAnomaly").ToArray(),
+            scored.GetColumn<VBuffer<float>>("Score_contrib").Select(v => v.DenseValues().ToArray()).ToArray());
     }
 
     private sealed class CustomerRow

@@ -7,11 +7,11 @@ namespace VaeOnnx.Serving.Endpoints.Docs;
 /// <summary>The table schema of a table pair in GET /model: what a row of /score gives and /synthesize writes.</summary>
 /// <param name="Columns">The feature columns in order: kind, categories, flag spellings, scaling, range, missing rate.</param>
 /// <param name="Condition">The condition column of a conditional pair (its classes and their training shares), or null.</param>
-/// <param name="Threshold">The anomaly threshold calibrated at export (rows scoring above it are anomalies), or null.</param>
+/// <param name="Threshold">The anomaly threshold calibrated at export (rows scoring at or above it are anomalies, compared in float32), or null.</param>
 /// <param name="MissingTexts">Cell texts read as a blank cell (as well as JSON null).</param>
 /// <param name="IgnoredColumns">Columns of the training file left out: accepted in rows and dropped.</param>
 /// <param name="IdColumns">Id columns of the training file: accepted in rows, the first echoed as each result's id.</param>
-/// <param name="TrainingRows">Training rows; a value never seen in them costs ln(n + 1) nats.</param>
+/// <param name="TrainingRows">Training rows; a value never seen in them costs at least ln(n + 1) nats and flags the row.</param>
 public sealed record TableDoc(
     [property: JsonPropertyName("columns")] IReadOnlyList<TableColumn> Columns,
     [property: JsonPropertyName("condition")] ConditionSpec? Condition,
