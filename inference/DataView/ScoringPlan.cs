@@ -5,11 +5,11 @@ using VaeOnnx.Inference.Scoring;
 
 namespace VaeOnnx.Inference.DataView;
 
-/// <summary>What a fitted transformer computes: the engine and stage, the input column, the output columns and the block size.</summary>
-internal sealed record ScoringPlan(VaeScoringEngine Engine, ScoringStage Stage, string InputColumn, IReadOnlyList<ScoredColumn> Outputs, int BlockSize)
+/// <summary>What a fitted transformer computes: the scoring pass, the input column, the output columns and the block size.</summary>
+internal sealed record ScoringPlan(IScoringPass Pass, string InputColumn, IReadOnlyList<ScoredColumn> Outputs, int BlockSize)
 {
     /// <summary>Table pairs: the columns to read, one per schema column by name; null for the vector pairs.</summary>
-    public TableSchema? Table => Stage == ScoringStage.TableScore ? Engine.Model.Table : null;
+    public TableSchema? Table { get; init; }
 
     /// <summary>Table pairs: rows scoring above this are anomalies (the pair's calibrated threshold).</summary>
     public double Threshold => Table?.Threshold?.Score ?? double.PositiveInfinity;
@@ -24,7 +24,7 @@ internal sealed record ScoringPlan(VaeScoringEngine Engine, ScoringStage Stage, 
             return FindCondition(schema) is { } condition ? [FindInput(schema), condition] : [FindInput(schema)];
         var names = table.Columns.Select(c => (c.Name, c.Kind)).ToList();
         // A conditional table pair reads each row's condition from its own column, like the features.
-        if (Engine.Model.Condition is { } spec) names.Add((spec.Column, ColumnKind.Categorical));
+        if (Pass.Model.Condition is { } spec) names.Add((spec.Column, ColumnKind.Categorical));
         return names.Select(c =>
         {
             var found = schema.GetColumnOrNull(c.Name)
@@ -37,17 +37,17 @@ internal sealed record ScoringPlan(VaeScoringEngine Engine, ScoringStage Stage, 
 
     /// <summary>A reader of <paramref name="row"/>'s inputs (found with <see cref="FindInputs"/>).</summary>
     public IRowInput CreateInput(DataViewRow row, IReadOnlyList<DataViewSchema.Column> inputs) =>
-        Table is { } table ? new TableRowInput(row, table, inputs, Engine.Model.Condition)
-            : new VectorRowInput(row, inputs[0], Stage, InputWidth, inputs.Count > 1 ? inputs[1] : null, ConditionWidth);
+        Table is { } table ? new TableRowInput(row, table, inputs, Pass.Model.Condition)
+            : new VectorRowInput(row, inputs[0], Pass, inputs.Count > 1 ? inputs[1] : null, ConditionWidth);
 
     /// <summary>Values per input row.</summary>
-    public int InputWidth => Engine.InputWidth(Stage);
+    public int InputWidth => Pass.InputWidth;
 
     /// <summary>A conditional pair's condition column (a vector of K floats per row, one-hot); null for an unconditional pair.</summary>
     public string? ConditionColumn { get; init; }
 
     /// <summary>Width K of the condition column.</summary>
-    private int ConditionWidth => Engine.Model.ConditionDim;
+    private int ConditionWidth => Pass.Model.ConditionDim;
 
     /// <summary>The condition column of <paramref name="schema"/>, checked, or null for an unconditional pair.</summary>
     private DataViewSchema.Column? FindCondition(DataViewSchema schema) => ConditionColumn is null ? null : Check(schema, ConditionColumn, ConditionWidth);

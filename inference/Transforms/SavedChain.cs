@@ -16,7 +16,7 @@ namespace VaeOnnx.Inference.Transforms;
 /// conditional or flow image pair's steps carry none (the marker has no place for the condition column or the flow), so
 /// they load as this stock chain. A conditional pair's chain
 /// copies the condition column to both graphs' condition input; a flow posterior's chain feeds the encoder the noise the
-/// scoring engine uses (from a small graph, or the seeded noise mapping) with its draws axis fixed for ML.NET.
+/// scoring passes use (from a small graph, or the seeded noise mapping) with its draws axis fixed for ML.NET.
 /// </summary>
 internal static class SavedChain
 {
@@ -25,19 +25,19 @@ internal static class SavedChain
 
     /// <summary>The saved form of <c>VaeEncode</c>.</summary>
     public static IEstimator<ITransformer> Encode(TransformsCatalog c, VaeModel m, string input, string mu, string logVar, string? condition = null) =>
-        Marked(c, m, () => SavedSegment.For(m, ScoringStage.Encode, input, mu, logVar), input, EncodeSteps(c, m, input, mu, logVar, condition));
+        Marked(c, m, () => SavedSegment.For(m, SavedStepKind.Encode, input, mu, logVar), input, EncodeSteps(c, m, input, mu, logVar, condition));
 
     /// <summary>The saved form of <c>VaeDecode</c>.</summary>
     public static IEstimator<ITransformer> Decode(TransformsCatalog c, VaeModel m, string z, string output, string? condition = null) =>
-        Marked(c, m, () => SavedSegment.For(m, ScoringStage.Decode, z, output), z, DecodeSteps(c, m, z, output, condition));
+        Marked(c, m, () => SavedSegment.For(m, SavedStepKind.Decode, z, output), z, DecodeSteps(c, m, z, output, condition));
 
     /// <summary>The saved form of <c>VaeReconstruct</c>.</summary>
     public static IEstimator<ITransformer> Reconstruct(TransformsCatalog c, VaeModel m, string input, string output, string? condition = null) =>
-        Marked(c, m, () => SavedSegment.For(m, ScoringStage.Reconstruct, input, output), input, ReconstructSteps(c, m, input, output, condition));
+        Marked(c, m, () => SavedSegment.For(m, SavedStepKind.Reconstruct, input, output), input, ReconstructSteps(c, m, input, output, condition));
 
     /// <summary>The saved form of <c>VaeAnomalyScore</c>.</summary>
     public static IEstimator<ITransformer> AnomalyScore(TransformsCatalog c, VaeModel m, string input, string scoreColumn, string? condition = null) =>
-        Marked(c, m, () => SavedSegment.For(m, ScoringStage.AnomalyScore, input, scoreColumn), input, AnomalyScoreSteps(c, m, input, scoreColumn, condition));
+        Marked(c, m, () => SavedSegment.For(m, SavedStepKind.AnomalyScore, input, scoreColumn), input, AnomalyScoreSteps(c, m, input, scoreColumn, condition));
 
     /// <summary>
     /// <paramref name="steps"/> between a copy of <paramref name="input"/> into the marker column and the drop of it (the
@@ -88,10 +88,10 @@ internal static class SavedChain
         string[] scoreInputs, temporary;
         if (m.Posterior is { } p)
         {
-            // The engine's draws: zeros (the flow of mu, decoded for the reconstruction term), then the KL estimate's fixed draws.
+            // The anomaly score pass's draws: zeros (the flow of mu, decoded for the reconstruction term), then the KL estimate's fixed draws.
             string z = Prefix + AnomalyScoreGraph.Z, logQ = Prefix + AnomalyScoreGraph.LogQ, first = Prefix + "z_first";
-            int draws = 1 + VaeScoringEngine.FlowKlDraws;
-            chain = chain.Append(Encoder(c, m, x, condition, VaeScoringEngine.KlNoise(m.LatentDim), [p.ZOutput, p.LogQOutput], draws))
+            int draws = 1 + FlowPosteriorStep.KlDraws;
+            chain = chain.Append(Encoder(c, m, x, condition, FlowPosteriorStep.KlNoise(m.LatentDim), [p.ZOutput, p.LogQOutput], draws))
                 .Append(Copy(c, z, p.ZOutput)).Append(Copy(c, logQ, p.LogQOutput))
                 .Append(FirstDraw(c, m, draws, first, z))
                 .Append(Drop(c, [m.EncoderInput, p.ZOutput, p.LogQOutput, .. EncoderScratch(m, condition)], input, x, z, logQ, first, condition))
@@ -105,7 +105,7 @@ internal static class SavedChain
             scoreInputs = [x, mu, logVar, xHat];
             temporary = [x, mu, logVar, xHat];
         }
-        chain = chain.Append(Onnx(c, AnomalyScoreGraph.Build(m, Prefix), scoreInputs, parts, Shapes(m, scoreInputs, 1 + VaeScoringEngine.FlowKlDraws)))
+        chain = chain.Append(Onnx(c, AnomalyScoreGraph.Build(m, Prefix), scoreInputs, parts, Shapes(m, scoreInputs, 1 + FlowPosteriorStep.KlDraws)))
             .Append(c.CustomMapping<VaeScoreVectors, VaeScoreScalars>(VaeScoreScalarMapping.Map, VaeScoreScalarMapping.ContractName));
         for (int i = 0; i < parts.Length; i++) chain = chain.Append(c.CopyColumns(VaeScoreParts.Column(scoreColumn, VaeScoreParts.All[i]), parts[i] + "_value"));
         return chain.Append(Drop(c, [.. temporary, .. parts, .. parts.Select(q => q + "_value")], condition));
@@ -247,7 +247,7 @@ internal static class SavedChain
             .. m.Condition is null ? [] : new[] { m.EncoderConditionInput!, m.DecoderConditionInput! }]));
         // The marker copies the first table column: the block transformer that VaeModel.LoadChain puts back reads the
         // columns (and a condition column) by the names the pair's schema records.
-        var marker = SavedSegment.For(m, ScoringStage.TableScore, scoreColumn, anomalyColumn).ColumnName;
+        var marker = SavedSegment.For(m, SavedStepKind.TableScore, scoreColumn, anomalyColumn).ColumnName;
         return c.CopyColumns(marker, schema.Columns[0].Name).Append(chain).Append(c.DropColumns(marker));
     }
 

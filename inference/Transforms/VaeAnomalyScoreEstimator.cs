@@ -31,7 +31,7 @@ public sealed class VaeAnomalyScoreEstimator : VaeEstimatorBase<VaeAnomalyScoreT
     private protected override VaeAnomalyScoreTransformer Create(DataViewSchema inputSchema)
     {
         var outputs = VaeScoreParts.All.Select((p, i) => new ScoredColumn(VaeScoreParts.Column(_score, p), Values[i], NumberDataViewType.Single)).ToArray();
-        var plan = new ScoringPlan(new VaeScoringEngine(Model, ScoringStage.AnomalyScore), ScoringStage.AnomalyScore, _input, outputs, BlockSize) { ConditionColumn = _condition };
+        var plan = new ScoringPlan(new AnomalyScorePass(Model), _input, outputs, BlockSize) { ConditionColumn = _condition };
         return new VaeAnomalyScoreTransformer(Model.PairId, plan, () => SavedChain.AnomalyScore(Catalog, Model, _input, _score, _condition), inputSchema);
     }
 }

@@ -21,7 +21,7 @@ public sealed class VaeDecodeEstimator : VaeEstimatorBase<VaeDecodeTransformer>
 
     private protected override VaeDecodeTransformer Create(DataViewSchema inputSchema)
     {
-        var plan = new ScoringPlan(new VaeScoringEngine(Model, ScoringStage.Decode), ScoringStage.Decode, _z,
+        var plan = new ScoringPlan(new DecodePass(Model), _z,
             [new(_output, ScoredValue.XHat, VectorOf(Model.InputDim))], BlockSize) { ConditionColumn = _condition };
         return new VaeDecodeTransformer(Model.PairId, plan, () => SavedChain.Decode(Catalog, Model, _z, _output, _condition), inputSchema);
     }

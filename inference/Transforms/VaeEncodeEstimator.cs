@@ -21,7 +21,7 @@ public sealed class VaeEncodeEstimator : VaeEstimatorBase<VaeEncodeTransformer>
 
     private protected override VaeEncodeTransformer Create(DataViewSchema inputSchema)
     {
-        var plan = new ScoringPlan(new VaeScoringEngine(Model, ScoringStage.Encode), ScoringStage.Encode, _input,
+        var plan = new ScoringPlan(new EncodePass(Model), _input,
             [new(_mu, ScoredValue.Mu, VectorOf(Model.LatentDim)), new(_logVar, ScoredValue.LogVar, VectorOf(Model.LatentDim))], BlockSize) { ConditionColumn = _condition };
         return new VaeEncodeTransformer(Model.PairId, plan, () => SavedChain.Encode(Catalog, Model, _input, _mu, _logVar, _condition), inputSchema);
     }

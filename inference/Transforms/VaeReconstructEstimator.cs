@@ -21,7 +21,7 @@ public sealed class VaeReconstructEstimator : VaeEstimatorBase<VaeReconstructTra
 
     private protected override VaeReconstructTransformer Create(DataViewSchema inputSchema)
     {
-        var plan = new ScoringPlan(new VaeScoringEngine(Model, ScoringStage.Reconstruct), ScoringStage.Reconstruct, _input,
+        var plan = new ScoringPlan(new ReconstructPass(Model), _input,
             [new(_output, ScoredValue.XHat, VectorOf(Model.InputDim))], BlockSize) { ConditionColumn = _condition };
         return new VaeReconstructTransformer(Model.PairId, plan, () => SavedChain.Reconstruct(Catalog, Model, _input, _output, _condition), inputSchema);
     }

@@ -28,7 +28,7 @@ public sealed class VaeSamplePosteriorEstimator : VaeEstimatorBase<VaeSamplePost
 
     private protected override VaeSamplePosteriorTransformer Create(DataViewSchema inputSchema)
     {
-        var plan = new ScoringPlan(new VaeScoringEngine(Model, ScoringStage.SamplePosterior, _seed), ScoringStage.SamplePosterior, _input,
+        var plan = new ScoringPlan(new SamplePosteriorPass(Model, _seed), _input,
             [new(_z, ScoredValue.Z, VectorOf(Model.LatentDim))], BlockSize) { ConditionColumn = _condition };
         return new VaeSamplePosteriorTransformer(Model.PairId, plan, () => SavedChain.SamplePosterior(Catalog, Model, _input, _z, _seed, _condition), inputSchema);
     }

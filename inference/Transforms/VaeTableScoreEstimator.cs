@@ -42,14 +42,14 @@ public sealed class VaeTableScoreEstimator : IEstimator<VaeTableScoreTransformer
     /// <inheritdoc />
     public VaeTableScoreTransformer Fit(IDataView input)
     {
-        var plan = Plan(new VaeScoringEngine(_model, ScoringStage.TableScore));
+        var plan = Plan(new TableScorePass(_model));
         try
         {
             plan.FindInputs(input.Schema);
         }
         catch
         {
-            plan.Engine.Dispose();
+            plan.Pass.Dispose();
             throw;
         }
         return new VaeTableScoreTransformer(_model.PairId, plan, () => SavedChain.TableScore(_catalog, _model, input.Schema, _score, _anomaly), input.Schema);
@@ -72,7 +72,7 @@ public sealed class VaeTableScoreEstimator : IEstimator<VaeTableScoreTransformer
             [_anomaly]);
     }
 
-    private ScoringPlan Plan(VaeScoringEngine engine)
+    private ScoringPlan Plan(TableScorePass pass)
     {
         int c = _model.Table!.Columns.Count;
         ScoredColumn[] outputs =
@@ -84,6 +84,6 @@ public sealed class VaeTableScoreEstimator : IEstimator<VaeTableScoreTransformer
             new(_anomaly, ScoredValue.IsAnomaly, BooleanDataViewType.Instance),
         ];
         int block = Math.Max(1, Math.Min(_model.Options.BlockSize, _model.MaxBatchRows));
-        return new ScoringPlan(engine, ScoringStage.TableScore, "", outputs, block);
+        return new ScoringPlan(pass, "", outputs, block) { Table = _model.Table };
     }
 }
