@@ -30,7 +30,7 @@ internal sealed class GraphCall(InferenceSession session) : IDisposable
 
     /// <summary>Runs the graph on the first <paramref name="rows"/> rows of <paramref name="buffers"/>.</summary>
     public void Run(RunOptions options, ScoringBuffers buffers, int rows, List<OrtValue> made) =>
-        session.Run(options, _inputNames, _inputs.Select(v => v(buffers, rows, made)).ToArray(), _outputNames, _outputs.Select(v => v(buffers, rows, made)).ToArray());
+        session.Run(options, _inputNames, Values(_inputs, buffers, rows, made), _outputNames, Values(_outputs, buffers, rows, made));
 
     /// <summary>
     /// Runs the graph on a full block through an I/O binding made on first use and owned by <paramref name="buffers"/>:
@@ -54,6 +54,13 @@ internal sealed class GraphCall(InferenceSession session) : IDisposable
             binding.Dispose();
             throw;
         }
+    }
+
+    private static OrtValue[] Values(List<BlockValue> values, ScoringBuffers buffers, int rows, List<OrtValue> made)
+    {
+        var result = new OrtValue[values.Count];
+        for (int i = 0; i < result.Length; i++) result[i] = values[i](buffers, rows, made);
+        return result;
     }
 
     /// <summary>Closes the session.</summary>

@@ -19,10 +19,10 @@ internal sealed class AnomalyScorePass : ScoringPass
 
     private AnomalyScorePass(VaeModel model, PosteriorStep posterior) : base(model, Arrays | posterior.Arrays, posterior.Draws)
     {
-        RequireVectorPair();
         _posterior = posterior;
         Open(() =>
         {
+            RequireVectorPair();
             _encoder = Encoder(TakingTurns, posterior);
             _decoder = Decoder(TakingTurns, posterior.Decoded, model.DecoderOutput);
             _score = Graph(AnomalyScoreGraph.Build(model), TakingTurns).In(AnomalyScoreGraph.X, ScoringBuffers.Value(b => b.Input, model.InputDim));

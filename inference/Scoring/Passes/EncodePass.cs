@@ -14,8 +14,11 @@ internal sealed class EncodePass : ScoringPass
 
     private EncodePass(VaeModel model, PosteriorStep posterior) : base(model, BlockArrays.Input | BlockArrays.LogVar | posterior.Arrays, posterior.Draws)
     {
-        RequireVectorPair();
-        Open(() => _encoder = Encoder(model.Options, posterior));
+        Open(() =>
+        {
+            RequireVectorPair();
+            _encoder = Encoder(model.Options, posterior);
+        });
     }
 
     private protected override void Run(ScoringBuffers buffers, int rows, List<OrtValue> made)

@@ -16,10 +16,10 @@ internal sealed class ReconstructPass : ScoringPass
     private ReconstructPass(VaeModel model, PosteriorStep posterior)
         : base(model, BlockArrays.Input | BlockArrays.LogVar | BlockArrays.XHat | BlockArrays.Latent | posterior.Arrays, posterior.Draws)
     {
-        RequireVectorPair();
         _posterior = posterior;
         Open(() =>
         {
+            RequireVectorPair();
             _encoder = Encoder(TakingTurns, posterior);
             _decoder = Decoder(TakingTurns, posterior.Decoded, model.DecoderOutput);
         });

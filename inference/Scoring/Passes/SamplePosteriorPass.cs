@@ -20,9 +20,12 @@ internal sealed class SamplePosteriorPass : ScoringPass
     private SamplePosteriorPass(VaeModel model, PosteriorStep posterior, int seed)
         : base(model, BlockArrays.Input | BlockArrays.LogVar | BlockArrays.Latent | posterior.Arrays, posterior.Draws)
     {
-        RequireVectorPair();
         (_posterior, _seed) = (posterior, seed);
-        Open(() => _encoder = Encoder(model.Options, posterior));
+        Open(() =>
+        {
+            RequireVectorPair();
+            _encoder = Encoder(model.Options, posterior);
+        });
     }
 
     private protected override void Run(ScoringBuffers buffers, int rows, List<OrtValue> made) =>

@@ -89,7 +89,10 @@ internal abstract class ScoringPass : IScoringPass
     {
     }
 
-    /// <summary>Runs <paramref name="open"/>, which opens the pass's graphs; closes the ones already open if one fails.</summary>
+    /// <summary>
+    /// Runs <paramref name="open"/>, which checks the pair and opens the pass's graphs; if it fails, closes what is already
+    /// open (the run options and any graph) before the exception leaves the constructor.
+    /// </summary>
     private protected void Open(Action open)
     {
         try

@@ -17,10 +17,10 @@ internal sealed class TableScorePass : ScoringPass
     /// <summary>Opens the encoder, the decoder and the table score graph of <paramref name="model"/>, a table pair.</summary>
     public TableScorePass(VaeModel model) : base(model, Arrays)
     {
-        var table = model.Table ?? throw new ArgumentException($"{model.EncoderPath}: not a table pair; VaeTableScore scores pairs exported from table models");
-        int d = model.InputDim, l = model.LatentDim, c = table.Columns.Count;
         Open(() =>
         {
+            var table = model.Table ?? throw new ArgumentException($"{model.EncoderPath}: not a table pair; VaeTableScore scores pairs exported from table models");
+            int d = model.InputDim, l = model.LatentDim, c = table.Columns.Count;
             _encoder = Graph(GraphRole.Encoder, TakingTurns);
             for (int j = 0; j < c; j++) _encoder.In(table.Columns[j].Name, Cells(j, table.Columns[j]));
             Condition.FeedEncoder(_encoder);
