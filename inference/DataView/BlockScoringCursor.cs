@@ -32,7 +32,7 @@ internal sealed class BlockScoringCursor : DataViewRowCursor
         _active = active;
         var input = _plan.CreateInput(upstream, view.InputColumns);
         var passThrough = view.Source.Schema.Where(c => active.Contains(c.Index)).ToArray();
-        _blocks = new ScoringBlock[_plan.Engine.Model.Options.OverlapBlocks ? 2 : 1];
+        _blocks = new ScoringBlock[_plan.Pass.Model.Options.OverlapBlocks ? 2 : 1];
         try
         {
             for (int i = 0; i < _blocks.Length; i++) _blocks[i] = new ScoringBlock(_plan, upstream, input, passThrough);

@@ -20,7 +20,7 @@ internal sealed class ScoredRow : DataViewRow
         _mapper = mapper;
         _input = input;
         _active = active;
-        _buffers = mapper.Plan.Engine.RentBuffers(1);
+        _buffers = mapper.Plan.Pass.RentBuffers(1);
         _inputs = mapper.Plan.CreateInput(input, mapper.InputColumns);
         _compute = Compute;
     }
@@ -45,13 +45,13 @@ internal sealed class ScoredRow : DataViewRow
     {
         if (_computed == _input.Position) return;
         _inputs.Store(_buffers, 0);
-        _mapper.Plan.Engine.Run(_buffers, 1, _mapper.Plan.Stage);
+        _mapper.Plan.Pass.Run(_buffers, 1);
         _computed = _input.Position;
     }
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _mapper.Plan.Engine.ReturnBuffers(_buffers);
+        if (disposing) _mapper.Plan.Pass.ReturnBuffers(_buffers);
         base.Dispose(disposing);
     }
 }

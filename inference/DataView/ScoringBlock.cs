@@ -5,7 +5,7 @@ using VaeOnnx.Inference.Scoring;
 namespace VaeOnnx.Inference.DataView;
 
 /// <summary>
-/// One block of a <see cref="BlockScoringCursor"/>: the engine's buffers, the pass-through columns and the row ids of up to
+/// One block of a <see cref="BlockScoringCursor"/>: the pass's buffers, the pass-through columns and the row ids of up to
 /// a block of upstream rows. A cursor that overlaps scoring with serving holds two and alternates between them.
 /// </summary>
 internal sealed class ScoringBlock
@@ -21,12 +21,12 @@ internal sealed class ScoringBlock
         _upstream = upstream;
         _input = input;
         _upstreamId = upstream.GetIdGetter();
-        Buffers = plan.Engine.RentBuffers(plan.BlockSize);
+        Buffers = plan.Pass.RentBuffers(plan.BlockSize);
         Ids = new DataViewRowId[plan.BlockSize];
         foreach (var column in passThrough) Caches[column.Index] = BlockColumnCache.Create(upstream, column, plan.BlockSize);
     }
 
-    /// <summary>The engine's input and output arrays of this block.</summary>
+    /// <summary>The pass's input and output arrays of this block.</summary>
     public ScoringBuffers Buffers { get; }
 
     /// <summary>The pass-through columns of this block's rows, by column index.</summary>
@@ -52,8 +52,8 @@ internal sealed class ScoringBlock
     }
 
     /// <summary>Scores the rows held, one call per graph.</summary>
-    public void Score() => _plan.Engine.Run(Buffers, Count, _plan.Stage);
+    public void Score() => _plan.Pass.Run(Buffers, Count);
 
-    /// <summary>Gives the buffers back to the engine.</summary>
-    public void Release() => _plan.Engine.ReturnBuffers(Buffers);
+    /// <summary>Gives the buffers back to the pass.</summary>
+    public void Release() => _plan.Pass.ReturnBuffers(Buffers);
 }

@@ -7,7 +7,7 @@ using VaeOnnx.Inference.Scoring;
 namespace VaeOnnx.Inference.DataView;
 
 /// <summary>
-/// The input of the vector pairs: one float vector column of the stage's width (x, or z for decoding), and the one-hot
+/// The input of the vector pairs: one float vector column of the pass's width (x, or z for decoding), and the one-hot
 /// condition column of a conditional pair beside it.
 /// </summary>
 internal sealed class VectorRowInput : IRowInput
@@ -15,17 +15,17 @@ internal sealed class VectorRowInput : IRowInput
     private readonly DataViewRow _row;
     private readonly DataViewSchema.Column _column;
     private readonly ValueGetter<VBuffer<float>> _getter;
-    private readonly ScoringStage _stage;
+    private readonly IScoringPass _pass;
     private readonly int _width;
     private readonly DataViewSchema.Column? _conditionColumn;
     private readonly ValueGetter<VBuffer<float>>? _condition;
     private readonly int _conditionWidth;
     private VBuffer<float> _scratch;
 
-    public VectorRowInput(DataViewRow row, DataViewSchema.Column column, ScoringStage stage, int width,
+    public VectorRowInput(DataViewRow row, DataViewSchema.Column column, IScoringPass pass,
         DataViewSchema.Column? conditionColumn = null, int conditionWidth = 0)
     {
-        (_row, _column, _stage, _width) = (row, column, stage, width);
+        (_row, _column, _pass, _width) = (row, column, pass, pass.InputWidth);
         _getter = row.GetGetter<VBuffer<float>>(column);
         (_conditionColumn, _conditionWidth) = (conditionColumn, conditionWidth);
         if (conditionColumn is { } condition) _condition = row.GetGetter<VBuffer<float>>(condition);
@@ -33,7 +33,7 @@ internal sealed class VectorRowInput : IRowInput
 
     public void Store(ScoringBuffers buffers, int slot)
     {
-        var target = VaeScoringEngine.InputSlot(buffers, _stage);
+        var target = _pass.InputOf(buffers);
         if (buffers.BlockSize == 1) StoreInPlace(target);
         else
         {

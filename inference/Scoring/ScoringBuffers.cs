@@ -5,50 +5,49 @@ namespace VaeOnnx.Inference.Scoring;
 
 /// <summary>
 /// The reused input and output arrays of one block of rows (block size times the width of each value), and ONNX Runtime
-/// values bound to them once for full blocks, so that scoring a full block allocates nothing. Decoding reads z from
+/// values bound to them once for full blocks, so that scoring a full block allocates nothing. Each pass says which arrays
+/// it needs (<see cref="BlockArrays"/>). Decoding reads z from
 /// <see cref="Mu"/>: reconstruction decodes mu, so one slot serves both (a flow posterior decodes <see cref="Latent"/>).
 /// </summary>
 internal sealed class ScoringBuffers : IDisposable
 {
     private readonly Dictionary<float[], OrtValue> _bound = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<ScoringStage, OrtIoBinding> _bindings = new();
+    private readonly Dictionary<GraphCall, OrtIoBinding> _bindings = new(ReferenceEqualityComparer.Instance);
     private readonly int _inputDim, _latentDim;
 
     private readonly int _columns;
 
-    /// <summary>Buffers for <paramref name="stage"/>.</summary>
-    /// <param name="stage">The widest stage the buffers serve.</param>
+    /// <summary>Buffers holding <paramref name="arrays"/> (besides the means and conditions every block has).</summary>
+    /// <param name="arrays">The arrays the pass reads or writes.</param>
     /// <param name="inputDim">Features D.</param>
     /// <param name="latentDim">Latent units L.</param>
     /// <param name="blockSize">Rows per full block.</param>
     /// <param name="conditionDim">Width K of a conditional pair's condition; 0 without one.</param>
     /// <param name="draws">Noise draws R per row of a flow posterior's encoder; 0 for a Gaussian posterior.</param>
-    /// <param name="table">The schema of a table pair (for <see cref="ScoringStage.TableScore"/>); null otherwise.</param>
-    public ScoringBuffers(ScoringStage stage, int inputDim, int latentDim, int blockSize, int conditionDim = 0, int draws = 0, TableSchema? table = null)
+    /// <param name="table">The schema of a table pair (for <see cref="BlockArrays.Table"/>); null otherwise.</param>
+    public ScoringBuffers(BlockArrays arrays, int inputDim, int latentDim, int blockSize, int conditionDim = 0, int draws = 0, TableSchema? table = null)
     {
         (_inputDim, _latentDim, BlockSize, ConditionDim, Draws) = (inputDim, latentDim, blockSize, conditionDim, draws);
-        bool encodes = stage != ScoringStage.Decode;
-        bool decodes = stage is ScoringStage.Decode or ScoringStage.Reconstruct or ScoringStage.AnomalyScore or ScoringStage.TableScore;
-        bool scores = stage is ScoringStage.AnomalyScore or ScoringStage.TableScore, tableScores = stage == ScoringStage.TableScore;
-        _columns = tableScores ? table!.Columns.Count : 0;
-        TableColumns = tableScores ? table!.Columns.Select(c => c.IsText ? (Array)new string?[blockSize] : new float[blockSize]).ToArray() : [];
-        Observed = tableScores ? new float[blockSize * _columns] : [];
-        Unknown = tableScores ? new float[blockSize * _columns] : [];
-        Contributions = tableScores ? new float[blockSize * _columns] : [];
-        Input = encodes ? new float[blockSize * inputDim] : [];
+        bool tables = arrays.HasFlag(BlockArrays.Table), scores = arrays.HasFlag(BlockArrays.ScoreParts);
+        _columns = tables ? table!.Columns.Count : 0;
+        TableColumns = tables ? table!.Columns.Select(c => c.IsText ? (Array)new string?[blockSize] : new float[blockSize]).ToArray() : [];
+        Observed = new float[blockSize * _columns];
+        Unknown = new float[blockSize * _columns];
+        Contributions = new float[blockSize * _columns];
+        Input = arrays.HasFlag(BlockArrays.Input) ? new float[blockSize * inputDim] : [];
         Condition = new float[blockSize * conditionDim];
         Mu = new float[blockSize * latentDim];
-        LogVar = encodes ? new float[blockSize * latentDim] : [];
-        XHat = decodes ? new float[blockSize * inputDim] : [];
+        LogVar = arrays.HasFlag(BlockArrays.LogVar) ? new float[blockSize * latentDim] : [];
+        XHat = arrays.HasFlag(BlockArrays.XHat) ? new float[blockSize * inputDim] : [];
         Score = scores ? new float[blockSize] : [];
         Reconstruction = scores ? new float[blockSize] : [];
         Kl = scores ? new float[blockSize] : [];
-        SquaredError = stage == ScoringStage.AnomalyScore ? new float[blockSize] : [];
-        bool flow = encodes && draws > 0;
+        SquaredError = arrays.HasFlag(BlockArrays.SquaredError) ? new float[blockSize] : [];
+        bool flow = arrays.HasFlag(BlockArrays.Flow) && draws > 0;
         Eps = flow ? new float[blockSize * draws * latentDim] : [];
         Z = flow ? new float[blockSize * draws * latentDim] : [];
         LogQ = flow ? new float[blockSize * draws] : [];
-        Latent = flow || stage == ScoringStage.SamplePosterior ? new float[blockSize * latentDim] : [];
+        Latent = arrays.HasFlag(BlockArrays.Latent) ? new float[blockSize * latentDim] : [];
     }
 
     /// <summary>Rows per full block.</summary>
@@ -135,18 +134,24 @@ internal sealed class ScoringBuffers : IDisposable
     }
 
     /// <summary>
-    /// The I/O binding of <paramref name="stage"/>'s graph over the full-block values, made by <paramref name="create"/> on
-    /// first use and owned here: later full blocks run without naming or marshalling their inputs and outputs again.
+    /// The I/O binding of <paramref name="graph"/> over the full-block values, made by <paramref name="create"/> on first
+    /// use and owned here: later full blocks run without naming or marshalling their inputs and outputs again.
     /// </summary>
-    public OrtIoBinding Binding(ScoringStage stage, Func<OrtIoBinding> create)
+    public OrtIoBinding Binding(GraphCall graph, Func<OrtIoBinding> create)
     {
-        if (!_bindings.TryGetValue(stage, out var binding))
+        if (!_bindings.TryGetValue(graph, out var binding))
         {
             binding = create();
-            _bindings[stage] = binding;
+            _bindings[graph] = binding;
         }
         return binding;
     }
+
+    /// <summary>The block value over the array <paramref name="array"/> picks, rows of <paramref name="width"/> values (0 for scalars).</summary>
+    public static BlockValue Value(Func<ScoringBuffers, float[]> array, int width) => (buffers, rows, made) => buffers.Tensor(array(buffers), width, rows, made);
+
+    /// <summary>The block value over the array <paramref name="array"/> picks, rows of shape <paramref name="rowShape"/>.</summary>
+    public static BlockValue Value(Func<ScoringBuffers, float[]> array, long[] rowShape) => (buffers, rows, made) => buffers.Tensor(array(buffers), rowShape, rows, made);
 
     private static OrtValue Create(float[] array, long[] rowShape, int rows)
     {

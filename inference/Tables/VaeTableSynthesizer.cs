@@ -19,14 +19,14 @@ public sealed class VaeTableSynthesizer : IDisposable
 {
     private const int BlockRows = 1024;
     private readonly VaeModel _model;
-    private readonly VaeScoringEngine _engine;
+    private readonly DecodePass _decoder;
 
     /// <summary>A synthesizer for <paramref name="model"/>, a table pair.</summary>
     public VaeTableSynthesizer(VaeModel model)
     {
         if (model.Table is null) throw new ArgumentException($"{model.EncoderPath}: not a table pair; synthesis writes the columns of a table model", nameof(model));
         _model = model;
-        _engine = new VaeScoringEngine(model, ScoringStage.Decode);
+        _decoder = new DecodePass(model);
     }
 
     /// <summary>
@@ -61,7 +61,7 @@ public sealed class VaeTableSynthesizer : IDisposable
         var condition = _model.Condition;
         var classes = condition is null ? null : new int[count];
         var shares = condition is null ? null : (condition.Proportions ?? Enumerable.Repeat(1.0 / k, k).ToArray()).Select(p => (float)p).ToArray();
-        var buffers = _engine.RentBuffers(BlockRows);
+        var buffers = _decoder.RentBuffers(BlockRows);
         try
         {
             for (int start = 0; start < count; start += BlockRows)
@@ -77,20 +77,20 @@ public sealed class VaeTableSynthesizer : IDisposable
                         buffers.Condition[r * k + c] = 1f;
                     }
                 }
-                _engine.Run(buffers, rows, ScoringStage.Decode);
+                _decoder.Run(buffers, rows);
                 for (int r = 0; r < rows; r++) cells.Draw(start + r, buffers.XHat.AsSpan(r * d, d), random);
             }
         }
         finally
         {
-            _engine.ReturnBuffers(buffers);
+            _decoder.ReturnBuffers(buffers);
         }
         return classes is null ? new VaeTableRows(schema, cells.Columns)
             : new VaeTableRows(schema, cells.Columns, condition!.Column, classes.Select(c => condition.Classes[c]).ToArray());
     }
 
     /// <inheritdoc />
-    public void Dispose() => _engine.Dispose();
+    public void Dispose() => _decoder.Dispose();
 
     /// <summary>Draws the cells of one decoded row into the output columns.</summary>
     private sealed class CellSampler

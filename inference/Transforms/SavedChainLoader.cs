@@ -4,7 +4,6 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using VaeOnnx.Inference.DataView;
 using VaeOnnx.Inference.Loading;
-using VaeOnnx.Inference.Scoring;
 
 namespace VaeOnnx.Inference.Transforms;
 
@@ -78,10 +77,10 @@ internal static class SavedChainLoader
         var c = segment.Columns;
         IEstimator<ITransformer> estimator = segment.Stage switch
         {
-            ScoringStage.Encode => new VaeEncodeEstimator(ml.Transforms, model, c[0], c[1], c[2]),
-            ScoringStage.Decode => new VaeDecodeEstimator(ml.Transforms, model, c[0], c[1]),
-            ScoringStage.Reconstruct => new VaeReconstructEstimator(ml.Transforms, model, c[0], c[1]),
-            ScoringStage.TableScore => new VaeTableScoreEstimator(ml.Transforms, model, c[0], c[1]),
+            SavedStepKind.Encode => new VaeEncodeEstimator(ml.Transforms, model, c[0], c[1], c[2]),
+            SavedStepKind.Decode => new VaeDecodeEstimator(ml.Transforms, model, c[0], c[1]),
+            SavedStepKind.Reconstruct => new VaeReconstructEstimator(ml.Transforms, model, c[0], c[1]),
+            SavedStepKind.TableScore => new VaeTableScoreEstimator(ml.Transforms, model, c[0], c[1]),
             _ => new VaeAnomalyScoreEstimator(ml.Transforms, model, c[0], c[1]),
         };
         return estimator.Fit(new EmptyDataView(input));

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using VaeOnnx.Inference.Scoring;
 
 namespace VaeOnnx.Inference.Transforms;
 
@@ -27,7 +26,7 @@ internal sealed record SavedSegment
     [JsonPropertyName("format")] public int Format { get; init; } = CurrentFormat;
 
     /// <summary>What the transformer computed.</summary>
-    [JsonPropertyName("stage")] public required ScoringStage Stage { get; init; }
+    [JsonPropertyName("stage")] public required SavedStepKind Stage { get; init; }
 
     /// <summary>The pair id of the transformer.</summary>
     [JsonPropertyName("pair_id")] public required string PairId { get; init; }
@@ -45,13 +44,13 @@ internal sealed record SavedSegment
     [JsonPropertyName("columns")] public required string[] Columns { get; init; }
 
     /// <summary>The marker of a transformer of <paramref name="stage"/> on <paramref name="model"/>.</summary>
-    public static SavedSegment For(VaeModel model, ScoringStage stage, params string[] columns) => new()
+    public static SavedSegment For(VaeModel model, SavedStepKind stage, params string[] columns) => new()
     {
         Stage = stage,
         PairId = model.PairId,
-        Likelihood = stage == ScoringStage.AnomalyScore ? model.Likelihood : null,
-        EncoderSha256 = stage == ScoringStage.Decode ? null : Sha256(model.EncoderBytes),
-        DecoderSha256 = stage == ScoringStage.Encode ? null : Sha256(model.DecoderBytes),
+        Likelihood = stage == SavedStepKind.AnomalyScore ? model.Likelihood : null,
+        EncoderSha256 = stage == SavedStepKind.Decode ? null : Sha256(model.EncoderBytes),
+        DecoderSha256 = stage == SavedStepKind.Encode ? null : Sha256(model.DecoderBytes),
         Columns = columns,
     };
 
@@ -77,5 +76,5 @@ internal sealed record SavedSegment
     /// <summary>Lower-case hex SHA-256 of <paramref name="bytes"/>.</summary>
     public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    private static int ColumnCount(ScoringStage stage) => stage == ScoringStage.Encode ? 3 : 2;
+    private static int ColumnCount(SavedStepKind stage) => stage == SavedStepKind.Encode ? 3 : 2;
 }

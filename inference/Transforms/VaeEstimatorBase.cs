@@ -1,13 +1,14 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using VaeOnnx.Inference.DataView;
+using VaeOnnx.Inference.Scoring;
 
 namespace VaeOnnx.Inference.Transforms;
 
 /// <summary>
-/// Base of the VaeOnnx estimators: checks that the input columns exist and are float vectors of the model's size
-/// (naming the column, the expected and the actual type), then creates the transformer. <see cref="GetOutputSchema"/>
-/// opens nothing and writes nothing.
+/// Base of the VaeOnnx estimators: checks that the input columns exist and have the types the pair reads (naming the
+/// column, the expected and the actual type; see <see cref="RequiredInput"/>), then creates the transformer.
+/// <see cref="GetOutputSchema"/> opens nothing and writes nothing.
 /// </summary>
 /// <typeparam name="TTransformer">The transformer produced.</typeparam>
 public abstract class VaeEstimatorBase<TTransformer> : IEstimator<TTransformer> where TTransformer : class, ITransformer
@@ -22,11 +23,11 @@ public abstract class VaeEstimatorBase<TTransformer> : IEstimator<TTransformer> 
 
     private protected VaeModel Model { get; }
 
-    /// <summary>Input columns and their required vector sizes.</summary>
-    private protected abstract IReadOnlyList<(string Column, int Size)> RequiredInputs { get; }
+    /// <summary>The input columns the transform reads.</summary>
+    private protected abstract IReadOnlyList<RequiredInput> Inputs { get; }
 
-    /// <summary>Output columns: vectors of <c>Width</c> floats, or single floats where <c>Width</c> is 0.</summary>
-    private protected abstract IReadOnlyList<(string Name, int Width)> Outputs { get; }
+    /// <summary>The output columns: their names, what they serve and their declared types.</summary>
+    private protected abstract IReadOnlyList<ScoredColumn> Outputs { get; }
 
     /// <summary>Creates the transformer for rows of <paramref name="inputSchema"/> (already checked).</summary>
     private protected abstract TTransformer Create(DataViewSchema inputSchema);
@@ -34,30 +35,24 @@ public abstract class VaeEstimatorBase<TTransformer> : IEstimator<TTransformer> 
     /// <inheritdoc />
     public TTransformer Fit(IDataView input)
     {
-        foreach (var (column, size) in RequiredInputs)
-        {
-            var found = input.Schema.GetColumnOrNull(column)
-                ?? throw new ArgumentException($"input column '{column}' not found; expected a vector of {size} floats. Columns: {string.Join(", ", input.Schema.Where(c => !c.IsHidden).Select(c => c.Name))}");
-            if (found.Type is not VectorDataViewType { ItemType: NumberDataViewType n } vector || n != NumberDataViewType.Single || vector.Size != size)
-                throw new ArgumentException($"input column '{column}' is {found.Type}; expected a vector of {size} floats (Vector<Single, {size}>)");
-        }
+        var inputs = Inputs;
+        foreach (var required in inputs) required.Find(input.Schema, inputs);
         return Create(input.Schema);
     }
 
     /// <inheritdoc />
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        foreach (var (column, size) in RequiredInputs)
-        {
-            var matches = inputSchema.Where(c => c.Name == column).ToArray();
-            if (matches.Length == 0)
-                throw new ArgumentException($"input column '{column}' not found; expected a vector of {size} floats");
-            var found = matches[^1];
-            if (found.Kind != SchemaShape.Column.VectorKind.Vector || found.ItemType != NumberDataViewType.Single)
-                throw new ArgumentException($"input column '{column}' is {found.Kind} of {found.ItemType}; expected a vector of {size} floats");
-        }
-        return OutputShapes.Append(Catalog, inputSchema, Outputs);
+        var inputs = Inputs;
+        foreach (var required in inputs) required.Check(inputSchema, inputs);
+        var outputs = Outputs;
+        return OutputShapes.Append(Catalog, inputSchema,
+            outputs.Where(o => o.Type is not BooleanDataViewType).Select(o => (o.Name, o.Type is VectorDataViewType vector ? vector.Size : 0)).ToArray(),
+            outputs.Where(o => o.Type is BooleanDataViewType).Select(o => o.Name).ToArray());
     }
+
+    /// <summary>The plan of a transformer that scores through <paramref name="pass"/>: this estimator's inputs and outputs, the block size.</summary>
+    private protected ScoringPlan Plan(IScoringPass pass) => new(pass, Inputs, Outputs, BlockSize);
 
     /// <summary>
     /// The condition column of a conditional pair: <paramref name="given"/>, or <see cref="VaeCatalogExtensions.DefaultConditionColumn"/>
@@ -71,9 +66,9 @@ public abstract class VaeEstimatorBase<TTransformer> : IEstimator<TTransformer> 
         return null;
     }
 
-    /// <summary><paramref name="inputs"/> plus the condition column (K floats) when there is one.</summary>
-    private protected IReadOnlyList<(string Column, int Size)> WithCondition(string? condition, params (string Column, int Size)[] inputs) =>
-        condition is null ? inputs : [.. inputs, (condition, Model.ConditionDim)];
+    /// <summary>The vector column <paramref name="column"/> of <paramref name="width"/> floats, plus the condition column (K floats) when there is one.</summary>
+    private protected IReadOnlyList<RequiredInput> WithCondition(string? condition, string column, int width) =>
+        condition is null ? [new(column, width)] : [new(column, width), new(condition, Model.ConditionDim)];
 
     /// <summary>Rows per ONNX Runtime call: the options' block size, or one for graphs with a fixed batch of one.</summary>
     private protected int BlockSize => Math.Max(1, Math.Min(Model.Options.BlockSize, Model.MaxBatchRows));

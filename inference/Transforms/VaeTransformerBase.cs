@@ -60,7 +60,7 @@ public abstract class VaeTransformerBase : ITransformer, IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        _plan?.Engine.Dispose();
+        _plan?.Pass.Dispose();
         (_stock as IDisposable)?.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -74,17 +74,17 @@ public sealed class HostileInputTests
         Report(HostileInput.Check($"ONNX graph structure, {damaged} (VaeModel.Load + one scored row)", GraphDamage.Gen,
             File.ReadAllBytes(Path.Combine(ModelPairs.Tabular, damaged)), Path.Combine(folder, damaged), _ =>
             {
-                using var engine = new VaeScoringEngine(VaeModel.Load(folder), ScoringStage.AnomalyScore);
-                var buffers = engine.RentBuffers(1);
+                using var pass = new AnomalyScorePass(VaeModel.Load(folder));
+                var buffers = pass.RentBuffers(1);
                 try
                 {
                     float[] row = [100f, 1f, 0.1f, 0.001f, 50f];
                     row.CopyTo(buffers.Input, 0);
-                    engine.Run(buffers, 1, ScoringStage.AnomalyScore);
+                    pass.Run(buffers, 1);
                 }
                 finally
                 {
-                    engine.ReturnBuffers(buffers);
+                    pass.ReturnBuffers(buffers);
                 }
             }, [typeof(VaeModelLoadException)]));
     }
