@@ -87,7 +87,7 @@ function renderCard(model) {
     ["Input", t ? `${t.columns.length} columns → ${model.input_dim} features` : (model.input_shape || []).join(" × ")],
     ["Latent", model.latent_dim],
     ["Training rows", t ? fmt(t.training_rows) : null],
-    ["Threshold", t && t.threshold ? `score > ${fmt(t.threshold.score)}` : t ? "none recorded" : null],
+    ["Threshold", t && t.threshold ? `score ≥ ${fmt(t.threshold.score)}` : t ? "none recorded" : null],
     ["False alarms", t && t.threshold ? `${fmt(100 * t.threshold.false_alarm_rate, 3)}% asked; ${fmt(100 * t.threshold.calibration_alarm_rate, 3)}% of ${fmt(t.threshold.calibration_rows)} held-out rows` : null],
     ["Test −ELBO", m.test_neg_elbo !== undefined && m.test_neg_elbo !== null ? `${fmt(m.test_neg_elbo)} nats` : null],
     ["IW log p(x)", m.iw_log_px !== undefined && m.iw_log_px !== null ? `${fmt(m.iw_log_px)} nats` : null],
@@ -361,7 +361,7 @@ function scoredRow(row, columns, s) {
 function detailRow(row, s, span) {
   const order = s.names.map((n, j) => j).sort((a, b) => row.contributions[b] - row.contributions[a]);
   const chart = barChart(order.map(j => ({ label: s.names[j], value: row.contributions[j] })), `Contributions of line ${row.line} to its reconstruction cost, nats`);
-  const text = el("p", { class: "muted", text: `score ${fmt(row.score)} = recon ${fmt(row.recon)} + kl ${fmt(row.kl)}; each bar is a column's share of recon.` });
+  const text = el("p", { class: "muted", text: `score ${fmt(row.score)} = recon ${fmt(row.recon)} + kl ${fmt(row.kl)}; each bar is a column's share of the score (the KL shared out over the columns).` });
   return el("tr", { class: "detail" }, el("td", { colspan: span }, text, chart));
 }
 
