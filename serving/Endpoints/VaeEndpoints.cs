@@ -34,7 +34,7 @@ public static class VaeEndpoints
         MapRows(app, RowEndpoint.Reconstruct, "Decoder output for the posterior mean of each row.").Produces<ResultsDoc<ReconstructResultDoc>>();
         MapRows(app, RowEndpoint.Score, "Anomaly score of each row (negative ELBO with z = mu; higher is more unusual) and its parts.").Produces<ResultsDoc<ScoreResultDoc>>();
         MapRows(app, RowEndpoint.Decode, "Decoder output for each latent row (L numbers).").Produces<ResultsDoc<ReconstructResultDoc>>();
-        app.MapPost("/sample", Sample).WithName("sample").WithSummary("Draws from the prior N(0, I), decoded; the same seed gives the same draws.")
+        app.MapPost("/sample", Sample).WithName("sample").WithSummary("Draws from the prior N(0, I) or, with \"sampler\": \"gmm\", from the latent mixture the pair stores, decoded; the same seed gives the same draws.")
             .Accepts<SampleRequest>("application/json").Produces<ResultsDoc<SampleResultDoc>>().ProducesProblem(StatusCodes.Status400BadRequest);
         app.MapPost("/synthesize", TableEndpoints.Synthesize).WithName("synthesize")
             .WithSummary("Table pairs: synthetic rows in the training file's columns and spellings (JSON, or CSV with Accept: text/csv); off with Vae:EnableSynthesize false.")
@@ -71,8 +71,8 @@ public static class VaeEndpoints
             var request = SampleRequest.Parse(body, options.Value.MaxSampleCount);
             using var lease = host.Acquire();
             if (lease.Model.IsTable) throw TableEndpoints.VectorsOnly(lease, RowEndpoint.Sample);
-            var draws = PriorDraws.Draw(lease.Model.LatentDim, request.Count, request.Seed);
-            return Score(lease, RowEndpoint.Sample, draws, request.Condition);
+            var classes = RowConditions.Resolve(new RowBlock([], request.Count, 0), lease.Model.Condition, request.Condition);
+            return Score(lease, RowEndpoint.Sample, LatentDraws.Draw(lease.Model, request, classes), request.Condition);
         });
 
     private static Answered Score(VaeChainLease lease, RowEndpoint endpoint, RowBlock rows, string? queryCondition)

@@ -509,6 +509,10 @@ function previewTable(table) {
 
 /** A conditional image pair decodes every draw and reconstruction with one of its condition values. */
 function renderImageConditionChoice(model) {
+  // A pair exported with --latent-mixture also draws from its mixture, usually closer to the training images.
+  const mixture = !model.table && (model.samplers || []).includes("gmm");
+  $("sample-sampler-box").hidden = !mixture;
+  if (!mixture) $("sample-sampler").value = "prior";
   const condition = !model.table && model.condition;
   $("sample-condition-box").hidden = !condition;
   if (!condition) return;
@@ -541,7 +545,7 @@ function imageCanvas(values, label) {
 async function drawSamples(event) {
   if (event) event.preventDefault();
   showError("sample-error", null);
-  const body = { count: Number($("sample-count").value), seed: Number($("sample-seed").value), condition: imageCondition() };
+  const body = { count: Number($("sample-count").value), seed: Number($("sample-seed").value), sampler: $("sample-sampler").value, condition: imageCondition() };
   try {
     const answer = await (await call("/sample", { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } })).json();
     $("sample-grid").replaceChildren(...answer.results.map((r, i) => imageCanvas(r.x_hat, `sample ${i + 1} of seed ${body.seed}`)));

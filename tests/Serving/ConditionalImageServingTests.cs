@@ -6,6 +6,7 @@ using Microsoft.ML.Data;
 using VaeOnnx.Export;
 using VaeOnnx.Inference;
 using VaeOnnx.Tests.Family;
+using VaeOnnx.Training.Sampling;
 using VaeOnnx.Training.Trainer;
 
 namespace VaeOnnx.Tests.Serving;
@@ -29,7 +30,12 @@ public sealed class ConditionalImageServingTests
         var run = RepoPaths.NewTempFolder("serving-cvae");
         new VaeTrainer(options).Train(arch, data, run).Model.Dispose();
         _folder = Path.Combine(run, "model");
-        VaeOnnxExporter.ExportCheckpoint(run, _folder, parityRows: data.Test.Features);
+        // A mixture per condition over random codes: what matters here is that the service draws from it as VaeModel does.
+        var random = new Random(5);
+        var codes = Enumerable.Range(0, 400 * arch.LatentDim).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+        var mixture = LatentMixtureFitter.FitPerCondition(codes, Enumerable.Range(0, 400).Select(r => r % 4).ToArray(), arch.LatentDim, 4,
+            new MixtureFitOptions { Candidates = [1, 2] });
+        VaeOnnxExporter.ExportCheckpoint(run, _folder, parityRows: data.Test.Features, latentMixture: mixture);
         int d = data.Test.FeatureCount;
         _rows = Enumerable.Range(0, 6).Select(r => data.Test.Features.AsSpan(r * d, d).ToArray()).ToArray();
     }
@@ -69,6 +75,35 @@ public sealed class ConditionalImageServingTests
 
         var card = await client.GetFromJsonAsync<JsonElement>("/model");
         CollectionAssert.AreEqual(new[] { "a", "b", "c", "d" }, card.GetProperty("condition").GetProperty("classes").EnumerateArray().Select(c => c.GetString()).ToArray());
+    }
+
+    [TestMethod]
+    public async Task TheMixtureSamplerDrawsWhatVaeModelDrawsForTheCondition()
+    {
+        using var factory = new ServiceFactory(ServingFolders.CopyOf(_folder));
+        using var client = factory.CreateClient();
+        var model = VaeModel.Load(_folder);
+        var card = await client.GetFromJsonAsync<JsonElement>("/model");
+        CollectionAssert.AreEqual(new[] { "prior", "gmm" }, card.GetProperty("samplers").EnumerateArray().Select(s => s.GetString()).ToArray());
+        var draws = (await ServingApiTests.PostAsync(client, "/sample", "{\"count\": 5, \"seed\": 4, \"sampler\": \"gmm\", \"condition\": \"b\"}"))
+            .GetProperty("results").EnumerateArray().ToArray();
+        var expected = model.Sample(new MLContext(1), 5, 4, LatentSampler.Gmm, "Z", "b").GetColumn<float[]>("Z").ToArray();
+        var decoded = Decode(model, expected, "b");
+        for (int r = 0; r < 5; r++)
+        {
+            CollectionAssert.AreEqual(expected[r], ServingApiTests.Floats(draws[r].GetProperty("z")), $"draw {r}");
+            CollectionAssert.AreEqual(decoded[r], ServingApiTests.Floats(draws[r].GetProperty("x_hat")), $"draw {r}");
+        }
+        var refused = await ServingApiTests.PostAsync(client, "/sample", "{\"count\": 5, \"sampler\": \"kde\", \"condition\": \"b\"}", HttpStatusCode.BadRequest);
+        Assert.AreEqual("'sampler' is \"kde\"; expected prior or gmm", refused.GetProperty("detail").GetString());
+
+        using var plain = new ServiceFactory(ServingFolders.CopyOf(ServingFolders.SensorsA));
+        using var plainClient = plain.CreateClient();
+        var none = await ServingApiTests.PostAsync(plainClient, "/sample", "{\"count\": 2, \"sampler\": \"gmm\"}", HttpStatusCode.BadRequest);
+        StringAssert.StartsWith(none.GetProperty("detail").GetString(), "pair ");
+        StringAssert.EndsWith(none.GetProperty("detail").GetString(), " stores no latent mixture; export it with --latent-mixture to draw with \"sampler\": \"gmm\", or use \"prior\"");
+        var plainCard = await plainClient.GetFromJsonAsync<JsonElement>("/model");
+        Assert.AreEqual("[\"prior\"]", plainCard.GetProperty("samplers").GetRawText());
     }
 
     [TestMethod]

@@ -19,6 +19,7 @@ namespace VaeOnnx.Serving.Endpoints.Docs;
 /// <param name="LoadedUtc">When the pair was loaded.</param>
 /// <param name="Table">A table pair's schema (columns, kinds, categories, condition, threshold), else null.</param>
 /// <param name="Condition">A conditional pair's condition: its column and the values a request may name; else null.</param>
+/// <param name="Samplers">What /sample may draw from: "prior", and "gmm" when the pair stores a latent mixture.</param>
 public sealed record ModelDoc(
     [property: JsonPropertyName("pair_id")] string PairId,
     [property: JsonPropertyName("input_dim")] int InputDim,
@@ -31,7 +32,8 @@ public sealed record ModelDoc(
     [property: JsonPropertyName("metadata")] ModelMetadataDoc? Metadata,
     [property: JsonPropertyName("loaded_utc")] DateTime LoadedUtc,
     [property: JsonPropertyName("table")] TableDoc? Table,
-    [property: JsonPropertyName("condition")] ConditionSpec? Condition)
+    [property: JsonPropertyName("condition")] ConditionSpec? Condition,
+    [property: JsonPropertyName("samplers")] IReadOnlyList<string> Samplers)
 {
     internal static ModelDoc Of(VaeChainHost host)
     {
@@ -41,7 +43,8 @@ public sealed record ModelDoc(
             FeaturesOf(m), m.MaxBatchRows == int.MaxValue ? null : m.MaxBatchRows,
             meta is null ? null : new ModelMetadataDoc(meta.Dataset, meta.TestNegElbo, meta.IwLogPx, Json(meta.ArchitectureJson), Json(meta.TrainingConfigJson),
                 m.Scaling.IsIdentity ? null : EnumText.Of(m.Scaling.Kind)),
-            host.LoadedUtc, TableDoc.Of(m), m.Condition);
+            host.LoadedUtc, TableDoc.Of(m), m.Condition,
+            m.LatentMixture is null ? [EnumText.Of(LatentSampler.Prior)] : EnumText.All<LatentSampler>());
     }
 
     private static FeatureDoc[] FeaturesOf(VaeOnnx.Inference.VaeModel m) => m.Table is { } table
