@@ -238,7 +238,20 @@ async function scoreFile(file) {
 
 function postCsv(name, text) {
   return call("/score", { method: "POST", body: text, headers: { "Content-Type": "text/csv", "Accept": "text/csv" } })
-    .catch(e => { throw new Error(e.message.replace(/^\/score: the CSV body/, name)); });
+    .catch(e => { throw e instanceof NoAnswer ? e : new Error(e.message.replace(/^\/score: the CSV body/, name)); });
+}
+
+/**
+ * postCsv, sent once more when no answer came at all: a request right after a cut answer may go out on the connection
+ * the service had just closed, which fails like a cut of its own; a second try goes out on a fresh one.
+ */
+async function postCsvAgain(name, text) {
+  try {
+    return await postCsv(name, text);
+  } catch (e) {
+    if (!(e instanceof NoAnswer)) throw e;
+    return await postCsv(name, text);
+  }
 }
 
 /** The answer's text, and whether the service cut it off (its connection ended before the answer did). */
@@ -266,7 +279,7 @@ async function badRowOf(name, text, records, cut) {
   const rows = records.length - 1, header = text.slice(0, rows ? records[1].offset : text.length);
   const rowsText = (first, last) => text.slice(records[first].offset, last < rows ? records[last + 1].offset : text.length);
   const fails = async last => {
-    try { return (await readAnswer(await postCsv(name, header + rowsText(1, last)))).cut; } catch { return true; }
+    try { return (await readAnswer(await postCsvAgain(name, header + rowsText(1, last)))).cut; } catch { return true; }
   };
   let lo = 1, hi = rows;
   while (lo < hi) {
@@ -275,7 +288,7 @@ async function badRowOf(name, text, records, cut) {
   }
   if (!rows) return cut;
   try {
-    await readAnswer(await postCsv(name, header + rowsText(lo, lo)));
+    await readAnswer(await postCsvAgain(name, header + rowsText(lo, lo)));
   } catch (e) {
     if (e instanceof NoAnswer) return e;
     const line = e.message.replace(/line (\d+)/, (_, l) => `line ${Number(l) - records[1].line + records[lo].line}`);
