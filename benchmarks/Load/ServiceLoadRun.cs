@@ -33,16 +33,12 @@ public static class ServiceLoadRun
         var b = VaeModel.Load(modelB);
         if (a.InputDim != b.InputDim || a.LatentDim != b.LatentDim || a.PairId == b.PairId)
             throw new ArgumentException($"{modelA} and {modelB} must be two different pairs of the same shape");
-        var folder = Directory.CreateTempSubdirectory("vae-load-").FullName;
-        foreach (var f in new[] { "encoder.onnx", "decoder.onnx" }) File.Copy(Path.Combine(modelA, f), Path.Combine(folder, f));
+        var folder = CopyPair(modelA, "vae-load-");
         var rows = Rows(a.InputDim, Math.Max(rowsPerRequest, batchRows));
         var figures = new Dictionary<string, object?> { ["model"] = modelA, ["swap_with"] = modelB, ["machine_cores"] = Environment.ProcessorCount };
         try
         {
-            // Logs at Error only: the run counts the refused half-replaced folders itself, and the report goes to standard output.
-            await using var app = VaeServingApp.Build(["--model", folder, "--urls", "http://127.0.0.1:0", "--Vae:PollIntervalMs", "100",
-                "--Vae:JsonLogs", "false", "--Logging:LogLevel:Default", "Error"]);
-            await app.StartAsync();
+            await using var app = await StartService(folder);
             var host = app.Services.GetRequiredService<VaeChainHost>();
             using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()), Timeout = TimeSpan.FromSeconds(120) };
 
@@ -91,6 +87,24 @@ public static class ServiceLoadRun
     }
 
     private static double InProcessRowsPerSecond(ScoringScenarios scenarios) => scenarios.RowCount / scenarios.Chain("score").Seconds;
+
+    /// <summary>A fresh temporary folder holding a copy of <paramref name="model"/>'s pair: the folder the run's swaps replace.</summary>
+    internal static string CopyPair(string model, string prefix)
+    {
+        var folder = Directory.CreateTempSubdirectory(prefix).FullName;
+        foreach (var f in new[] { "encoder.onnx", "decoder.onnx" }) File.Copy(Path.Combine(model, f), Path.Combine(folder, f));
+        return folder;
+    }
+
+    /// <summary>The service on Kestrel at a free loopback port, serving <paramref name="folder"/>, started.</summary>
+    internal static async Task<WebApplication> StartService(string folder)
+    {
+        // Logs at Error only: the run counts the refused half-replaced folders itself, and the report goes to standard output.
+        var app = VaeServingApp.Build(["--model", folder, "--urls", "http://127.0.0.1:0", "--Vae:PollIntervalMs", "100",
+            "--Vae:JsonLogs", "false", "--Logging:LogLevel:Default", "Error"]);
+        await app.StartAsync();
+        return app;
+    }
 
     internal static async Task Swap(VaeChainHost host, string folder, string source)
     {

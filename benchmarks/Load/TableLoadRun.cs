@@ -62,15 +62,11 @@ public static class TableLoadRun
         if (table.Rows.Count < Math.Max(rowsPerRequest, batchRows))
             throw new ArgumentException($"{data}: {table.Rows.Count} rows; the run needs at least {Math.Max(rowsPerRequest, batchRows)} (--rows, --batch-rows)");
         var sent = SentColumns(table, a.Table);
-        var folder = Directory.CreateTempSubdirectory("vae-table-load-").FullName;
-        foreach (var f in new[] { "encoder.onnx", "decoder.onnx" }) File.Copy(Path.Combine(modelA, f), Path.Combine(folder, f));
+        var folder = ServiceLoadRun.CopyPair(modelA, "vae-table-load-");
         var figures = new Dictionary<string, object?> { ["table_model"] = modelA, ["swap_with"] = modelB, ["data"] = data, ["machine_cores"] = Environment.ProcessorCount };
         try
         {
-            // Logs at Error only: the run counts the refused half-replaced folders itself, and the report goes to standard output.
-            await using var app = VaeServingApp.Build(["--model", folder, "--urls", "http://127.0.0.1:0", "--Vae:PollIntervalMs", "100",
-                "--Vae:JsonLogs", "false", "--Logging:LogLevel:Default", "Error"]);
-            await app.StartAsync();
+            await using var app = await ServiceLoadRun.StartService(folder);
             var host = app.Services.GetRequiredService<VaeChainHost>();
             using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()), Timeout = TimeSpan.FromSeconds(120) };
 
