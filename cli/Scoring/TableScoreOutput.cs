@@ -10,7 +10,7 @@ namespace VaeOnnx.Cli.Scoring;
 /// <summary>
 /// Scores table rows with a table pair through <c>VaeTableScore</c>: <c>score,recon,kl,is_anomaly,contrib.&lt;column&gt;...</c>.
 /// A file is scored block by block (<see cref="ScoreFile"/>): read a block, score it once, write it, so memory is bounded
-/// by the block, not the file. The id columns lead each row with the input's cells.
+/// by a few blocks, not the file; the next block is read while one is scored. The id columns lead each row with the input's cells.
 /// </summary>
 public static class TableScoreOutput
 {
@@ -47,19 +47,22 @@ public static class TableScoreOutput
         var writer = Writer(schema, ids.Names);
         var ml = new MLContext(1);
         VaeTableScoreTransformer? transformer = null;
+        // Three threads: the next block is read and featurised while this one is scored and the one before is written. On one
+        // thread, reading, featurising and formatting took 1.6 times as long as the graphs themselves (docs/benchmarks.md).
+        var featurized = ReadAhead.Of(FromCurrent(blocks).Select(block => (Rows: TableInput.Rows(block, featurizer, model.Condition), Ids: ids.Of(block))), ReadAheadBlocks);
+        var scored = ReadAhead.Of(featurized.Select(block =>
+        {
+            var view = block.Rows.ToDataView();
+            // Fitted once, on the first block: every block has the same columns, and fitting opens the sessions.
+            transformer ??= ml.Transforms.VaeTableScore(model).Fit(view);
+            return (Scores: writer.ReadBlock(transformer.Transform(view)), block.Ids);
+        }), ReadAheadBlocks);
         long rows = 0;
         try
         {
             writer.WriteFile(outputPath, text =>
             {
-                do
-                {
-                    var view = TableInput.Rows(blocks.Current, featurizer, model.Condition).ToDataView();
-                    // Fitted once, on the first block: every block has the same columns, and fitting opens the sessions.
-                    transformer ??= ml.Transforms.VaeTableScore(model).Fit(view);
-                    rows += writer.WriteRows(transformer.Transform(view), text, ids.Of(blocks.Current));
-                }
-                while (blocks.MoveNext());
+                foreach (var block in scored) rows += writer.WriteBlock(block.Scores, text, block.Ids);
             });
         }
         finally
@@ -67,6 +70,15 @@ public static class TableScoreOutput
             transformer?.Dispose();
         }
         return rows;
+    }
+
+    /// <summary>Blocks queued between two threads: one keeps each busy without holding another block's memory.</summary>
+    private const int ReadAheadBlocks = 1;
+
+    private static IEnumerable<RawTable> FromCurrent(IEnumerator<RawTable> blocks)
+    {
+        do yield return blocks.Current;
+        while (blocks.MoveNext());
     }
 
     /// <summary>The scores of every row of <paramref name="rows"/>, read through one cursor.</summary>

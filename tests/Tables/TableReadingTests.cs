@@ -48,6 +48,20 @@ public sealed class TableReadingTests
     }
 
     [TestMethod]
+    [DataRow("a, b ,,c", new[] { "a", " b ", "", "c" })]
+    [DataRow("\"a\", b ,,c", new[] { "a", " b ", "", "c" })]
+    [DataRow(",", new[] { "", "" })]
+    [DataRow("x,\"1,5\",\"say \"\"hi\"\"\"", new[] { "x", "1,5", "say \"hi\"" })]
+    public void RecordsWithAndWithoutQuotesSplitAlike(string record, string[] expected)
+    {
+        // A record without quotes takes the reader's fast path; with them, the quote-aware one: the cells must not differ.
+        int line = 0;
+        var cells = CsvRecordReader.Read(new StringReader(record + "\n"), "t.csv", ref line);
+        CollectionAssert.AreEqual(expected, cells);
+        Assert.AreEqual(1, line);
+    }
+
+    [TestMethod]
     [DataRow("a,b\n1,2\n3\n", "line 3: 1 fields; expected 2 as in the header")]
     [DataRow("a,a\n1,2\n", "line 1: column 'a' appears twice; expected unique names")]
     [DataRow("a,b\n1,2\n", "1 data row; a table model needs at least 10 rows")]
