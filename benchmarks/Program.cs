@@ -1,9 +1,8 @@
 using BenchmarkDotNet.Running;
 using VaeOnnx.Benchmarks.Load;
 
-// `load`: the service's documented load run (with --table-model, its table mode, TableLoadRun); `table-score`: the table scoring run (docs/benchmarks.md); anything else goes to BenchmarkDotNet.
+// `load`: the service's documented load run (with --table-model, its table mode, TableLoadRun); anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "load" && args.Contains("--table-model")) return await TableLoadRun.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "load") return await ServiceLoadRun.RunAsync(args[1..]);
-if (args.Length > 0 && args[0] == "table-score") return VaeOnnx.Benchmarks.Tables.TableScoreRun.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(VaeOnnx.Benchmarks.ScoringBenchmarks).Assembly).Run(args);
 return 0;

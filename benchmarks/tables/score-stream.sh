@@ -3,9 +3,10 @@
 # a table model trained on 20,000 of its rows (and a conditional one, on its plan), then on ROWS rows (default 2,000,000):
 #   1. `vae score` CSV -> CSV under /usr/bin/time -v (peak RSS, wall and CPU time); with OLD_VAE_DLL set (the vae.dll of
 #      another build), that build and this one alternate for ROUNDS rounds (default 2);
-#   2. `benchmarks table-score`: alternating rounds of one pass of the three graphs over the rows in memory and of the
-#      streaming CSV -> CSV path, medians and their ratio; then fitted vs `VaeModel.LoadChain`-reloaded chains;
-#   3. the same for the conditional model on the first 200,000 rows.
+#   2. `vae bench --table-model`: alternating rounds of raw ONNX Runtime on the three graphs, the VaeTableScore chain over
+#      the rows in memory, the chain reloaded by `VaeModel.LoadChain`, reading and featurising alone, and the streaming
+#      CSV -> CSV path of `vae score`; medians and their ratios;
+#   3. the same for the conditional model on the first 200,000 rows (no raw figure there).
 # Usage (from the repository root, on a quiet machine): [OLD_VAE_DLL=...] benchmarks/tables/score-stream.sh [ROWS] [WORK_DIR]
 set -euo pipefail
 rows="${1:-2000000}"
@@ -13,7 +14,6 @@ work="${2:-/tmp/vae-score-stream}"
 rounds="${ROUNDS:-2}"
 mkdir -p "$work"
 dotnet build cli -c Release -v q -nologo >/dev/null
-dotnet build benchmarks -c Release -v q -nologo >/dev/null
 vae=(dotnet cli/bin/Release/net10.0/vae.dll)
 [ -f "$work/train.csv" ] || benchmarks/tables/customers.py 20000 "$work/train.csv" 1
 [ -f "$work/rows.csv" ] || benchmarks/tables/customers.py "$rows" "$work/rows.csv" 2
@@ -37,8 +37,8 @@ for round in $(seq 1 "$rounds"); do
   score "new-$round" cli/bin/Release/net10.0/vae.dll
 done
 echo "rows scored: $(($(wc -l <"$work/scores-new-1.csv") - 1))"
-bench=(dotnet benchmarks/bin/Release/net10.0/VaeOnnx.Benchmarks.dll table-score)
-"${bench[@]}" --model "$work/model" --data "$work/rows.csv" --rounds 3
+bench=("${vae[@]}" bench --table-rounds 3)
+"${bench[@]}" --table-model "$work/model" --table-data "$work/rows.csv"
 head -200001 "$work/rows.csv" >"$work/rows-200k.csv"
-"${bench[@]}" --model "$work/conditional" --data "$work/rows-200k.csv" --rounds 3
+"${bench[@]}" --table-model "$work/conditional" --table-data "$work/rows-200k.csv"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

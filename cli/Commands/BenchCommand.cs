@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using VaeOnnx.Cli.Bench;
+using VaeOnnx.Cli.Scoring;
 using VaeOnnx.Contract;
 using VaeOnnx.Inference;
 using VaeOnnx.Training.Data;
@@ -31,6 +32,9 @@ public static class BenchCommand
             .Parsed(text => SessionSweep.ParseSwitches("--sweep-spinning", text));
         var conv = new Option<string?>("--conv-model") { Description = "Conv model folder measured as well (chains vs raw ONNX Runtime, and its training unless --no-training); skipped when absent.", DefaultValueFactory = _ => Path.Combine("models", "fashion-mnist-conv") };
         var coreType = new Option<string?>("--openblas-coretype") { Description = "Kernel family OpenBLAS is asked for in this process (for example SkylakeX or Haswell); default: the environment's OPENBLAS_CORETYPE or its own detection." };
+        var tableModel = new Option<string?>("--table-model") { Description = "Instead of the standard measurements, measure this table pair's scoring on --table-data: raw ONNX Runtime on its three graphs, the VaeTableScore chain, the chain reloaded, and vae score CSV to CSV." };
+        var tableData = new Option<string?>("--table-data") { Description = "With --table-model: the CSV file of rows to score (its header names the pair's columns)." };
+        var tableRounds = new Option<int>("--table-rounds") { Description = "With --table-model: alternating rounds; medians are reported.", DefaultValueFactory = _ => 3 }.AtLeast(1);
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the figures and ratios." };
         var command = new Command("bench", """
             Measure rows/s of raw batched ONNX Runtime, ML.NET's stock ApplyOnnxModel and the VaeOnnx chain (encoder, decoder,
@@ -45,8 +49,9 @@ public static class BenchCommand
               vae bench --no-training --rows 4096
               vae bench --training-only --threads 2 --json
               vae bench --sweep --sweep-spinning on,off --json
+              vae bench --table-model models/customers --table-data customers.csv --json
             """)
-        { model, conv, coreType, rows, threads, skipTraining, trainingOnly, sweep, sweepBlocks, sweepThreads, sweepLevels, sweepSpinning, json };
+        { model, conv, coreType, rows, threads, skipTraining, trainingOnly, sweep, sweepBlocks, sweepThreads, sweepLevels, sweepSpinning, tableModel, tableData, tableRounds, json };
         command.SetAction(parse => CommandRunner.Run(parse, () =>
         {
             int n = parse.GetValue(rows);
@@ -54,6 +59,8 @@ public static class BenchCommand
                 throw new CommandUsageException($"--openblas-coretype {core}: OpenBLAS was loaded before the option could apply.");
             var log = parse.GetValue(json) ? parse.InvocationConfiguration.Error : parse.InvocationConfiguration.Output;
             if (parse.GetValue(trainingOnly)) return TrainingOnly(parse.GetValue(threads), parse.GetValue(json) ? parse.InvocationConfiguration.Output : null, log);
+            if (parse.GetValue(tableModel) is { } tableFolder)
+                return TableOnly(tableFolder, parse.GetValue(tableData), parse.GetValue(tableRounds), parse.GetValue(json) ? parse.InvocationConfiguration.Output : null, log);
             var vae = VaeModel.Load(parse.GetValue(model)!);
             float[]? images = null;
             VaeDataset? train = null, test = null;
@@ -190,6 +197,18 @@ public static class BenchCommand
             figures["openblas_core"] = OpenBlasLibrary.CoreName;
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training     --gemm openblas ({OpenBlasLibrary.CoreName} kernels) {blas:N0} samples/s: {blas / samples:F2}x libtorch's route, {blas * flopsPerSample / 1e9 / peak:P0} of the peak"));
         }
+    }
+
+    /// <summary>A table pair's scoring figures (<see cref="TableScenario"/>).</summary>
+    private static int TableOnly(string folder, string? data, int rounds, TextWriter? json, TextWriter log)
+    {
+        if (data is null) throw new CommandUsageException("--table-model needs --table-data FILE.csv: the rows to score.");
+        var model = ModelInput.LoadModel(folder, likelihood: null);
+        if (model.Table is null) throw new CommandUsageException($"--table-model {folder}: not a table pair (no table schema in its metadata).");
+        var figures = new Dictionary<string, object?> { ["table_model"] = model.EncoderPath, ["table_data"] = data, ["machine_cores"] = Environment.ProcessorCount };
+        new TableScenario(model, data).Run(rounds, figures, log);
+        if (json is not null) CommandRunner.WriteJson(json, figures);
+        return 0;
     }
 
     /// <summary>The GEMM peak and the training routes on Fashion-MNIST (synthetic images where it is not installed).</summary>

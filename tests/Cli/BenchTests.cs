@@ -2,6 +2,8 @@ using System.Text.Json;
 using VaeOnnx.Cli.Bench;
 using VaeOnnx.Inference;
 using VaeOnnx.Tests.Inference;
+using VaeOnnx.Tests.Serving;
+using VaeOnnx.Tests.Tables;
 
 namespace VaeOnnx.Tests.Cli;
 
@@ -37,6 +39,36 @@ public sealed class BenchTests
         var (seconds, rowsPerPass) = scenarios.RawBatched(decoder: true, batch: 1024);
         Assert.AreEqual(1500, rowsPerPass);
         Assert.IsTrue(seconds > 0);
+    }
+
+    [TestMethod]
+    public void TheTableBenchComparesTheChainWithRawOnnxRuntimeOnTheSameThreeGraphs()
+    {
+        var data = TableFiles.Customers(RepoPaths.NewTempFolder("bench-table"), rows: 1500, seed: 3);
+        var run = CliRun.Invoke("bench", "--table-model", ServingTables.Customers, "--table-data", data, "--table-rounds", "1", "--json");
+        Assert.AreEqual(0, run.ExitCode, run.ToString());
+        using var json = JsonDocument.Parse(run.Output);
+        var root = json.RootElement;
+        Assert.AreEqual(1500, root.GetProperty("table_rows").GetInt32());
+        // Raw ONNX Runtime and the chain compute the same scores and contributions, the partial last block's included.
+        Assert.IsLessThanOrEqualTo(1e-4, root.GetProperty("table_raw_max_abs_diff").GetDouble(), run.Output);
+        double raw = root.GetProperty("table_raw_rows_per_s").GetDouble(), chain = root.GetProperty("table_chain_rows_per_s").GetDouble();
+        Assert.IsTrue(raw > 0 && chain > 0 && double.IsFinite(raw) && double.IsFinite(chain), run.Output);
+        Assert.AreEqual(chain / raw, root.GetProperty("table_chain_vs_raw").GetDouble(), 1e-9);
+        foreach (var name in new[] { "table_reloaded_vs_fitted", "table_vae_score_rows_per_s", "table_vae_score_vs_chain", "table_read_featurize_rows_per_s" })
+            Assert.IsTrue(root.GetProperty(name).GetDouble() is > 0 and < double.PositiveInfinity, name);
+    }
+
+    [TestMethod]
+    public void TheTableBenchNeedsItsDataAndATablePair()
+    {
+        var run = CliRun.Invoke("bench", "--table-model", ServingTables.Customers);
+        // A usage error, as the command line's own are.
+        Assert.AreEqual(2, run.ExitCode, run.ToString());
+        StringAssert.Contains(run.Error, "--table-model needs --table-data FILE.csv");
+        var image = CliRun.Invoke("bench", "--table-model", ModelPairs.Image, "--table-data", "x.csv");
+        Assert.AreEqual(2, image.ExitCode, image.ToString());
+        StringAssert.Contains(image.Error, "not a table pair");
     }
 
     [TestMethod]
