@@ -14,8 +14,7 @@ rate is the share of the clean held-out rows that `vae score` flags (is_anomaly)
 
 Usage: benchmarks/tables/quality_bar.py DATA_DIR WORK_DIR [--only t1,t2] [--jobs N] [--seeds N] [TRAIN OPTIONS...]
 (needs python3-sklearn, r-cran-aer, r-cran-mlbench; run from the repository root after `dotnet build VaeOnnx.sln -c Release`).
-DATA_DIR is filled by export-r-tables.sh when a table is missing there. --jobs N runs N tables side by side (give
-`--threads 1` then). The TRAIN OPTIONS replace or add to the `vae train` options below for every table, e.g. `--epochs 300`.
+DATA_DIR is filled by export-r-tables.sh when a table is missing there. --jobs N runs N tables side by side (default 2). The TRAIN OPTIONS replace or add to the `vae train` options below for every table, e.g. `--epochs 300`.
 """
 import csv, json, os, subprocess, sys, time
 from concurrent.futures import ThreadPoolExecutor
@@ -38,7 +37,8 @@ TABLES = [
     ("customers.csv", "plan", ["--ignore-columns", "customer_id"], False),
 ]
 TRAIN = ["--hidden", "128,128", "--latent", "8", "--epochs", "100", "--patience", "10", "--batch", "64", "--lr", "1e-3",
-         "--threads", "2", "--iw-samples", "0"]
+         "--threads", "1", "--iw-samples", "0"]
+JOBS = 2  # tables side by side, one LibTorch thread each: a run on one thread is the same from run to run
 # VAE_DLL: a copy of the built CLI, so that a rebuild of the repository during a long run does not change it.
 VAE = ["dotnet", os.environ.get("VAE_DLL", "cli/bin/Release/net10.0/vae.dll")]
 MISSING = {"", "na", "n/a", "nan", "null", "?"}
@@ -210,24 +210,23 @@ def run(data_dir, work, name, label, extra, numeric, overrides=(), seeds=1):
     synthetic = [[row[sh.index(h)] if h in sh else "" for h in header] for row in synthetic]
     real_acc, syn_acc = classifier_ratio(schema, header, label, train, synthetic, holdout)
     result.update(acc_real=real_acc, acc_syn=syn_acc, acc_ratio=syn_acc / real_acc)
-    # False alarms: the share of the clean held-out rows flagged.
-    _, flagged, _ = ensemble_scores(models, schemas, holdout_csv, base, log)
-    result["false_alarms"] = flagged.mean()
-    # Injected anomalies, 10 draws.
+    # The clean held-out rows (false alarms: the share flagged) and 10 draws of injected anomalies, scored in one file.
+    draws = [corrupt(schema, header, train, holdout, np.random.default_rng(1000 + draw)) for draw in range(10)]
+    scored_csv = os.path.join(base, "scored.csv")
+    write(scored_csv, header, holdout + [row for corrupted, _ in draws for row in corrupted])
+    score, flagged, contrib = ensemble_scores(models, schemas, scored_csv, base, log)
+    n = len(holdout)
+    result["false_alarms"] = flagged[:n].mean()
     others = baselines(encode(schema, header, train))
     aucs, base_aucs, hits = [], {k: [] for k in others}, []
-    for draw in range(10):
-        crng = np.random.default_rng(1000 + draw)
-        corrupted, fields = corrupt(schema, header, train, holdout, crng)
-        y = np.array([1 if i in fields else 0 for i in range(len(corrupted))])
-        path = os.path.join(base, f"corrupted-{draw}.csv")
-        write(path, header, corrupted)
-        score, _, contrib = ensemble_scores(models, schemas, path, base, log)
-        aucs.append(roc_auc_score(y, score))
+    for draw, (corrupted, fields) in enumerate(draws, start=1):
+        y = np.array([1 if i in fields else 0 for i in range(n)])
+        part = slice(draw * n, (draw + 1) * n)
+        aucs.append(roc_auc_score(y, score[part]))
         features = encode(schema, header, corrupted)
         for k, f in others.items():
             base_aucs[k].append(roc_auc_score(y, f(features)))
-        hits.append(np.mean([contrib[i].argmax() == k for i, k in fields.items()]))
+        hits.append(np.mean([contrib[part][i].argmax() == k for i, k in fields.items()]))
     result.update(auroc=np.mean(aucs), auroc_sd=np.std(aucs), hit=np.mean(hits), corrupted=len(fields),
                   **{f"{k}_auroc": np.mean(v) for k, v in base_aucs.items()})
     print(f"{result['table']}: AUROC {result['auroc']:.3f}, hit {result['hit']:.2f}, overall {result['overall']:.3f}", flush=True)
@@ -269,7 +268,7 @@ def main():
         subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), "export-r-tables.sh"), data_dir], check=True, stdout=subprocess.DEVNULL)
     print("vae train options:", " ".join(train_options(overrides)), f"(seeds: {seeds or 1})", flush=True)
     started = time.time()
-    with ThreadPoolExecutor(int(jobs or 1)) as pool:
+    with ThreadPoolExecutor(int(jobs or JOBS)) as pool:
         results = list(pool.map(lambda t: run(data_dir, work, *t, overrides, int(seeds or 1)), tables))
     print_tables(results)
     print(f"\n{len(results)} tables in {(time.time() - started) / 60:.1f} min")
