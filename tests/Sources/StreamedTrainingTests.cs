@@ -1,5 +1,7 @@
+using VaeOnnx.Contract;
 using VaeOnnx.Tables;
 using VaeOnnx.Tests.Cli;
+using VaeOnnx.Training.Checkpoints;
 using VaeOnnx.Training.Data;
 using VaeOnnx.Training.Trainer;
 
@@ -9,7 +11,7 @@ namespace VaeOnnx.Tests.Sources;
 /// A 1,000-row customers table streamed through a 64-row shuffle buffer: every training row comes once per epoch, in an
 /// order unlike the file's and another each epoch, with never more than 64 rows waiting; its schema and held-out rows are
 /// the whole table's (the 100,000-row schema sample holds every row), and the CSV, Parquet and SQLite copies train the
-/// same model for the same seed, and the same again when run twice.
+/// same model for the same seed, and the same again when run twice or stopped inside an epoch and resumed.
 /// </summary>
 [TestClass]
 public sealed class StreamedTrainingTests
@@ -104,5 +106,32 @@ public sealed class StreamedTrainingTests
         Assert.AreEqual(csv, Train("csv-again", "--data", _copies.Csv), "the same seed, the same model");
         Assert.AreEqual(csv, Train("parquet", "--data", _copies.Parquet), "the Parquet copy");
         Assert.AreEqual(csv, Train("sqlite", "--data", $"sqlite:{_copies.Sqlite}", "--query", "select * from customers"), "the SQLite copy");
+    }
+
+    [TestMethod]
+    public void AStreamedRunStoppedInsideAnEpochAndResumedEndsWithTheStraightRunsWeights()
+    {
+        var data = TableDataLoader.Load(Options(Buffer));
+        var architecture = new VaeArchitecture { InputShape = [data.Train.FeatureCount], Hidden = [16], LatentDim = 2, Likelihood = Likelihood.Mixed };
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 20, Seed = 4, Threads = 1 };
+        var straight = Path.Combine(_folder, "resume-straight");
+        new VaeTrainer(options).Train(architecture, data, straight).Model.Dispose();
+
+        var resumed = Path.Combine(_folder, "resume-stopped");
+        using var cancel = new CancellationTokenSource();
+        // Progress comes every 20 steps: step 20 of epoch 2 is inside the epoch (36 steps of 20 rows).
+        var stop = new CallbackProgress(p => { if (p.Epoch == 2 && p.Step == 20) cancel.Cancel(); });
+        var interrupted = new VaeTrainer(options, stop).Train(architecture, data, resumed, cancellation: cancel.Token);
+        interrupted.Model.Dispose();
+        Assert.AreEqual(StopReason.Interrupted, interrupted.StopReason);
+        Assert.AreEqual(20, interrupted.Checkpoint.Step, "stopped before the 21st step of epoch 2");
+        new VaeTrainer(options).Train(architecture, TableDataLoader.Load(Options(Buffer)), resumed, resume: true).Model.Dispose();
+        CollectionAssert.AreEqual(File.ReadAllBytes(Directory.GetFiles(straight, "weights-*.bin").Single()),
+            File.ReadAllBytes(Directory.GetFiles(resumed, "weights-*.bin").Single()));
+    }
+
+    private sealed class CallbackProgress(Action<TrainingProgress> callback) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => callback(value);
     }
 }
