@@ -53,7 +53,7 @@ public static class TrainCommand
         var setup = resuming ? ResumeSetup(parse, o, folder) : NewSetup(parse, o);
         var data = setup.Data;
         var lines = asJson ? stderr : stdout;
-        lines.WriteLine($"data: {data.Dataset.Source} ({data.Train.Rows} train, {data.Validation?.Rows ?? 0} validation, {data.Test.Rows} test rows, {data.Train.FeatureCount} features)");
+        lines.WriteLine($"data: {data.Dataset.Source} ({data.TrainRows} train{(data.TrainStream is { } stream ? $" streamed through a {stream.BufferRows}-row shuffle buffer" : "")}, {data.Validation?.Rows ?? 0} validation, {data.Test.Rows} test rows, {data.Train.FeatureCount} features)");
         bool live = !asJson && TrainingProgressView.CanDrawLive;
         if (data.Table is { } schema) TableSchemaView.Write(schema, live, lines);
         var result = TrainingProgressView.Run(live, lines,
@@ -113,6 +113,7 @@ public static class TrainCommand
         }
         TrainResume.Refuse(parse, o.MaxTrain, F(d.MaxTrainRows), folder);
         TrainResume.Refuse(parse, o.MaxTest, F(d.MaxTestRows), folder);
+        TrainResume.Refuse(parse, o.ShuffleBuffer, F(d.ShuffleBufferRows ?? TableDataLoader.DefaultShuffleBufferRows), folder);
         // --data may say where the data is now, but not point at other data while the checkpoint's source is still there.
         TrainResume.Refuse<string?>(parse, o.Query, d.Query, folder);
         var dataPath = parse.GetValue(o.Data) is { } given ? TableSource.Parse(given, d.Query).Text : d.Source;
@@ -134,6 +135,7 @@ public static class TrainCommand
             Path = parse.GetValue(o.Data) ?? DefaultDataFolder, Query = parse.GetValue(o.Query), LabelColumn = parse.GetValue(o.Label), ConditionColumn = parse.GetValue(o.Condition),
             ValidationFraction = parse.GetValue(o.Validation) ?? (patience > 0 ? 0.1 : 0.0),
             MaxTrainRows = parse.GetValue(o.MaxTrain), MaxTestRows = parse.GetValue(o.MaxTest), Seed = parse.GetValue(o.Seed),
+            ShuffleBufferRows = parse.GetValue(o.ShuffleBuffer),
             Table = new TableReadOptions
             {
                 ColumnTypes = TableOptions.ParseColumnTypes(parse.GetValue(o.ColumnTypes)), IgnoreColumns = TableOptions.ParseNames(parse.GetValue(o.IgnoreColumns)),

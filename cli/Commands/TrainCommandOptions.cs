@@ -83,6 +83,12 @@ public sealed class TrainCommandOptions
     public Option<int?> MaxTrain { get; } = new Option<int?>("--max-train-rows") { Description = "Use only the first N training rows (quick runs)." }.AtLeast(1);
     /// <summary>Test row limit.</summary>
     public Option<int?> MaxTest { get; } = new Option<int?>("--max-test-rows") { Description = "Use only the first N test rows (quick runs)." }.AtLeast(1);
+    /// <summary>Rows of the shuffle buffer of a table model.</summary>
+    public Option<int> ShuffleBuffer { get; } = new Option<int>("--shuffle-buffer")
+    {
+        Description = "Tables: rows held for shuffling. A table of no more rows is read whole and fully shuffled every epoch; a larger one streams from its source every epoch through a buffer of this many rows (its schema from a 100,000-row sample), so memory follows the buffer, not the table.",
+        DefaultValueFactory = _ => VaeOnnx.Training.Trainer.TableDataLoader.DefaultShuffleBufferRows,
+    }.AtLeast(1);
     /// <summary>Importance samples of the final estimate.</summary>
     public Option<int> IwSamples { get; } = new Option<int>("--iw-samples") { Description = "Importance samples K of the final log p(x) estimate (0 = skip).", DefaultValueFactory = _ => 1000 }.AtLeast(0);
     /// <summary>Rows of the final estimate.</summary>
@@ -99,6 +105,6 @@ public sealed class TrainCommandOptions
     [
         Data, Query, Arch, Hidden, Latent, Activation, Likelihood, ColumnTypes, DateFormat, IgnoreColumns, BlankNormal, IdColumns, NumericEncoding, GaussianVariance, Posterior, FlowSteps, FlowHidden,
         Objective, IwTrainK, Condition, Beta, Warmup, Epochs, Batch, Lr, Seed, Threads, Gemm, GemmThreads, AdamUpdate,
-        Patience, Validation, Label, MaxTrain, MaxTest, IwSamples, IwRows, Output, Resume, Json,
+        Patience, Validation, Label, MaxTrain, MaxTest, ShuffleBuffer, IwSamples, IwRows, Output, Resume, Json,
     ];
 }

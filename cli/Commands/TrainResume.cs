@@ -54,6 +54,7 @@ public static class TrainResume
             Table = info.Table is null ? null : TableOptions.Reproducing(info.Table),
             ValidationFraction = d.ValidationFraction, TestFraction = d.TestFraction,
             MaxTrainRows = d.MaxTrainRows, MaxTestRows = d.MaxTestRows, Seed = d.SplitSeed,
+            ShuffleBufferRows = d.ShuffleBufferRows ?? TableDataLoader.DefaultShuffleBufferRows,
         };
         var data = TrainingDataLoader.Load(source, info.Architecture.Likelihood);
         if (data.Train.FeatureCount != info.Architecture.InputDim)

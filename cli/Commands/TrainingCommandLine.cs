@@ -39,6 +39,7 @@ public static class TrainingCommandLine
         if (d.LabelColumn is { } label && label != a.Condition?.Column) command.Append(c, $" --label-column {ShellWord(label)}");
         if (d.MaxTrainRows is { } maxTrain) command.Append(c, $" --max-train-rows {maxTrain}");
         if (d.MaxTestRows is { } maxTest) command.Append(c, $" --max-test-rows {maxTest}");
+        if (d.ShuffleBufferRows is { } buffer && buffer != Training.Trainer.TableDataLoader.DefaultShuffleBufferRows) command.Append(c, $" --shuffle-buffer {buffer}");
         return command.ToString();
     }
 

@@ -37,6 +37,11 @@ public sealed record DatasetDescription
     [JsonPropertyName("max_train_rows")] public int? MaxTrainRows { get; init; }
     /// <summary>Test rows were limited to the first N, when set.</summary>
     [JsonPropertyName("max_test_rows")] public int? MaxTestRows { get; init; }
+    /// <summary>
+    /// Table models: the rows of the shuffle buffer the run was given; a table of more rows streamed its training rows
+    /// through a buffer of this many (resuming reads it back). Null for other models and for checkpoints written before.
+    /// </summary>
+    [JsonPropertyName("shuffle_buffer_rows"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? ShuffleBufferRows { get; init; }
     /// <summary>Image shape [C,H,W] for image data.</summary>
     [JsonPropertyName("image_shape")] public int[]? ImageShape { get; init; }
     /// <summary>Names of the label classes, when known.</summary>

@@ -39,6 +39,12 @@ public sealed record DataSourceOptions
     /// <summary>Table models (likelihood mixed): column kinds, ignored columns and the id-column limit.</summary>
     public VaeOnnx.Tables.TableReadOptions? Table { get; init; }
 
+    /// <summary>
+    /// Table models: rows the shuffle buffer holds. A table of no more rows is held whole and shuffled fully every epoch; a
+    /// larger one streams from its source every epoch through a buffer of this many featurised rows, which bounds memory.
+    /// </summary>
+    public int ShuffleBufferRows { get; init; } = TableDataLoader.DefaultShuffleBufferRows;
+
     /// <summary>Seed of the splits.</summary>
     public long Seed { get; init; } = 1;
 }

@@ -16,4 +16,13 @@ public sealed record TrainingData(VaeDataset Train, VaeDataset? Validation, VaeD
 {
     /// <summary>Conditional table models: the condition read from the table (classes and their training proportions); null otherwise.</summary>
     public ConditionSpec? Condition { get; init; }
+
+    /// <summary>
+    /// A table larger than its shuffle buffer: the training rows, read from the source every epoch (<see cref="Train"/> then
+    /// holds only a sample of them); null when <see cref="Train"/> holds every training row.
+    /// </summary>
+    public TableTrainingStream? TrainStream { get; init; }
+
+    /// <summary>Training rows an epoch goes through: the stream's, or <see cref="Train"/>'s.</summary>
+    public int TrainRows => TrainStream?.Rows ?? Train.Rows;
 }

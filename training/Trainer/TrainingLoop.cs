@@ -11,7 +11,9 @@ namespace VaeOnnx.Training.Trainer;
 
 /// <summary>
 /// The epochs of one run, from where its checkpoint stands: the steps of each epoch, the evaluation and checkpoint at its
-/// end, early stopping, and the checkpoint written on cancellation.
+/// end, early stopping, and the checkpoint written on cancellation. Rows held in memory are drawn in a fresh permutation
+/// every epoch; a streamed table's come through its shuffle buffer (<see cref="TableTrainingStream"/>), seeded per epoch
+/// the same way, so a resumed epoch replays the batches it had done and goes on.
 /// </summary>
 internal sealed class TrainingLoop
 {
@@ -35,7 +37,7 @@ internal sealed class TrainingLoop
     {
         (_model, _optimizer, _info, _data, _folder, _progress, _cancellation) = (model, optimizer, info, data, folder, progress, cancellation);
         _options = info.Training;
-        _rows = data.Train.Rows;
+        _rows = data.TrainRows;
         _batch = Math.Min(_options.BatchSize, _rows);
         _stepsPerEpoch = (_rows + _batch - 1) / _batch;
         _lastCheckpoint = VaeCheckpoint.Exists(folder) ? folder : null;
@@ -54,13 +56,14 @@ internal sealed class TrainingLoop
 
     public TrainingResult Run()
     {
-        using var all = VaeEvaluator.AsTensor(_data.Train);
-        using var labels = _model.IsConditional ? VaeEvaluator.LabelTensor(_data.Train) : null;
+        // A streamed table's rows are never all in one tensor.
+        using var all = _data.TrainStream is null ? VaeEvaluator.AsTensor(_data.Train) : null;
+        using var labels = all is not null && _model.IsConditional ? VaeEvaluator.LabelTensor(_data.Train) : null;
         using var generator = new Generator((ulong)_options.Seed);
         var stopReason = StopReason.Completed;
         for (int epoch = _info.Epoch + 1; epoch <= _options.Epochs; epoch++)
         {
-            var sums = TrainEpoch(epoch, all, labels, generator);
+            var sums = _data.TrainStream is { } stream ? TrainStreamedEpoch(epoch, stream, generator) : TrainEpoch(epoch, all!, labels, generator);
             if (sums is null) return new TrainingResult(_model, _info, _folder);
             if (FinishEpoch(epoch, sums))
             {
@@ -94,27 +97,63 @@ internal sealed class TrainingLoop
                 Interrupt(epoch, step, sums);
                 return null;
             }
-            Step(epoch, step, all, labels, permutation, generator, sums);
-            if (_progress is not null && (step % 20 == 19 || step == _stepsPerEpoch - 1))
+            using (NewDisposeScope())
             {
-                long epochLeft = _rows - sums.Seen, runLeft = (long)(_options.Epochs - epoch) * _rows + epochLeft;
-                double rate = Math.Max(sums.Rate, 1e-9);
-                _progress.Report(new TrainingProgress(epoch, _options.Epochs, step + 1, _stepsPerEpoch, sums.Objective / sums.Seen, sums.Rate,
-                    TimeSpan.FromSeconds(runLeft / rate), null) { EpochEta = TimeSpan.FromSeconds(epochLeft / rate), BestEpoch = _bestEpoch });
+                int start = step * _batch, n = Math.Min(_batch, _rows - start);
+                var rows = permutation.narrow(0, start, n);
+                Step(epoch, step, all.index_select(0, rows), labels?.index_select(0, rows), generator, sums);
             }
+            ReportStep(epoch, step, sums);
         }
         return sums;
     }
 
-    /// <summary>One optimiser step on the batch at <paramref name="step"/> of the epoch's permutation.</summary>
-    private void Step(int epoch, int step, Tensor all, Tensor? labels, Tensor permutation, Generator generator, EpochSums sums)
+    /// <summary>
+    /// An epoch over a streamed table: its batches in the order the shuffle buffer draws for this epoch; a resumed epoch
+    /// reads past the batches its checkpoint had done. Null when cancellation stopped it.
+    /// </summary>
+    private EpochSums? TrainStreamedEpoch(int epoch, TableTrainingStream stream, Generator generator)
     {
-        int start = step * _batch, n = Math.Min(_batch, _rows - start);
+        int firstStep = _info.Step, step = 0;
+        var sums = new EpochSums(firstStep > 0 ? _info.PartialEpoch ?? new PartialEpoch() : new PartialEpoch());
+        _model.train();
+        foreach (var batch in stream.Batches(_batch, VaeTrainer.StreamSeed(_options.Seed, epoch, -1)))
+        {
+            if (step < firstStep)
+            {
+                step++;
+                continue;
+            }
+            if (_cancellation.IsCancellationRequested)
+            {
+                Interrupt(epoch, step, sums);
+                return null;
+            }
+            using (NewDisposeScope())
+                Step(epoch, step, VaeEvaluator.AsTensor(batch), _model.IsConditional ? VaeEvaluator.LabelTensor(batch) : null, generator, sums);
+            ReportStep(epoch, step, sums);
+            step++;
+        }
+        return sums;
+    }
+
+    /// <summary>Reports progress every 20 steps and at the epoch's last.</summary>
+    private void ReportStep(int epoch, int step, EpochSums sums)
+    {
+        if (_progress is null || (step % 20 != 19 && step != _stepsPerEpoch - 1)) return;
+        long epochLeft = _rows - sums.Seen, runLeft = (long)(_options.Epochs - epoch) * _rows + epochLeft;
+        double rate = Math.Max(sums.Rate, 1e-9);
+        _progress.Report(new TrainingProgress(epoch, _options.Epochs, step + 1, _stepsPerEpoch, sums.Objective / sums.Seen, sums.Rate,
+            TimeSpan.FromSeconds(runLeft / rate), null) { EpochEta = TimeSpan.FromSeconds(epochLeft / rate), BestEpoch = _bestEpoch });
+    }
+
+    /// <summary>One optimiser step on the batch <paramref name="x"/> (with its classes <paramref name="labels"/>, for a conditional model).</summary>
+    private void Step(int epoch, int step, Tensor x, Tensor? labels, Generator generator, EpochSums sums)
+    {
+        int n = (int)x.shape[0];
         double beta = _options.BetaAt(epoch - 1 + (double)step / _stepsPerEpoch);
         using var scope = NewDisposeScope();
-        var rows = permutation.narrow(0, start, n);
-        var x = all.index_select(0, rows);
-        var c = labels is null ? null : VaeEvaluator.OneHot(labels.index_select(0, rows), _model.Architecture.ConditionDim);
+        var c = labels is null ? null : VaeEvaluator.OneHot(labels, _model.Architecture.ConditionDim);
         generator.manual_seed(VaeTrainer.StreamSeed(_options.Seed, epoch, step));
         _optimizer.zero_grad();
         Tensor loss, recon, kl;
