@@ -68,9 +68,9 @@ public sealed class TrainCommandOptions
     /// <summary>LibTorch threads.</summary>
     public Option<int> Threads { get; } = new Option<int>("--threads") { Description = "LibTorch threads (0 = all cores).", DefaultValueFactory = _ => 0 }.AtLeast(0);
     /// <summary>BLAS of the fully connected layers.</summary>
-    public Option<GemmBackend> Gemm { get; } = EnumOptions.Create("--gemm", "BLAS of the fully connected layers: libtorch (its MKL) or openblas (the system's libopenblas0-pthread, falls back to libtorch when missing).", GemmBackend.LibTorch);
+    public Option<GemmBackend> Gemm { get; } = EnumOptions.Create("--gemm", "BLAS of the fully connected layers: libtorch (its MKL), openblas (the system's libopenblas0-pthread) or onednn (the system's libdnnl2); the last two fall back to libtorch when missing.", GemmBackend.LibTorch);
     /// <summary>OpenBLAS threads.</summary>
-    public Option<int> GemmThreads { get; } = new Option<int>("--gemm-threads") { Description = "--gemm openblas: OpenBLAS's threads for the products (0 = as --threads); with --threads 1 LibTorch runs the rest of the step on one thread.", DefaultValueFactory = _ => 0 }.AtLeast(0);
+    public Option<int> GemmThreads { get; } = new Option<int>("--gemm-threads") { Description = "--gemm openblas/onednn: the library's threads for the products (0 = as --threads); with --threads 1 LibTorch runs the rest of the step on one thread.", DefaultValueFactory = _ => 0 }.AtLeast(0);
     /// <summary>Adam's update.</summary>
     public Option<AdamUpdate> AdamUpdate { get; } = EnumOptions.Create("--adam-update", "per-tensor (TorchSharp's Adam) or flat (parameters, gradients and moments in one buffer each; one set of operations per step).", Training.Optim.AdamUpdate.PerTensor);
     /// <summary>Early-stopping patience.</summary>
