@@ -45,7 +45,8 @@ busy_pid=""
 cleanup() { [ -n "$busy_pid" ] && kill "$busy_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-# name|vae train options ("peer" runs the PyTorch script instead)
+# name|vae train options ("peer*" runs the PyTorch script instead; peer_omp_passive with OMP_WAIT_POLICY=PASSIVE, the
+# peer's side of --omp-wait passive). An OMP_WAIT_POLICY in the script's own environment applies to every run.
 routes=(
   "libtorch|"
   "flat_adam|--adam-update flat"
@@ -53,14 +54,19 @@ routes=(
   "onednn|--gemm onednn"
   "onednn_flat|--gemm onednn --adam-update flat"
   "onednn_split_flat|--gemm onednn --threads 1 --gemm-threads $threads --adam-update flat"
+  "flat_threads_auto|--adam-update flat --threads auto"
+  "flat_omp_passive|--adam-update flat --omp-wait passive"
   "peer|"
+  "peer_omp_passive|"
 )
 
 run_route() { # name, options -> prints the last epoch's samples/s
   local name="$1" options="$2" out="$work/run"
   rm -rf "$out"
-  if [ "$name" = peer ]; then
-    /usr/bin/python3 "$repo/benchmarks/training/peer_mlp_vae.py" --data "$data" --epochs "$epochs" --threads "$threads" --train-rows "$max_train" \
+  if [[ "$name" == peer* ]]; then
+    local policy=()
+    [ "$name" = peer_omp_passive ] && policy=(OMP_WAIT_POLICY=PASSIVE)
+    env "${policy[@]}" /usr/bin/python3 "$repo/benchmarks/training/peer_mlp_vae.py" --data "$data" --epochs "$epochs" --threads "$threads" --train-rows "$max_train" \
       | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["samples_per_s"][-1])'
     return
   fi
