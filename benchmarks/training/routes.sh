@@ -46,7 +46,7 @@ cleanup() { [ -n "$busy_pid" ] && kill "$busy_pid" 2>/dev/null; rm -rf "$work"; 
 trap cleanup EXIT
 
 # name|vae train options ("peer*" runs the PyTorch script instead; peer_omp_passive with OMP_WAIT_POLICY=PASSIVE, the
-# peer's side of --omp-wait passive). An OMP_WAIT_POLICY in the script's own environment applies to every run.
+# peer's side of --omp-passive). An OMP_WAIT_POLICY in the script's own environment applies to every run.
 routes=(
   "libtorch|"
   "flat_adam|--adam-update flat"
@@ -55,7 +55,7 @@ routes=(
   "onednn_flat|--gemm onednn --adam-update flat"
   "onednn_split_flat|--gemm onednn --threads 1 --gemm-threads $threads --adam-update flat"
   "flat_threads_auto|--adam-update flat --threads auto"
-  "flat_omp_passive|--adam-update flat --omp-wait passive"
+  "flat_omp_passive|--adam-update flat --omp-passive"
   "peer|"
   "peer_omp_passive|"
 )

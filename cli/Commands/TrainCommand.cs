@@ -52,7 +52,7 @@ public static class TrainCommand
         bool asJson = parse.GetValue(o.Json), resuming = parse.GetValue(o.Resume);
         var folder = parse.GetValue(o.Output)!;
         // Before anything loads LibTorch: its OpenMP runtime reads the wait policy once, when it loads.
-        if (OpenMpWaiting.Apply(parse.GetValue(o.OmpWait)) is { } waitNotice) stderr.WriteLine(waitNotice);
+        if (parse.GetValue(o.OmpPassive) && OpenMpWaiting.PreferPassive() is { } waitNotice) stderr.WriteLine(waitNotice);
         var setup = resuming ? ResumeSetup(parse, o, folder) : NewSetup(parse, o);
         var data = setup.Data;
         var lines = asJson ? stderr : stdout;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using VaeOnnx.Training.Gemm;
 using VaeOnnx.Training.Optim;
-using VaeOnnx.Training.Threading;
 
 namespace VaeOnnx.Cli.Commands;
 
@@ -77,8 +76,8 @@ public sealed class TrainCommandOptions
     public Option<GemmBackend> Gemm { get; } = EnumOptions.Create("--gemm", "BLAS of the fully connected layers: libtorch (its MKL), openblas (the system's libopenblas0-pthread) or onednn (the system's libdnnl2); the last two fall back to libtorch when missing.", GemmBackend.LibTorch);
     /// <summary>OpenBLAS threads.</summary>
     public Option<int> GemmThreads { get; } = new Option<int>("--gemm-threads") { Description = "--gemm openblas/onednn: the library's threads for the products (0 = as --threads); with --threads 1 LibTorch runs the rest of the step on one thread.", DefaultValueFactory = _ => 0 }.AtLeast(0);
-    /// <summary>OpenMP's waiting.</summary>
-    public Option<OpenMpWait> OmpWait { get; } = EnumOptions.Create("--omp-wait", "How idle OpenMP threads wait: spin (the runtime's default, or OMP_WAIT_POLICY) or passive (sleep at once; for machines whose cores other jobs share, where spinning threads burn the time a preempted team mate needs).", OpenMpWait.Spin);
+    /// <summary>Passive OpenMP waiting.</summary>
+    public Option<bool> OmpPassive { get; } = new("--omp-passive") { Description = "Idle OpenMP threads sleep at once instead of spinning (OMP_WAIT_POLICY=PASSIVE): for machines whose cores other jobs share, where spinning threads burn the time a preempted team mate needs." };
     /// <summary>Adam's update.</summary>
     public Option<AdamUpdate> AdamUpdate { get; } = EnumOptions.Create("--adam-update", "per-tensor (TorchSharp's Adam) or flat (parameters, gradients and moments in one buffer each; one set of operations per step).", Training.Optim.AdamUpdate.PerTensor);
     /// <summary>Early-stopping patience.</summary>
@@ -106,7 +105,7 @@ public sealed class TrainCommandOptions
     public IEnumerable<Option> All =>
     [
         Data, Query, Arch, Hidden, Latent, Activation, Likelihood, ColumnTypes, DateFormat, IgnoreColumns, BlankNormal, IdColumns, NumericEncoding, GaussianVariance, Posterior, FlowSteps, FlowHidden,
-        Objective, IwTrainK, Condition, Beta, Warmup, Epochs, Batch, Lr, Seed, Threads, OmpWait, Gemm, GemmThreads, AdamUpdate,
+        Objective, IwTrainK, Condition, Beta, Warmup, Epochs, Batch, Lr, Seed, Threads, OmpPassive, Gemm, GemmThreads, AdamUpdate,
         Patience, Validation, Label, MaxTrain, MaxTest, IwSamples, IwRows, Output, Resume, Json,
     ];
 }

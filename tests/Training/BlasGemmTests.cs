@@ -38,7 +38,7 @@ public sealed class BlasGemmTests
         var upstream = randn([rows, outWidth], generator: generator);
 
         var (yTorch, gradsTorch) = Run((xi, wi, bi) => nn.functional.linear(xi, wi, bi));
-        var (yBlas, gradsBlas) = Run(backend == GemmBackend.OneDnn ? OneDnnLinearFunction.Forward : OpenBlasLinearFunction.Forward);
+        var (yBlas, gradsBlas) = Run(backend == GemmBackend.OneDnn ? BlasLinearFunction<OneDnnLibrary>.Forward : BlasLinearFunction<OpenBlasLibrary>.Forward);
 
         AssertClose(yTorch, yBlas, "y");
         for (int i = 0; i < 3; i++)

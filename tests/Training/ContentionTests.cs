@@ -5,7 +5,7 @@ using VaeOnnx.Training.Threading;
 namespace VaeOnnx.Tests.Training;
 
 /// <summary>
-/// The contention options of vae train: --threads auto (the cores idle now, from /proc/stat) and --omp-wait passive
+/// The contention options of vae train: --threads auto (the cores idle now, from /proc/stat) and --omp-passive
 /// (OMP_WAIT_POLICY set before LibTorch's OpenMP runtime loads, never over the user's own value).
 /// </summary>
 [TestClass]
@@ -50,13 +50,12 @@ public sealed class ContentionTests
         string[] before = ["/usr/lib/x86_64-linux-gnu/libc.so.6", "/opt/app/libLibTorchSharp.so"];
         string[] after = [.. before, "/opt/app/runtimes/linux-x64/native/libgomp-98b21ff3.so.1"];
 
-        Assert.IsNull(OpenMpWaiting.Apply(OpenMpWait.Spin, null, after, Set), "spin changes nothing");
-        Assert.AreEqual("--omp-wait passive: OMP_WAIT_POLICY is set to 'ACTIVE' in the environment; left as it is.",
-            OpenMpWaiting.Apply(OpenMpWait.Passive, "ACTIVE", before, Set));
-        Assert.AreEqual("--omp-wait passive: the OpenMP runtime libgomp-98b21ff3.so.1 has loaded already and will not read OMP_WAIT_POLICY; set OMP_WAIT_POLICY=PASSIVE in the environment instead.",
-            OpenMpWaiting.Apply(OpenMpWait.Passive, null, after, Set));
+        Assert.AreEqual("--omp-passive: OMP_WAIT_POLICY is set to 'ACTIVE' in the environment; left as it is.",
+            OpenMpWaiting.PreferPassive("ACTIVE", before, Set));
+        Assert.AreEqual("--omp-passive: the OpenMP runtime libgomp-98b21ff3.so.1 has loaded already and will not read OMP_WAIT_POLICY; set OMP_WAIT_POLICY=PASSIVE in the environment instead.",
+            OpenMpWaiting.PreferPassive(null, after, Set));
         Assert.AreEqual(0, set.Count, "nothing was set so far");
-        Assert.IsNull(OpenMpWaiting.Apply(OpenMpWait.Passive, null, before, Set));
+        Assert.IsNull(OpenMpWaiting.PreferPassive(null, before, Set));
         CollectionAssert.AreEqual(new[] { "PASSIVE" }, set);
     }
 

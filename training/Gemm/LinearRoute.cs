@@ -26,8 +26,8 @@ public static class LinearRoute
         if (linear.bias is null || x.dim() != 2 || x.dtype != ScalarType.Float32 || x.device_type != DeviceType.CPU) return linear.forward(x);
         return backend switch
         {
-            GemmBackend.OpenBlas => OpenBlasLinearFunction.Forward(x, linear.weight!, linear.bias),
-            GemmBackend.OneDnn => OneDnnLinearFunction.Forward(x, linear.weight!, linear.bias),
+            GemmBackend.OpenBlas => BlasLinearFunction<OpenBlasLibrary>.Forward(x, linear.weight!, linear.bias),
+            GemmBackend.OneDnn => BlasLinearFunction<OneDnnLibrary>.Forward(x, linear.weight!, linear.bias),
             _ => linear.forward(x),
         };
     }

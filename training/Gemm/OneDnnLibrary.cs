@@ -12,8 +12,13 @@ namespace VaeOnnx.Training.Gemm;
 /// so <see cref="Sgemm"/> sets it through the libgomp that oneDNN itself resolved before every product; OMP_NUM_THREADS
 /// only gives the starting value, and OMP_WAIT_POLICY / GOMP_SPINCOUNT apply to this runtime as read when it loads.
 /// </remarks>
-public static unsafe class OneDnnLibrary
+public sealed unsafe class OneDnnLibrary : ISgemmLibrary
 {
+    private OneDnnLibrary() { }
+
+    /// <inheritdoc />
+    public static string FunctionName => "OneDnnLinear";
+
     private static readonly string[] Candidates =
         ["libdnnl.so.2", "libdnnl.so", "/usr/lib/x86_64-linux-gnu/libdnnl.so.2", "/usr/lib/aarch64-linux-gnu/libdnnl.so.2"];
 
@@ -57,7 +62,7 @@ public static unsafe class OneDnnLibrary
     }
 
     /// <summary>Row-major C = alpha op(A) op(B) + beta C through dnnl_sgemm.</summary>
-    internal static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
         var lib = Required();
         int threads = Volatile.Read(ref _threads);

@@ -11,22 +11,23 @@ public static class OpenMpWaiting
     private const string Variable = "OMP_WAIT_POLICY";
 
     /// <summary>
-    /// Sets OMP_WAIT_POLICY for <paramref name="wait"/> in the native environment. Returns null when it applies, else the
+    /// Sets OMP_WAIT_POLICY=PASSIVE in the native environment: a thread with no work then sleeps at once instead of
+    /// spinning (GNU OpenMP's default spins about 300,000 times first), so it never burns the time slice a preempted team
+    /// mate needs to reach the barrier on a machine whose cores other jobs share. Returns null when it applies, else the
     /// one line that says why not: the variable is set already (the user's choice stands), or an OpenMP runtime has
-    /// loaded already (it would not read it). <see cref="OpenMpWait.Spin"/> changes nothing.
+    /// loaded already (it would not read it).
     /// </summary>
-    public static string? Apply(OpenMpWait wait) =>
-        Apply(wait, Marshal.PtrToStringAnsi(GetEnv(Variable)), LoadedLibraries(), value => SetEnv(Variable, value, 1));
+    public static string? PreferPassive() =>
+        PreferPassive(Marshal.PtrToStringAnsi(GetEnv(Variable)), LoadedLibraries(), value => SetEnv(Variable, value, 1));
 
-    /// <summary>The decision of <see cref="Apply(OpenMpWait)"/> on the given environment value and loaded libraries.</summary>
-    internal static string? Apply(OpenMpWait wait, string? current, IEnumerable<string> loadedLibraries, Func<string, int> set)
+    /// <summary>The decision of <see cref="PreferPassive()"/> on the given environment value and loaded libraries.</summary>
+    internal static string? PreferPassive(string? current, IEnumerable<string> loadedLibraries, Func<string, int> set)
     {
-        if (wait == OpenMpWait.Spin) return null;
         if (!string.IsNullOrEmpty(current))
-            return $"--omp-wait passive: {Variable} is set to '{current}' in the environment; left as it is.";
+            return $"--omp-passive: {Variable} is set to '{current}' in the environment; left as it is.";
         if (loadedLibraries.FirstOrDefault(IsOpenMpRuntime) is { } loaded)
-            return $"--omp-wait passive: the OpenMP runtime {Path.GetFileName(loaded)} has loaded already and will not read {Variable}; set {Variable}=PASSIVE in the environment instead.";
-        return set("PASSIVE") == 0 ? null : $"--omp-wait passive: setting {Variable} failed; set {Variable}=PASSIVE in the environment instead.";
+            return $"--omp-passive: the OpenMP runtime {Path.GetFileName(loaded)} has loaded already and will not read {Variable}; set {Variable}=PASSIVE in the environment instead.";
+        return set("PASSIVE") == 0 ? null : $"--omp-passive: setting {Variable} failed; set {Variable}=PASSIVE in the environment instead.";
     }
 
     private static bool IsOpenMpRuntime(string path)
