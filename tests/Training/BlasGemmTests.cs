@@ -112,6 +112,32 @@ public sealed class BlasGemmTests
         }
     }
 
+    [TestMethod]
+    public void OneDnnProductsLeaveLibTorchsThreadCountAsItWas()
+    {
+        // oneDNN runs on LibTorch's own OpenMP runtime (the bundled libgomp answers to libgomp.so.1), whose thread count
+        // LibTorch's kernels read too: the thread split (LibTorch 1, oneDNN 2) holds only if each product restores it.
+        AssertLoadable(GemmBackend.OneDnn);
+        int before = get_num_threads();
+        try
+        {
+            set_num_threads(1);
+            OneDnnLibrary.SetThreads(2);
+            using var scope = NewDisposeScope();
+            var x = ones(64, 300).requires_grad_(true);
+            var w = ones(200, 300).requires_grad_(true);
+            var y = BlasLinearFunction<OneDnnLibrary>.Forward(x, w, zeros(200).requires_grad_(true));
+            y.sum().backward();
+            Assert.AreEqual(300f, y[0, 0].item<float>());
+            Assert.AreEqual(1, get_num_threads(), "LibTorch's thread count after the forward and both backward products");
+        }
+        finally
+        {
+            OneDnnLibrary.SetThreads(0);
+            set_num_threads(before);
+        }
+    }
+
     private static void AssertLoadable(GemmBackend backend) =>
         Assert.IsTrue(backend == GemmBackend.OneDnn ? OneDnnLibrary.IsAvailable : OpenBlasLibrary.IsAvailable,
             $"{backend} is not loadable here; .ci/run installs libopenblas0-pthread and libdnnl2");

@@ -7,10 +7,12 @@ namespace VaeOnnx.Training.Gemm;
 /// at build time and a machine without it falls back to LibTorch's GEMM.
 /// </summary>
 /// <remarks>
-/// Debian builds oneDNN on the GNU OpenMP runtime (the system's libgomp.so.1, a second runtime beside the one LibTorch
-/// bundles): dnnl_sgemm runs on omp_get_max_threads() threads of the calling thread. OpenMP keeps that count per thread,
-/// so <see cref="Sgemm"/> sets it through the libgomp that oneDNN itself resolved before every product; OMP_NUM_THREADS
-/// only gives the starting value, and OMP_WAIT_POLICY / GOMP_SPINCOUNT apply to this runtime as read when it loads.
+/// Debian builds oneDNN on GNU OpenMP and asks for libgomp.so.1; in a TorchSharp process that name is already taken by
+/// the libgomp LibTorch bundles (its SONAME is libgomp.so.1), so oneDNN runs on LibTorch's own OpenMP runtime and
+/// thread pool, and OMP_WAIT_POLICY / GOMP_SPINCOUNT apply to both alike. dnnl_sgemm runs on omp_get_max_threads()
+/// threads of the calling thread, the count LibTorch's own kernels use as well: <see cref="Sgemm"/> sets the route's
+/// count for the product and puts LibTorch's back after it, so that a thread split (LibTorch on one thread, the
+/// products on more) holds.
 /// </remarks>
 public sealed unsafe class OneDnnLibrary : ISgemmLibrary
 {
@@ -26,8 +28,8 @@ public sealed unsafe class OneDnnLibrary : ISgemmLibrary
 
     private static int _threads;
 
-    /// <summary>The library's exports: dnnl_sgemm, dnnl_version, and OpenMP's thread setter from its runtime (0 when absent).</summary>
-    private sealed record Loaded(nint Sgemm, nint Version, nint SetOmpThreads);
+    /// <summary>The library's exports: dnnl_sgemm, dnnl_version, and OpenMP's thread count setter and getter from its runtime (0 when absent).</summary>
+    private sealed record Loaded(nint Sgemm, nint Version, nint SetOmpThreads, nint GetOmpThreads);
 
     /// <summary>dnnl_version_t of the C API.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -65,10 +67,16 @@ public sealed unsafe class OneDnnLibrary : ISgemmLibrary
     public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
         var lib = Required();
-        int threads = Volatile.Read(ref _threads);
-        if (threads > 0 && lib.SetOmpThreads != 0) ((delegate* unmanaged<int, void>)lib.SetOmpThreads)(threads);
+        int threads = Volatile.Read(ref _threads), previous = 0;
+        bool setThreads = threads > 0 && lib.SetOmpThreads != 0 && lib.GetOmpThreads != 0;
+        if (setThreads)
+        {
+            previous = ((delegate* unmanaged<int>)lib.GetOmpThreads)();
+            ((delegate* unmanaged<int, void>)lib.SetOmpThreads)(threads);
+        }
         int status = ((delegate* unmanaged<byte, byte, long, long, long, float, float*, long, float*, long, float, float*, long, int>)lib.Sgemm)(
             transA ? (byte)'T' : (byte)'N', transB ? (byte)'T' : (byte)'N', m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        if (setThreads) ((delegate* unmanaged<int, void>)lib.SetOmpThreads)(previous);
         if (status != 0) throw new InvalidOperationException($"dnnl_sgemm failed with oneDNN status {status} (m {m}, n {n}, k {k}).");
     }
 
@@ -82,8 +90,9 @@ public sealed unsafe class OneDnnLibrary : ISgemmLibrary
             if (!NativeLibrary.TryLoad(name, out var handle)) continue;
             if (!NativeLibrary.TryGetExport(handle, "dnnl_sgemm", out var sgemm) || !NativeLibrary.TryGetExport(handle, "dnnl_version", out var version)) continue;
             // dlsym on the library's handle searches its dependencies too: this finds the OpenMP runtime oneDNN is bound to.
-            NativeLibrary.TryGetExport(handle, "omp_set_num_threads", out var ompThreads);
-            return new Loaded(sgemm, version, ompThreads);
+            NativeLibrary.TryGetExport(handle, "omp_set_num_threads", out var setThreads);
+            NativeLibrary.TryGetExport(handle, "omp_get_max_threads", out var getThreads);
+            return new Loaded(sgemm, version, setThreads, getThreads);
         }
         return null;
     }

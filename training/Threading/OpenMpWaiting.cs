@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace VaeOnnx.Training.Threading;
 
 /// <summary>
-/// Sets how the process's OpenMP runtimes (the GNU OpenMP that LibTorch bundles, and the system's under oneDNN) wait.
+/// Sets how the process's OpenMP runtime waits (the GNU OpenMP that LibTorch bundles, which oneDNN shares in this process).
 /// GNU OpenMP reads OMP_WAIT_POLICY once, when it loads, so this works only before LibTorch's first use in the process.
 /// </summary>
 public static class OpenMpWaiting
