@@ -70,7 +70,7 @@ public static class TrainingScenario
 
     /// <summary>
     /// The best samples/s of each training route (<see cref="Routes"/>) over <paramref name="rounds"/> rounds that alternate them, so that a busy spell
-    /// of a shared machine does not fall on one route only. Routes that cannot run here (no OpenBLAS) are left out.
+    /// of a shared machine does not fall on one route only. Routes that cannot run here (no OpenBLAS, no oneDNN) are left out.
     /// </summary>
     public static Dictionary<string, double> CompareRoutes(VaeDataset train, VaeDataset test, int threads, int rounds = 2)
     {
@@ -86,8 +86,9 @@ public static class TrainingScenario
     public const string DefaultRoute = "libtorch";
 
     /// <summary>
-    /// The routes the bench alternates: the default; the flat Adam; and, where OpenBLAS loads, its GEMM on the same
-    /// threads and the thread split (LibTorch on one thread, OpenBLAS on <paramref name="threads"/>) with the flat Adam.
+    /// The routes the bench alternates: the default; the flat Adam; and, for each of OpenBLAS and oneDNN that loads here,
+    /// its GEMM on the same threads and the thread split (LibTorch on one thread, the library on <paramref name="threads"/>)
+    /// with the flat Adam.
     /// </summary>
     private static List<KeyValuePair<string, TrainingOptions>> Routes(int threads)
     {
@@ -97,9 +98,17 @@ public static class TrainingScenario
             new(DefaultRoute, baseline),
             new("flat_adam", baseline with { AdamUpdate = AdamUpdate.Flat }),
         };
-        if (!OpenBlasLibrary.IsAvailable) return routes;
-        routes.Add(new("openblas", baseline with { Gemm = GemmBackend.OpenBlas }));
-        routes.Add(new("split_flat", baseline with { Gemm = GemmBackend.OpenBlas, Threads = 1, GemmThreads = threads, AdamUpdate = AdamUpdate.Flat }));
+        if (OpenBlasLibrary.IsAvailable)
+        {
+            routes.Add(new("openblas", baseline with { Gemm = GemmBackend.OpenBlas }));
+            routes.Add(new("split_flat", baseline with { Gemm = GemmBackend.OpenBlas, Threads = 1, GemmThreads = threads, AdamUpdate = AdamUpdate.Flat }));
+        }
+        if (OneDnnLibrary.IsAvailable)
+        {
+            routes.Add(new("onednn", baseline with { Gemm = GemmBackend.OneDnn }));
+            routes.Add(new("onednn_flat", baseline with { Gemm = GemmBackend.OneDnn, AdamUpdate = AdamUpdate.Flat }));
+            routes.Add(new("onednn_split_flat", baseline with { Gemm = GemmBackend.OneDnn, Threads = 1, GemmThreads = threads, AdamUpdate = AdamUpdate.Flat }));
+        }
         return routes;
     }
 }

@@ -189,6 +189,15 @@ public static class BenchCommand
             figures["train_split_vs_peak"] = split * flopsPerSample / 1e9 / peak;
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training     --gemm openblas --threads 1 --gemm-threads {t} --adam-update flat {split:N0} samples/s: {split / samples:F2}x the default route, {split * flopsPerSample / 1e9 / peak:P0} of the peak"));
         }
+        foreach (var (route, command) in new[] { ("onednn", "--gemm onednn"), ("onednn_flat", "--gemm onednn --adam-update flat"), ("onednn_split_flat", $"--gemm onednn --threads 1 --gemm-threads {t} --adam-update flat") })
+        {
+            if (!routes.TryGetValue(route, out double dnnl)) continue;
+            figures[$"train_{route}_samples_per_s"] = dnnl;
+            figures[$"train_{route}_vs_libtorch"] = dnnl / samples;
+            figures[$"train_{route}_vs_peak"] = dnnl * flopsPerSample / 1e9 / peak;
+            figures["onednn_version"] = OneDnnLibrary.Version;
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training     {command} (oneDNN {OneDnnLibrary.Version}) {dnnl:N0} samples/s: {dnnl / samples:F2}x libtorch's route, {dnnl * flopsPerSample / 1e9 / peak:P0} of the peak"));
+        }
         if (routes.TryGetValue("openblas", out double blas))
         {
             figures["train_openblas_samples_per_s"] = blas;

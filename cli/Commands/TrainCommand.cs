@@ -6,6 +6,7 @@ using VaeOnnx.Training.Evaluation;
 using VaeOnnx.Training.Trainer;
 using VaeOnnx.Sources;
 using VaeOnnx.Tables;
+using VaeOnnx.Training.Threading;
 
 namespace VaeOnnx.Cli.Commands;
 
@@ -50,9 +51,13 @@ public static class TrainCommand
         var stderr = parse.InvocationConfiguration.Error;
         bool asJson = parse.GetValue(o.Json), resuming = parse.GetValue(o.Resume);
         var folder = parse.GetValue(o.Output)!;
+        // Before anything loads LibTorch: its OpenMP runtime reads the wait policy once, when it loads.
+        if (parse.GetValue(o.OmpPassive) && OpenMpWaiting.PreferPassive() is { } waitNotice) stderr.WriteLine(waitNotice);
         var setup = resuming ? ResumeSetup(parse, o, folder) : NewSetup(parse, o);
         var data = setup.Data;
         var lines = asJson ? stderr : stdout;
+        if (ThreadsArgument.WasAuto(parse, o.Threads))
+            lines.WriteLine($"threads: auto chose {setup.Options.Threads} of {Environment.ProcessorCount} cores (the share idle over {AutoThreads.Window.TotalMilliseconds:0} ms)");
         lines.WriteLine($"data: {data.Dataset.Source} ({data.TrainRows} train{(data.TrainStream is { } stream ? $" streamed through a {stream.BufferRows}-row shuffle buffer" : "")}, {data.Validation?.Rows ?? 0} validation, {data.Test.Rows} test rows, {data.Train.FeatureCount} features)");
         bool live = !asJson && TrainingProgressView.CanDrawLive;
         if (data.Table is { } schema) TableSchemaView.Write(schema, live, lines);

@@ -66,11 +66,18 @@ public sealed class TrainCommandOptions
     /// <summary>Seed.</summary>
     public Option<long> Seed { get; } = new("--seed") { Description = "Seed of initialisation, shuffling, noise and splits.", DefaultValueFactory = _ => 1 };
     /// <summary>LibTorch threads.</summary>
-    public Option<int> Threads { get; } = new Option<int>("--threads") { Description = "LibTorch threads (0 = all cores).", DefaultValueFactory = _ => 0 }.AtLeast(0);
+    public Option<int> Threads { get; } = new Option<int>("--threads")
+    {
+        Description = "LibTorch threads (0 = all cores; auto = the cores idle now, at least 1: one thread when another job keeps one of two cores busy, where a team of two would wait on the shared core at every barrier).",
+        DefaultValueFactory = _ => 0,
+        CustomParser = ThreadsArgument.Parse,
+    }.AtLeast(0);
     /// <summary>BLAS of the fully connected layers.</summary>
-    public Option<GemmBackend> Gemm { get; } = EnumOptions.Create("--gemm", "BLAS of the fully connected layers: libtorch (its MKL) or openblas (the system's libopenblas0-pthread, falls back to libtorch when missing).", GemmBackend.LibTorch);
+    public Option<GemmBackend> Gemm { get; } = EnumOptions.Create("--gemm", "BLAS of the fully connected layers: libtorch (its MKL), openblas (the system's libopenblas0-pthread) or onednn (the system's libdnnl2); the last two fall back to libtorch when missing.", GemmBackend.LibTorch);
     /// <summary>OpenBLAS threads.</summary>
-    public Option<int> GemmThreads { get; } = new Option<int>("--gemm-threads") { Description = "--gemm openblas: OpenBLAS's threads for the products (0 = as --threads); with --threads 1 LibTorch runs the rest of the step on one thread.", DefaultValueFactory = _ => 0 }.AtLeast(0);
+    public Option<int> GemmThreads { get; } = new Option<int>("--gemm-threads") { Description = "--gemm openblas/onednn: the library's threads for the products (0 = as --threads); with --threads 1 LibTorch runs the rest of the step on one thread.", DefaultValueFactory = _ => 0 }.AtLeast(0);
+    /// <summary>Passive OpenMP waiting.</summary>
+    public Option<bool> OmpPassive { get; } = new("--omp-passive") { Description = "Idle OpenMP threads sleep at once instead of spinning (OMP_WAIT_POLICY=PASSIVE): for machines whose cores other jobs share, where spinning threads burn the time a preempted team mate needs." };
     /// <summary>Adam's update.</summary>
     public Option<AdamUpdate> AdamUpdate { get; } = EnumOptions.Create("--adam-update", "per-tensor (TorchSharp's Adam) or flat (parameters, gradients and moments in one buffer each; one set of operations per step).", Training.Optim.AdamUpdate.PerTensor);
     /// <summary>Early-stopping patience.</summary>
@@ -104,7 +111,7 @@ public sealed class TrainCommandOptions
     public IEnumerable<Option> All =>
     [
         Data, Query, Arch, Hidden, Latent, Activation, Likelihood, ColumnTypes, DateFormat, IgnoreColumns, BlankNormal, IdColumns, NumericEncoding, GaussianVariance, Posterior, FlowSteps, FlowHidden,
-        Objective, IwTrainK, Condition, Beta, Warmup, Epochs, Batch, Lr, Seed, Threads, Gemm, GemmThreads, AdamUpdate,
+        Objective, IwTrainK, Condition, Beta, Warmup, Epochs, Batch, Lr, Seed, Threads, OmpPassive, Gemm, GemmThreads, AdamUpdate,
         Patience, Validation, Label, MaxTrain, MaxTest, ShuffleBuffer, IwSamples, IwRows, Output, Resume, Json,
     ];
 }

@@ -17,4 +17,12 @@ public enum GemmBackend
     /// </summary>
     [JsonStringEnumMemberName("openblas")]
     OpenBlas,
+
+    /// <summary>
+    /// The system's oneDNN (Debian's libdnnl2, the library PyTorch's own builds send their SGEMMs to) through dnnl_sgemm on
+    /// the tensors' memory, on its own OpenMP runtime; falls back to <see cref="LibTorch"/> with a notice when the library
+    /// cannot be loaded.
+    /// </summary>
+    [JsonStringEnumMemberName("onednn")]
+    OneDnn,
 }

@@ -21,25 +21,42 @@ public static class LinearRoute
     }
 
     /// <summary>One Linear layer's output for <paramref name="x"/> on the chosen GEMM.</summary>
-    public static Tensor Forward(Linear linear, Tensor x, GemmBackend backend) =>
-        backend == GemmBackend.OpenBlas && linear.bias is not null && x.dim() == 2 && x.dtype == ScalarType.Float32 && x.device_type == DeviceType.CPU
-            ? OpenBlasLinearFunction.Forward(x, linear.weight!, linear.bias)
-            : linear.forward(x);
+    public static Tensor Forward(Linear linear, Tensor x, GemmBackend backend)
+    {
+        if (linear.bias is null || x.dim() != 2 || x.dtype != ScalarType.Float32 || x.device_type != DeviceType.CPU) return linear.forward(x);
+        return backend switch
+        {
+            GemmBackend.OpenBlas => BlasLinearFunction<OpenBlasLibrary>.Forward(x, linear.weight!, linear.bias),
+            GemmBackend.OneDnn => BlasLinearFunction<OneDnnLibrary>.Forward(x, linear.weight!, linear.bias),
+            _ => linear.forward(x),
+        };
+    }
 
     /// <summary>
-    /// The backend a run can use: <paramref name="requested"/>, or <see cref="GemmBackend.LibTorch"/> when OpenBLAS is
-    /// requested and cannot be loaded (<paramref name="notice"/> then says so).
+    /// The backend a run can use: <paramref name="requested"/>, or <see cref="GemmBackend.LibTorch"/> when OpenBLAS or
+    /// oneDNN is requested and cannot be loaded (<paramref name="notice"/> then says so). Sets the library's threads to
+    /// <paramref name="threads"/> (0: all cores).
     /// </summary>
     public static GemmBackend Resolve(GemmBackend requested, int threads, out string? notice)
     {
         notice = null;
-        if (requested != GemmBackend.OpenBlas) return requested;
-        if (!OpenBlasLibrary.IsAvailable)
+        int count = threads > 0 ? threads : Environment.ProcessorCount;
+        switch (requested)
         {
-            notice = "gemm 'openblas' requested but no OpenBLAS library could be loaded (Debian: apt-get install libopenblas0-pthread); training with LibTorch's GEMM.";
-            return GemmBackend.LibTorch;
+            case GemmBackend.OpenBlas when OpenBlasLibrary.IsAvailable:
+                OpenBlasLibrary.SetThreads(count);
+                return requested;
+            case GemmBackend.OneDnn when OneDnnLibrary.IsAvailable:
+                OneDnnLibrary.SetThreads(count);
+                return requested;
+            case GemmBackend.OpenBlas:
+                notice = "gemm 'openblas' requested but no OpenBLAS library could be loaded (Debian: apt-get install libopenblas0-pthread); training with LibTorch's GEMM.";
+                return GemmBackend.LibTorch;
+            case GemmBackend.OneDnn:
+                notice = "gemm 'onednn' requested but no oneDNN library (libdnnl.so.2) could be loaded (Debian: apt-get install libdnnl2); training with LibTorch's GEMM.";
+                return GemmBackend.LibTorch;
+            default:
+                return requested;
         }
-        OpenBlasLibrary.SetThreads(threads > 0 ? threads : Environment.ProcessorCount);
-        return GemmBackend.OpenBlas;
     }
 }

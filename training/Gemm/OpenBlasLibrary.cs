@@ -6,8 +6,13 @@ namespace VaeOnnx.Training.Gemm;
 /// The system's OpenBLAS, loaded on first use by name (Debian's libopenblas0-pthread installs libopenblas.so.0), so that
 /// nothing is needed at build time and a machine without it falls back to LibTorch's GEMM.
 /// </summary>
-public static unsafe class OpenBlasLibrary
+public sealed unsafe class OpenBlasLibrary : ISgemmLibrary
 {
+    private OpenBlasLibrary() { }
+
+    /// <inheritdoc />
+    public static string FunctionName => "OpenBlasLinear";
+
     /// <summary>CBLAS_ORDER / CBLAS_TRANSPOSE values of the CBLAS interface.</summary>
     internal const int RowMajor = 101, NoTrans = 111, Trans = 112;
 
@@ -55,7 +60,7 @@ public static unsafe class OpenBlasLibrary
     }
 
     /// <summary>Row-major C = alpha op(A) op(B) + beta C through cblas_sgemm.</summary>
-    internal static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc) =>
+    public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc) =>
         ((delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)Required().Sgemm)(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
     private static Loaded Required() =>

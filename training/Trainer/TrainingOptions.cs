@@ -56,15 +56,15 @@ public sealed record TrainingOptions
     [JsonPropertyName("eval_batch_size")] public int EvalBatchSize { get; init; } = 2000;
 
     /// <summary>
-    /// Which BLAS runs the fully connected layers' products; LibTorch's (MKL) by default. OpenBLAS falls back to LibTorch's
-    /// when the library is missing. The routes agree to float rounding, not bit for bit; a resumed run keeps its route.
+    /// Which BLAS runs the fully connected layers' products; LibTorch's (MKL) by default. OpenBLAS and oneDNN fall back to
+    /// LibTorch's when their library is missing. The routes agree to float rounding, not bit for bit; a resumed run keeps its route.
     /// </summary>
     [JsonPropertyName("gemm")] public GemmBackend Gemm { get; init; }
 
     /// <summary>
-    /// OpenBLAS's own threads for the GEMMs of <see cref="GemmBackend.OpenBlas"/>; 0 uses <see cref="Threads"/> (or all
-    /// cores). With <see cref="Threads"/> 1 it splits the work: LibTorch runs the step's elementwise kernels and Adam on
-    /// one thread while OpenBLAS runs the products on these, so the two thread pools do not compete for the cores.
+    /// The library's own threads for the GEMMs of <see cref="GemmBackend.OpenBlas"/> and <see cref="GemmBackend.OneDnn"/>;
+    /// 0 uses <see cref="Threads"/> (or all cores). With <see cref="Threads"/> 1 it splits the work: LibTorch runs the
+    /// step's elementwise kernels and Adam on one thread while the library runs the products on these, so the two thread pools do not compete for the cores.
     /// A machine setting like <see cref="Threads"/>, not part of the run: never stored, a resumed run takes the new value.
     /// </summary>
     [JsonIgnore] public int GemmThreads { get; init; }

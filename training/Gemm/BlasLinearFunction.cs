@@ -4,18 +4,20 @@ using static TorchSharp.torch;
 namespace VaeOnnx.Training.Gemm;
 
 /// <summary>
-/// y = x W^T + b with the forward and both backward products (dX = dY W, dW = dY^T X) computed by OpenBLAS's sgemm on the
-/// tensors' own memory; LibTorch still records the graph, accumulates the gradients and runs everything else.
-/// Inputs: x [N, in], weight [out, in], bias [out], all float32 on the CPU.
+/// y = x W^T + b with the forward and both backward products (dX = dY W, dW = dY^T X) computed by a native row-major
+/// sgemm on the tensors' own memory; LibTorch still records the graph, accumulates the gradients and runs everything
+/// else. Inputs: x [N, in], weight [out, in], bias [out], all float32 on the CPU.
 /// </summary>
-public sealed class OpenBlasLinearFunction : autograd.SingleTensorFunction<OpenBlasLinearFunction>
+/// <typeparam name="TLibrary">The library whose sgemm runs the products (<see cref="OpenBlasLibrary"/>, <see cref="OneDnnLibrary"/>).</typeparam>
+public sealed class BlasLinearFunction<TLibrary> : autograd.SingleTensorFunction<BlasLinearFunction<TLibrary>>
+    where TLibrary : ISgemmLibrary
 {
     private const string InputNeedsGrad = "x_requires_grad";
 
     /// <inheritdoc />
-    public override string Name => "OpenBlasLinear";
+    public override string Name => TLibrary.FunctionName;
 
-    /// <summary>y = x W^T + b through OpenBLAS, differentiable in all three.</summary>
+    /// <summary>y = x W^T + b through the library, differentiable in all three.</summary>
     public static Tensor Forward(Tensor x, Tensor weight, Tensor bias) => apply(x, weight, bias);
 
     /// <inheritdoc />
@@ -29,7 +31,7 @@ public sealed class OpenBlasLinearFunction : autograd.SingleTensorFunction<OpenB
         // The bias rows are the product's C: sgemm adds x W^T onto them (beta 1), one pass over y instead of two.
         var y = b.unsqueeze(0).expand(n, outWidth).contiguous();
         fixed (byte* px = x.bytes, pw = w.bytes, py = y.bytes)
-            OpenBlasLibrary.Sgemm(false, true, n, outWidth, inWidth, 1f, (float*)px, inWidth, (float*)pw, inWidth, 1f, (float*)py, outWidth);
+            TLibrary.Sgemm(false, true, n, outWidth, inWidth, 1f, (float*)px, inWidth, (float*)pw, inWidth, 1f, (float*)py, outWidth);
         ctx.save_for_backward([x, w]);
         ctx.save_data(InputNeedsGrad, input.requires_grad);
         return y;
@@ -50,9 +52,9 @@ public sealed class OpenBlasLinearFunction : autograd.SingleTensorFunction<OpenB
             {
                 dx = empty(n, inWidth);
                 fixed (byte* pdx = dx.bytes)
-                    OpenBlasLibrary.Sgemm(false, false, n, inWidth, outWidth, 1f, (float*)pgy, outWidth, (float*)pw, inWidth, 0f, (float*)pdx, inWidth);
+                    TLibrary.Sgemm(false, false, n, inWidth, outWidth, 1f, (float*)pgy, outWidth, (float*)pw, inWidth, 0f, (float*)pdx, inWidth);
             }
-            OpenBlasLibrary.Sgemm(true, false, outWidth, inWidth, n, 1f, (float*)pgy, outWidth, (float*)px, inWidth, 0f, (float*)pdw, inWidth);
+            TLibrary.Sgemm(true, false, outWidth, inWidth, n, 1f, (float*)pgy, outWidth, (float*)px, inWidth, 0f, (float*)pdw, inWidth);
         }
         // sum(0) would bind to sum(ScalarType): a literal 0 converts to any enum.
         return [dx!, dw, gy.sum(0L, keepdim: false)];
