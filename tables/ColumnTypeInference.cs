@@ -37,8 +37,9 @@ public static class ColumnTypeInference
                 HasMissing = present.Length < table.Rows.Count || options.BlankNormalColumns.Contains(name),
                 MissingRate = trainingRows.Count == 0 ? 0 : (double)trainMissing / trainingRows.Count,
             };
-            if (column.IsNumber) column = NumberStatistics(table, index, trainingRows.Where(r => !IsMissing(table.Rows[r][index])).ToArray(), column, options.NumericEncoding);
+            // A date-time's decimals first: its spikes (NumberStatistics) are as fine as them.
             if (column.IsDate && column.Kind == ColumnKind.DateTime) column = column with { Decimals = DateTimeDecimals };
+            if (column.IsNumber) column = NumberStatistics(table, index, trainingRows.Where(r => !IsMissing(table.Rows[r][index])).ToArray(), column, options.NumericEncoding);
             columns.Add(column);
         }
         return new TableSchema
@@ -235,7 +236,7 @@ public static class ColumnTypeInference
         return column with
         {
             Offset = (float)mean, Scale = std > 0 ? (float)(1.0 / std) : 1f, Min = values.Min(), Max = values.Max(),
-            Modes = encoding == NumericEncoding.Modes ? ModeMixture.Fit(values) : null,
+            Modes = encoding == NumericEncoding.Modes ? ModeMixture.FitWithSpikes(values, column.IsWhole ? 0 : column.Decimals) : null,
         };
     }
 

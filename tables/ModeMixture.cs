@@ -9,6 +9,7 @@ namespace VaeOnnx.Tables;
 /// data mean with precision 1, one degree of freedom, the data variance as the variance prior, 1e-6 added to every
 /// variance), then the components whose weight is above 0.005 kept and their weights renormalised. Deterministic: the
 /// responsibilities start from a one-dimensional k-means whose centres start at evenly spaced quantiles.
+/// <see cref="FitWithSpikes"/> first takes out the exact values many rows share (spikes), which a Gaussian would smear.
 /// </summary>
 public static class ModeMixture
 {
@@ -19,8 +20,46 @@ public static class ModeMixture
     private const int MaxIterations = 100;
     private const double MachineEpsilon = 2.220446049250313e-16;
 
+    /// <summary>A value shared by at least this share of a column's rows is a spike (5%: a price point, a zero spend).</summary>
+    public const double SpikeShare = 0.05;
+
+    /// <summary>A spike's least spread, as a share of the column's standard deviation.</summary>
+    public const double SpikeSpreadOfStd = 1e-3;
+
+    /// <summary>Fewest rows a spike needs, so that a value repeated by chance in a small file stays in the mixture.</summary>
+    public const int MinSpikeRows = 5;
+
+    /// <summary>
+    /// The modes of <paramref name="values"/> with spikes: each exact value shared by at least <see cref="SpikeShare"/> of
+    /// the values (every value above <see cref="WeightThreshold"/> when the column has at most <see cref="TableSchema.MaxModes"/>
+    /// distinct values: a discrete column), seen in at least <see cref="MinSpikeRows"/> rows, is a mode of its own with its
+    /// share as weight and a tenth of the last decimal place (10^-<paramref name="decimals"/>) as spread, or
+    /// <see cref="SpikeSpreadOfStd"/> of the column's standard deviation where that is wider; the other values
+    /// are fitted by the mixture with the modes left. Heaviest first.
+    /// </summary>
+    public static IReadOnlyList<NumericMode> FitWithSpikes(IReadOnlyList<double> values, int decimals)
+    {
+        if (values.Count == 0) throw new ArgumentException("no values to fit modes to", nameof(values));
+        var counts = values.GroupBy(v => v).Select(g => (Value: g.Key, Count: g.Count())).OrderByDescending(g => g.Count).ThenBy(g => g.Value).ToArray();
+        double least = counts.Length <= TableSchema.MaxModes ? WeightThreshold : SpikeShare;
+        var spikes = counts.Where(g => g.Count >= MinSpikeRows && g.Count >= least * values.Count).Take(TableSchema.MaxModes).ToList();
+        // The values left need one mode of the mixture.
+        if (spikes.Count == TableSchema.MaxModes && spikes.Sum(g => g.Count) < values.Count) spikes.RemoveAt(spikes.Count - 1);
+        var spiked = spikes.Select(g => g.Value).ToHashSet();
+        var rest = values.Where(v => !spiked.Contains(v)).ToArray();
+        double mean = values.Average(), std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Count);
+        // At least a thousandth of the column's spread, so that a value far from every spike has an offset of thousands at most.
+        double spread = Math.Max(0.1 * Math.Pow(10, -decimals), SpikeSpreadOfStd * std);
+        var modes = spikes.Select(g => new NumericMode { Weight = (double)g.Count / values.Count, Mean = g.Value, Std = spread, Spike = true }).ToList();
+        if (rest.Length > 0)
+            modes.AddRange(Fit(rest, TableSchema.MaxModes - spikes.Count).Select(m => m with { Weight = m.Weight * rest.Length / values.Count }));
+        return modes.OrderByDescending(m => m.Weight).ToArray();
+    }
+
     /// <summary>The modes of <paramref name="values"/> (finite numbers, at least one), heaviest first.</summary>
-    public static IReadOnlyList<NumericMode> Fit(IReadOnlyList<double> values)
+    public static IReadOnlyList<NumericMode> Fit(IReadOnlyList<double> values) => Fit(values, TableSchema.MaxModes);
+
+    private static IReadOnlyList<NumericMode> Fit(IReadOnlyList<double> values, int maxModes)
     {
         if (values.Count == 0) throw new ArgumentException("no values to fit modes to", nameof(values));
         double mean = values.Average();
@@ -28,7 +67,7 @@ public static class ModeMixture
         // A constant column (or one value) has one mode; its spread is the variance floor.
         if (!(variance > 0)) return [new NumericMode { Weight = 1, Mean = mean, Std = Math.Sqrt(Math.Max(variance, 0) + RegCovar) }];
         var x = values.ToArray();
-        int k = Math.Min(TableSchema.MaxModes, x.Length);
+        int k = Math.Min(maxModes, x.Length);
         var state = new State(x, k, mean, variance);
         state.MaximiseFrom(KMeansResponsibilities(x, k));
         for (int iteration = 0; iteration < MaxIterations; iteration++)

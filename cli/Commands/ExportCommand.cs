@@ -96,7 +96,8 @@ public static class ExportCommand
     private static string ParityLine(ExportResult result)
     {
         var c = CultureInfo.InvariantCulture;
-        var encoder = result.Card.Posterior is null ? "mu, logvar: each within 1e-5" : "mu, logvar, z: each within 1e-5; log q(z|x): 1e-5 plus float32 rounding";
+        var encoder = result.Card.Posterior is not null ? "mu, logvar, z: each within 1e-5; log q(z|x): 1e-5 plus float32 rounding"
+            : result.Card.Table is not null ? "mu, logvar: each within 1e-5, scaled by the row's largest |feature| / 10 beyond 10" : "mu, logvar: each within 1e-5";
         var decoder = result.DecoderComparedInRawUnits
             ? "in raw units; each value within 1e-5 in the model's scaled space, carried to raw units plus float32 rounding"
             : "each value within 1e-5 in the model's space";

@@ -25,7 +25,11 @@ public sealed class ModeEncoding
         QuarterInverseStd = modes.Select(m => (float)(1 / (4 * m.Std))).ToArray();
         FourStd = modes.Select(m => (float)(4 * m.Std)).ToArray();
         LogJacobian = modes.Select(m => (float)Math.Log(4 * m.Std * Math.Abs(column.Scale))).ToArray();
+        Spikes = modes.Select(m => m.Spike ? m.Mean : double.NaN).ToArray();
     }
+
+    /// <summary>Per mode, the exact value of a spike (<see cref="NumericMode.Spike"/>), NaN for a Gaussian mode.</summary>
+    public double[] Spikes { get; }
 
     /// <summary>Number of modes K.</summary>
     public int Count => Means.Length;

@@ -7,7 +7,7 @@ namespace VaeOnnx.Inference;
 /// Synthetic rows from a table pair: z drawn from the prior N(0, I), decoded through the pair's decoder graph, and every
 /// cell drawn from its decoded likelihood: a category from its softmax probabilities, a flag with its probability (written
 /// in the training file's spellings), a number from its Gaussian (the decoder's mean and learned variance; a mode-encoded number's mode from its
-/// probabilities, then its offset within the mode), kept within the training range and written as the file did (integers whole, at most the file's decimals, dates in the file's format), and a blank cell with the
+/// probabilities, then its offset within the mode, or a spike's exact value), kept within the training range and written as the file did (integers whole, at most the file's decimals, dates in the file's format), and a blank cell with the
 /// decoded probability of its missing-value indicator. The same seed and count give the same rows. Dispose it to close
 /// the decoder session.
 /// A conditional table pair (<see cref="VaeModel.Condition"/>, trained with <c>--condition-column</c>) decodes p(x|z,c):
@@ -142,11 +142,16 @@ public sealed class VaeTableSynthesizer : IDisposable
             return p.Length - 1;
         }
 
-        /// <summary>A number drawn from its Gaussian (for a mode-encoded number: a mode, then the offset within it), kept in the training range.</summary>
+        /// <summary>
+        /// A number drawn from its Gaussian (for a mode-encoded number: a mode, then the offset within it; a spike's exact value), kept in the training range.
+        /// </summary>
         private static float Number(TableColumn column, ModeEncoding? modes, ReadOnlySpan<float> value, float logVar, Random random)
         {
+            int mode = modes is null ? -1 : Draw(value[1..], random);
             double draw = value[0] + Math.Exp(0.5 * logVar) * VaeModel.StandardNormal(random);
-            double raw = modes is null ? draw / column.Scale + column.Offset : modes.Decode(Draw(value[1..], random), (float)draw);
+            // The offset's variance is one for the whole column, set by its Gaussian modes; a spike's value is exact.
+            if (mode >= 0 && !double.IsNaN(modes!.Spikes[mode])) return (float)modes.Spikes[mode];
+            double raw = modes is null ? draw / column.Scale + column.Offset : modes.Decode(mode, (float)draw);
             return (float)Math.Round(Math.Clamp(raw, column.Min, column.Max), column.IsWhole ? 0 : column.Decimals);
         }
     }

@@ -80,6 +80,30 @@ internal static class TableFiles
         return Write(folder, name, text.ToString());
     }
 
+    /// <summary>
+    /// Subscriptions with price points (free 40%, basic 35%, pro 25%): monthly_spend is 0 on free, 9.99 or 19.99 on basic,
+    /// 49.99 on pro; seats are whole numbers set by the plan; discount is 0 on free and about 5% (three decimals) otherwise.
+    /// </summary>
+    public static string PricePoints(string folder, int rows = 800, int seed = 1, string name = "plans.csv")
+    {
+        var random = new Random(seed);
+        var text = new StringBuilder("plan,seats,monthly_spend,discount\n");
+        for (int i = 0; i < rows; i++)
+        {
+            double u = random.NextDouble();
+            var plan = u < 0.4 ? "free" : u < 0.75 ? "basic" : "pro";
+            var (seats, spend) = plan switch
+            {
+                "free" => (1, "0"),
+                "basic" => (1 + random.Next(3), random.NextDouble() < 0.6 ? "9.99" : "19.99"),
+                _ => (5 + random.Next(16), "49.99"),
+            };
+            var discount = plan == "free" ? "0" : Math.Max(0.001, 0.05 + 0.02 * Normal(random)).ToString("0.000", CultureInfo.InvariantCulture);
+            text.Append(CultureInfo.InvariantCulture, $"{plan},{seats},{spend},{discount}\n");
+        }
+        return Write(folder, name, text.ToString());
+    }
+
     public static string Write(string folder, string name, string text)
     {
         var path = Path.Combine(folder, name);
