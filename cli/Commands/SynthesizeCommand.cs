@@ -39,15 +39,14 @@ public static class SynthesizeCommand
             if (pair.Table is null) throw new CommandUsageException($"vae synthesize: {folder} is not a table model; draw from an image or numeric model with vae sample.");
             var asked = parse.GetValue(condition) is { } text ? ParseCondition(pair, text) : null;
             using var synthesizer = new VaeTableSynthesizer(pair);
-            var rows = asked is null ? synthesizer.Sample(parse.GetValue(count), parse.GetValue(seed)) : synthesizer.Sample(parse.GetValue(count), parse.GetValue(seed), asked);
             var path = parse.GetValue(output)!;
-            TableScoreOutput.WriteText(path, ToCsv(rows, pair.Table.IdColumns));
+            int rows = Write(path, synthesizer.SampleBlocks(parse.GetValue(count), parse.GetValue(seed), BlockRows, asked), pair.Table.IdColumns);
             var stderr = parse.InvocationConfiguration.Error;
             if (pair.Condition is { } spec)
                 stderr.WriteLine(asked is null
                     ? $"synthesize: '{spec.Column}' drawn in the training proportions ({Proportions(spec)}); ask for one value with --condition {spec.Column}=VALUE"
                     : $"synthesize: every row has {spec.Column}={asked}");
-            stderr.WriteLine($"synthesize: {rows.Count} rows (seed {parse.GetValue(seed)}) -> {path} (model pair {pair.PairId})");
+            stderr.WriteLine($"synthesize: {rows} rows (seed {parse.GetValue(seed)}) -> {path} (model pair {pair.PairId})");
             return 0;
         }));
         return command;
@@ -72,13 +71,39 @@ public static class SynthesizeCommand
     private static string Proportions(ConditionSpec spec) => string.Join(", ", spec.Classes.Select((c, i) =>
         string.Create(CultureInfo.InvariantCulture, $"{c} {(spec.Proportions is { } p ? p[i] : 1.0 / spec.Dim):P0}")));
 
-    /// <summary>The rows as CSV with the table's header, after <paramref name="idColumns"/> filled with fresh ids (<see cref="TableIds.Synthetic"/>).</summary>
-    public static string ToCsv(VaeTableRows rows, IReadOnlyList<string> idColumns)
+    /// <summary>Rows drawn and written per block: the file is written as it is drawn, so memory does not grow with <c>--count</c>.</summary>
+    private const int BlockRows = 64 * VaeTableSynthesizer.DrawRows;
+
+    /// <summary>
+    /// Writes <paramref name="blocks"/> to <paramref name="path"/> atomically as one CSV with the table's header, after
+    /// <paramref name="idColumns"/> filled with fresh ids (<see cref="TableIds.Synthetic"/>, numbered across blocks); returns the rows.
+    /// </summary>
+    public static int Write(string path, IEnumerable<VaeTableRows> blocks, IReadOnlyList<string> idColumns)
     {
-        var names = rows.ColumnNames;
-        var text = CsvText.AppendRecord(new StringBuilder(), idColumns.Concat(names));
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null) Directory.CreateDirectory(folder);
+        int rows = 0;
+        AtomicFileWriter.Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            bool header = true;
+            foreach (var block in blocks)
+            {
+                var text = header ? CsvText.AppendRecord(new StringBuilder(), idColumns.Concat(block.ColumnNames)) : new StringBuilder();
+                header = false;
+                AppendRows(text, block, idColumns.Count, rows);
+                writer.Write(text);
+                rows += block.Count;
+            }
+        });
+        return rows;
+    }
+
+    private static StringBuilder AppendRows(StringBuilder text, VaeTableRows rows, int ids, int firstRow)
+    {
+        int columns = rows.ColumnNames.Count;
         for (int r = 0; r < rows.Count; r++)
-            CsvText.AppendRecord(text, Enumerable.Repeat(TableIds.Synthetic(r), idColumns.Count).Concat(Enumerable.Range(0, names.Count).Select(j => rows.Cell(r, j))));
-        return text.ToString();
+            CsvText.AppendRecord(text, Enumerable.Repeat(TableIds.Synthetic(firstRow + r), ids).Concat(Enumerable.Range(0, columns).Select(j => rows.Cell(r, j))));
+        return text;
     }
 }

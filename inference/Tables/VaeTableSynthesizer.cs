@@ -43,51 +43,88 @@ public sealed class VaeTableSynthesizer : IDisposable
     public VaeTableRows Sample(int count, int seed, string condition)
     {
         ArgumentNullException.ThrowIfNull(condition);
+        return Sample(count, seed, ClassIndex(condition));
+    }
+
+    private int ClassIndex(string condition)
+    {
         var spec = _model.Condition
             ?? throw new ArgumentException($"{_model.EncoderPath}: the table model was trained without a condition; draw its rows without one", nameof(condition));
         int index = spec.Classes.ToList().IndexOf(condition);
-        if (index < 0)
-            throw new ArgumentException($"{_model.EncoderPath}: '{condition}' is not a value of the condition column '{spec.Column}'; expected one of {string.Join(", ", spec.Classes)}", nameof(condition));
-        return Sample(count, seed, index);
+        return index >= 0 ? index
+            : throw new ArgumentException($"{_model.EncoderPath}: '{condition}' is not a value of the condition column '{spec.Column}'; expected one of {string.Join(", ", spec.Classes)}", nameof(condition));
     }
+
+    /// <summary>
+    /// The rows <see cref="Sample(int, int)"/> (or, with <paramref name="condition"/>, <see cref="Sample(int, int, string)"/>)
+    /// draws, the same rows in the same order, as consecutive blocks of <paramref name="blockRows"/> rows (the last may be
+    /// shorter), so that a synthetic table larger than memory is written a block at a time.
+    /// </summary>
+    /// <param name="count">Rows in all.</param>
+    /// <param name="seed">The seed.</param>
+    /// <param name="blockRows">Rows per block: a multiple of <see cref="DrawRows"/>, the rows decoded per call, so that the draws follow the same sequence as one block.</param>
+    /// <param name="condition">For a conditional pair, the class of every row; null draws each row's class.</param>
+    /// <exception cref="ArgumentException">As <see cref="Sample(int, int, string)"/>; or <paramref name="blockRows"/> is not a positive multiple of <see cref="DrawRows"/>.</exception>
+    public IEnumerable<VaeTableRows> SampleBlocks(int count, int seed, int blockRows, string? condition = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (blockRows <= 0 || blockRows % DrawRows != 0)
+            throw new ArgumentOutOfRangeException(nameof(blockRows), blockRows, $"blocks must be a positive multiple of {DrawRows} rows");
+        return Blocks(count, seed, condition is null ? -1 : ClassIndex(condition), blockRows);
+    }
+
+    /// <summary>Rows decoded per call of the decoder graph.</summary>
+    public const int DrawRows = BlockRows;
 
     private VaeTableRows Sample(int count, int seed, int fixedClass)
     {
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be 0 or more");
+        return count == 0 ? Rows(new CellSampler(_model.Table!, _model.DecoderLogVar ?? new float[_model.Table!.FeatureCount], 0), _model.Condition is null ? null : [])
+            : Blocks(count, seed, fixedClass, count).Single();
+    }
+
+    private IEnumerable<VaeTableRows> Blocks(int count, int seed, int fixedClass, int blockRows)
+    {
         var schema = _model.Table!;
-        var cells = new CellSampler(schema, _model.DecoderLogVar ?? new float[schema.FeatureCount], count);
         var random = new Random(seed);
         int l = _model.LatentDim, d = schema.FeatureCount, k = _model.ConditionDim;
         var condition = _model.Condition;
-        var classes = condition is null ? null : new int[count];
         var shares = condition is null ? null : (condition.Proportions ?? Enumerable.Repeat(1.0 / k, k).ToArray()).Select(p => (float)p).ToArray();
         var buffers = _decoder.RentBuffers(BlockRows);
         try
         {
-            for (int start = 0; start < count; start += BlockRows)
+            for (int first = 0; first < count; first += blockRows)
             {
-                int rows = Math.Min(BlockRows, count - start);
-                for (int i = 0; i < rows * l; i++) buffers.Mu[i] = (float)VaeModel.StandardNormal(random);
-                if (classes is not null)
+                int blockCount = Math.Min(blockRows, count - first);
+                var cells = new CellSampler(schema, _model.DecoderLogVar ?? new float[d], blockCount);
+                var classes = condition is null ? null : new int[blockCount];
+                for (int start = 0; start < blockCount; start += BlockRows)
                 {
-                    Array.Clear(buffers.Condition, 0, rows * k);
-                    for (int r = 0; r < rows; r++)
+                    int rows = Math.Min(BlockRows, blockCount - start);
+                    for (int i = 0; i < rows * l; i++) buffers.Mu[i] = (float)VaeModel.StandardNormal(random);
+                    if (classes is not null)
                     {
-                        int c = classes[start + r] = fixedClass >= 0 ? fixedClass : CellSampler.Draw(shares, random);
-                        buffers.Condition[r * k + c] = 1f;
+                        Array.Clear(buffers.Condition, 0, rows * k);
+                        for (int r = 0; r < rows; r++)
+                        {
+                            int c = classes[start + r] = fixedClass >= 0 ? fixedClass : CellSampler.Draw(shares, random);
+                            buffers.Condition[r * k + c] = 1f;
+                        }
                     }
+                    _decoder.Run(buffers, rows);
+                    for (int r = 0; r < rows; r++) cells.Draw(start + r, buffers.XHat.AsSpan(r * d, d), random);
                 }
-                _decoder.Run(buffers, rows);
-                for (int r = 0; r < rows; r++) cells.Draw(start + r, buffers.XHat.AsSpan(r * d, d), random);
+                yield return Rows(cells, classes);
             }
         }
         finally
         {
             _decoder.ReturnBuffers(buffers);
         }
-        return classes is null ? new VaeTableRows(schema, cells.Columns)
-            : new VaeTableRows(schema, cells.Columns, condition!.Column, classes.Select(c => condition.Classes[c]).ToArray());
     }
+
+    private VaeTableRows Rows(CellSampler cells, int[]? classes) => classes is null ? new VaeTableRows(_model.Table!, cells.Columns)
+        : new VaeTableRows(_model.Table!, cells.Columns, _model.Condition!.Column, classes.Select(c => _model.Condition.Classes[c]).ToArray());
 
     /// <inheritdoc />
     public void Dispose() => _decoder.Dispose();

@@ -129,6 +129,25 @@ public sealed class IdColumnTests
     }
 
     [TestMethod]
+    public void ASynthesisLargerThanOneBlockIsWrittenBlockByBlockWithIdsNumberedAcrossBlocks()
+    {
+        const int count = 70_000; // more than the 65,536 rows vae synthesize draws and writes at a time
+        var output = Path.Combine(_folder, "synthetic-large.csv");
+        var synthesize = CliRun.Invoke("synthesize", "--model", _model, "--count", $"{count}", "--seed", "3", "--output", output);
+        Assert.AreEqual(0, synthesize.ExitCode, synthesize.ToString());
+        StringAssert.Contains(synthesize.Error, $"synthesize: {count} rows (seed 3)");
+        var rows = RawTableReader.Read(output);
+        Assert.AreEqual(count, rows.Rows.Count);
+        CollectionAssert.AreEqual(Enumerable.Range(1, count).Select(k => $"synthetic-{k:D6}").ToArray(), rows.Rows.Select(r => r[0]).ToArray());
+
+        // The same rows as one draw of the whole count: blocks follow the same sequence of draws.
+        using var synthesizer = new VaeTableSynthesizer(VaeModel.Load(_model));
+        var whole = synthesizer.Sample(count, 3);
+        foreach (int r in new[] { 0, 65_535, 65_536, count - 1 })
+            CollectionAssert.AreEqual(Enumerable.Range(0, whole.ColumnNames.Count).Select(j => whole.Cell(r, j)).ToArray(), rows.Rows[r].Skip(1).ToArray(), $"row {r}");
+    }
+
+    [TestMethod]
     public void TheReportNamesTheMostUnusualRowsByTheirIds()
     {
         var scores = Path.Combine(_folder, "report-scores.csv");

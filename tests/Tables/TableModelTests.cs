@@ -247,6 +247,20 @@ public sealed class TableModelTests
     }
 
     [TestMethod]
+    public void SynthesisInBlocksGivesTheRowsOfOneDraw()
+    {
+        using var synthesizer = new VaeTableSynthesizer(VaeModel.Load(_model));
+        var whole = synthesizer.Sample(2500, 7);
+        var blocks = synthesizer.SampleBlocks(2500, 7, blockRows: 1024).ToList();
+        CollectionAssert.AreEqual(new[] { 1024, 1024, 452 }, blocks.Select(b => b.Count).ToArray());
+        var cells = blocks.SelectMany(b => Enumerable.Range(0, b.Count).Select(r => string.Join('|', Enumerable.Range(0, 5).Select(j => b.Cell(r, j))))).ToArray();
+        CollectionAssert.AreEqual(Enumerable.Range(0, 2500).Select(r => string.Join('|', Enumerable.Range(0, 5).Select(j => whole.Cell(r, j)))).ToArray(), cells);
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => synthesizer.SampleBlocks(2500, 7, blockRows: 1000));
+        StringAssert.Contains(e.Message, "blocks must be a positive multiple of 1024 rows");
+        Assert.AreEqual(0, synthesizer.Sample(0, 7).Count);
+    }
+
+    [TestMethod]
     public void MissingCellsAreMaskedOutOfTheLikelihood()
     {
         var columns = _trained!.Model.Columns!;
