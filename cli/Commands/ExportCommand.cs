@@ -100,7 +100,7 @@ public static class ExportCommand
             : result.Card.Table is not null ? "mu, logvar: each within 1e-5, scaled by the row's largest |feature| / 10 beyond 10" : "mu, logvar: each within 1e-5";
         var decoder = result.DecoderComparedInRawUnits
             ? "in raw units; each value within 1e-5 in the model's scaled space, carried to raw units plus float32 rounding"
-            : "each value within 1e-5 in the model's space";
+            : result.Card.Table is not null ? "x_hat and logits: each within 1e-5, relative beyond magnitude 1" : "each value within 1e-5 in the model's space";
         return string.Create(c, $"parity with the trained model on {result.ParityRows} rows passed: encoder max |diff| {result.EncoderMaxAbsDiff:G3} ({encoder}; ")
             + Used(result.EncoderAllowanceUsed, c) + string.Create(c, $"), decoder x_hat max |diff| {result.DecoderMaxAbsDiff:G3} ({decoder}; ") + Used(result.DecoderAllowanceUsed, c) + ")";
     }

@@ -26,7 +26,7 @@ internal static class TableExport
         // The threshold is a quantile of the written graphs' own scores, so the graphs are written, scored, and written
         // again with the threshold in their metadata (which the weights digest does not cover: the graphs stay the same).
         var (encoderParameters, decoderParameters) = WriteGraphs(model, description, pairId, model.Table!, folder);
-        var (encoderDiff, encoderUsed, decoderDiff, rows) = TableParityCheck.Run(model, folder.Staging, TableParityRows.Build(model.Table!, heldOut, ParityRows, model.Architecture.Condition));
+        var (encoderDiff, encoderUsed, decoderDiff, decoderUsed, rows) = TableParityCheck.Run(model, folder.Staging, TableParityRows.Build(model.Table!, heldOut, ParityRows, model.Architecture.Condition));
         var metadata = PairGraphs.Metadata(model, description, pairId, model.Table!);
         var scores = TableGraphScores.Score(folder.Staging, model.Table!, model.Architecture.LatentDim, metadata.DecoderLogVar, model.Architecture.Condition, heldOut);
         var table = model.Table! with { Threshold = AnomalyCalibration.Calibrate(scores, description.FalseAlarmRate) };
@@ -42,7 +42,7 @@ internal static class TableExport
         folder.Commit();
         return new ExportResult(folder.Target, card, encoderDiff, decoderDiff, rows)
         {
-            EncoderAllowanceUsed = encoderUsed, DecoderAllowanceUsed = decoderDiff / ParityCheck.Tolerance,
+            EncoderAllowanceUsed = encoderUsed, DecoderAllowanceUsed = decoderUsed,
         };
     }
 
