@@ -52,13 +52,8 @@ public sealed class ModeEncodingTests
         var amount = training.Table!.Column("amount")!;
         Assert.IsTrue(amount.HasModes && amount.Modes!.Count >= 2, "amount is bimodal");
         Assert.AreEqual(1 + amount.Modes!.Count, amount.ValueWidth);
-        var architecture = new VaeArchitecture { InputShape = [training.Train.FeatureCount], Hidden = [32, 32], LatentDim = 3, Likelihood = Likelihood.Mixed };
-        var checkpoint = Path.Combine(folder, "run");
-        using (var trained = new VaeTrainer(new TrainingOptions { Epochs = 40, BatchSize = 64, LearningRate = 1e-2, Threads = 2, Seed = 1 })
-            .Train(architecture, training, checkpoint).Model) { }
-        var modelFolder = Path.Combine(folder, "model");
         // The export's parity check compares the graphs' featurisation (ArgMax over the modes, Gather, Clip) with the C# one.
-        var export = VaeOnnxExporter.ExportCheckpoint(checkpoint, modelFolder);
+        var (export, modelFolder) = TrainAndExport(folder, training, epochs: 40);
         Assert.IsTrue(Math.Max(export.EncoderMaxAbsDiff, export.DecoderMaxAbsDiff) <= 1e-5);
         OnnxChecker.AssertValid(Path.Combine(modelFolder, "encoder.onnx"));
         OnnxChecker.AssertValid(Path.Combine(modelFolder, "decoder.onnx"));
@@ -99,4 +94,15 @@ public sealed class ModeEncodingTests
     }
 
     private static double Normal(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    /// <summary>Trains a small mixed model (32-32-3, seed 1) on <paramref name="training"/> in <paramref name="folder"/> and exports it; returns the export and the model folder.</summary>
+    internal static (ExportResult Export, string ModelFolder) TrainAndExport(string folder, TrainingData training, int epochs)
+    {
+        var architecture = new VaeArchitecture { InputShape = [training.Train.FeatureCount], Hidden = [32, 32], LatentDim = 3, Likelihood = Likelihood.Mixed };
+        var checkpoint = Path.Combine(folder, "run");
+        using (var trained = new VaeTrainer(new TrainingOptions { Epochs = epochs, BatchSize = 64, LearningRate = 1e-2, Threads = 2, Seed = 1 })
+            .Train(architecture, training, checkpoint).Model) { }
+        var modelFolder = Path.Combine(folder, "model");
+        return (VaeOnnxExporter.ExportCheckpoint(checkpoint, modelFolder), modelFolder);
+    }
 }

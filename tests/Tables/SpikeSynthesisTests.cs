@@ -41,12 +41,7 @@ public sealed class SpikeSynthesisTests
         var source = new DataSourceOptions { Path = data, Seed = 2, Table = new TableReadOptions { NumericEncoding = NumericEncoding.Modes } };
         var training = TrainingDataLoader.Load(source, Likelihood.Mixed);
         Assert.IsTrue(training.Table!.Column("monthly_spend")!.Modes!.All(m => m.Spike), "four price points: every one a spike");
-        var architecture = new VaeArchitecture { InputShape = [training.Train.FeatureCount], Hidden = [32, 32], LatentDim = 3, Likelihood = Likelihood.Mixed };
-        var checkpoint = Path.Combine(folder, "run");
-        using (var trained = new VaeTrainer(new TrainingOptions { Epochs = 60, BatchSize = 64, LearningRate = 1e-2, Threads = 2, Seed = 1 })
-            .Train(architecture, training, checkpoint).Model) { }
-        var modelFolder = Path.Combine(folder, "model");
-        var export = VaeOnnxExporter.ExportCheckpoint(checkpoint, modelFolder);
+        var (export, modelFolder) = ModeEncodingTests.TrainAndExport(folder, training, epochs: 60);
         // A spend 10 standard deviations above the largest (a parity row) is thousands of a spike's spreads away: the encoder is held to its allowance.
         Assert.IsTrue(export.EncoderAllowanceUsed <= 1 && export.DecoderAllowanceUsed <= 1, $"parity {export.EncoderMaxAbsDiff} ({export.EncoderAllowanceUsed:P0} of allowance), {export.DecoderMaxAbsDiff} ({export.DecoderAllowanceUsed:P0})");
 
