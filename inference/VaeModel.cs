@@ -35,7 +35,19 @@ public sealed class VaeModel
     /// <summary>Path of the decoder graph.</summary>
     public string DecoderPath { get; }
     /// <summary>Session options used for scoring.</summary>
-    public VaeSessionOptions Options { get; }
+    public VaeSessionOptions Options { get; private set; }
+
+    /// <summary>
+    /// This pair, not loaded again, with sessions of <paramref name="intraOpThreads"/> ONNX Runtime intra-op threads: for a
+    /// caller that keeps cores busy beside its sessions, as <c>vae score</c> reads and writes a table on two threads of its own.
+    /// </summary>
+    public VaeModel WithIntraOpThreads(int intraOpThreads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(intraOpThreads, 1);
+        var copy = (VaeModel)MemberwiseClone();
+        copy.Options = Options with { IntraOpThreads = intraOpThreads };
+        return copy;
+    }
     /// <summary>
     /// The provider this pair's sessions run on, settled at load: <see cref="VaeExecutionProvider.Cuda"/> only when CUDA was
     /// asked for and a CUDA session opened; <see cref="VaeExecutionProvider.Cpu"/> otherwise (after the one fallback warning).

@@ -6,7 +6,8 @@ namespace VaeOnnx.Sources;
 
 /// <summary>
 /// Reads a Parquet file (Parquet.Net) as blocks of text cells: one row group at a time, so memory holds one row group's
-/// cells, not the file's. Row numbers count the file's rows from 1 and stand where a CSV file's line numbers do. Every
+/// values, not the file's, and makes the text of a block's cells only (a row group of a million rows held as text took
+/// more memory than the rest of <c>vae score</c>). Row numbers count the file's rows from 1 and stand where a CSV file's line numbers do. Every
 /// column must be a flat column of a type <see cref="CellText"/> reads; a list, map or structure, or a binary column, is
 /// refused before any row is read, naming the file, the column and its type.
 /// </summary>
@@ -40,7 +41,9 @@ internal static class ParquetTableReader
             var columns = fields.Select(f => ReadColumn(group, f, count, path)).ToArray();
             for (int r = 0; r < count; r++)
             {
-                rows.Add(columns.Select(c => c[r]).ToArray());
+                var cells = new string[columns.Length];
+                for (int c = 0; c < cells.Length; c++) cells[c] = columns[c](r);
+                rows.Add(cells);
                 lines.Add(++row);
                 if (rows.Count == blockRows)
                 {
@@ -65,14 +68,15 @@ internal static class ParquetTableReader
         return schema.Fields.Cast<DataField>().ToArray();
     }
 
-    private static string[] ReadColumn(ParquetRowGroupReader group, DataField field, int rows, string path)
+    /// <summary>A row group's column, read whole as Parquet stores it, and the text of its cell in a row.</summary>
+    private static Func<int, string> ReadColumn(ParquetRowGroupReader group, DataField field, int rows, string path)
     {
         var type = field.ClrType;
         if (IsText(field))
         {
             var text = new string?[rows];
             Wait(group.ReadAsync(field, text.AsMemory()));
-            return Array.ConvertAll(text, t => t?.Trim() ?? "");
+            return r => text[r]?.Trim() ?? "";
         }
         return type switch
         {
@@ -101,11 +105,11 @@ internal static class ParquetTableReader
     // Parquet.Net 6 gives a UTF-8 column's type as ReadOnlyMemory<char> unless told otherwise; either way it reads as strings.
     private static bool IsText(DataField field) => field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>);
 
-    private static string[] Values<T>(ParquetRowGroupReader group, DataField field, int rows, string path) where T : struct
+    private static Func<int, string> Values<T>(ParquetRowGroupReader group, DataField field, int rows, string path) where T : struct
     {
         var values = new T?[rows];
         Wait(group.ReadAsync(field, values.AsMemory()));
-        return Array.ConvertAll(values, v => CellText.Of(v, path, field.Name));
+        return r => CellText.Of(values[r], path, field.Name);
     }
 
     // Parquet.Net reads asynchronously; the table readers are enumerators that callers consume synchronously.

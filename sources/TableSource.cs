@@ -106,6 +106,15 @@ public sealed record TableSource
         };
     }
 
+    /// <summary>
+    /// The table's rows one at a time, for reading straight into a model's inputs (<see cref="TableBlockReader"/>): a CSV
+    /// file is read in place, a number parsed from its cell without a string per cell; other sources through their blocks.
+    /// </summary>
+    public ITableRows OpenRows() => Kind == TableSourceKind.Csv ? CsvTableRows.Open(Location) : new RawTableRows(ReadBlocks(RowsPerSourceBlock));
+
+    /// <summary>Rows a Parquet or database source reads at a time behind <see cref="OpenRows"/>.</summary>
+    private const int RowsPerSourceBlock = 65_536;
+
     private DbConnection SqliteConnection()
     {
         // Read-only, so that a mistyped path is an error rather than a new empty database.

@@ -250,7 +250,7 @@ public static class ColumnTypeInference
     }
 
     /// <summary>Parses an invariant-culture finite number.</summary>
-    public static bool TryNumber(string text, out double value) =>
+    public static bool TryNumber(ReadOnlySpan<char> text, out double value) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
 
     private static int Decimals(string text)

@@ -45,14 +45,28 @@ public static class TableCondition
     /// <summary>The class index of every row of <paramref name="rows"/>; a value that is not a class is refused naming the line, the column and the classes.</summary>
     public static int[] Codes(RawTable rows, ConditionSpec condition)
     {
-        int index = rows.IndexOf(condition.Column);
-        if (index < 0)
-            throw new DataFormatException(rows.Source, $"no condition column '{condition.Column}'; the model is conditioned on it (one of {string.Join(", ", condition.Classes)} per row)");
-        var code = CodeOf(condition.Classes);
-        return rows.Rows.Select((r, i) => code.TryGetValue(r[index], out int c) ? c
-            : throw new DataFormatException(rows.Source, string.Create(CultureInfo.InvariantCulture,
-                $"line {rows.Lines[i]}, condition column '{condition.Column}': '{r[index]}' is not a category the model was trained on; expected one of {string.Join(", ", condition.Classes)}"))).ToArray();
+        int index = ColumnIndex(rows.Header, rows.Source, condition);
+        var code = Lookup(condition);
+        return rows.Rows.Select((r, i) => Code(code, r[index], condition, rows.Source, rows.Lines[i])).ToArray();
     }
+
+    /// <summary>Where <paramref name="condition"/>'s column is in <paramref name="header"/>; a missing one is refused naming <paramref name="source"/>.</summary>
+    public static int ColumnIndex(IReadOnlyList<string> header, string source, ConditionSpec condition)
+    {
+        int index = header.IndexOf(condition.Column);
+        return index >= 0 ? index
+            : throw new DataFormatException(source, $"no condition column '{condition.Column}'; the model is conditioned on it (one of {string.Join(", ", condition.Classes)} per row)");
+    }
+
+    /// <summary>The class index of each of <paramref name="condition"/>'s classes, looked up by a cell's text without making a string of it.</summary>
+    public static Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> Lookup(ConditionSpec condition) =>
+        CodeOf(condition.Classes).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The class index of the cell <paramref name="text"/> on <paramref name="line"/>; a value that is not a class is refused naming the line, the column and the classes.</summary>
+    public static int Code(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> codes, ReadOnlySpan<char> text, ConditionSpec condition, string source, int line) =>
+        codes.TryGetValue(text, out int code) ? code
+            : throw new DataFormatException(source, string.Create(CultureInfo.InvariantCulture,
+                $"line {line}, condition column '{condition.Column}': '{text}' is not a category the model was trained on; expected one of {string.Join(", ", condition.Classes)}"));
 
     private static Dictionary<string, int> CodeOf(IReadOnlyList<string> classes) =>
         classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);

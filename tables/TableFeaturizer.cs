@@ -14,6 +14,7 @@ public sealed class TableFeaturizer
     // Per column, the code of each text the column knows: a category's index, or 1/0 for every accepted spelling of a flag.
     private readonly Dictionary<string, int>?[] _codes;
     private readonly ModeEncoding?[] _modes;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _missing;
 
     /// <summary>A featuriser of <paramref name="schema"/>'s columns.</summary>
     public TableFeaturizer(TableSchema schema)
@@ -21,6 +22,7 @@ public sealed class TableFeaturizer
         Schema = schema;
         _codes = schema.Columns.Select(Codes).ToArray();
         _modes = schema.Columns.Select(c => c.HasModes ? new ModeEncoding(c) : null).ToArray();
+        _missing = TableSpelling.SetOf(schema.MissingTexts).GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>The schema.</summary>
@@ -29,7 +31,7 @@ public sealed class TableFeaturizer
     /// <summary>Featurises every row of <paramref name="table"/>, whose header must hold every feature column.</summary>
     public TableFeatures Featurize(RawTable table)
     {
-        var columns = ColumnIndices(table);
+        var columns = ColumnIndices(table.Header, table.Source);
         int d = Schema.FeatureCount, c = Schema.Columns.Count, n = table.Rows.Count;
         var (features, observed, unknown) = (new float[(long)n * d], new float[(long)n * c], new float[(long)n * c]);
         var spans = Schema.Spans;
@@ -44,40 +46,45 @@ public sealed class TableFeaturizer
 
     /// <summary>
     /// The encoder graph's inputs for the rows of <paramref name="table"/>, one array per feature column: float[] of numbers
-    /// (NaN where blank) for numeric and integer columns, and of days since the origin for dates, string[] of the cells for flags and categories.
+    /// (NaN where blank) for numeric and integer columns, and of days since the origin for dates, string[] of the cells for
+    /// flags and categories (<see cref="TableBlockReader"/>, as <c>vae score</c> reads a file).
     /// </summary>
     public IReadOnlyList<Array> GraphInputs(RawTable table)
     {
-        var columns = ColumnIndices(table);
-        var inputs = new List<Array>(columns.Length);
-        for (int j = 0; j < columns.Length; j++)
-        {
-            var column = Schema.Columns[j];
-            if (column.IsText) inputs.Add(table.Rows.Select(row => row[columns[j]]).ToArray());
-            else inputs.Add(Enumerable.Range(0, table.Rows.Count).Select(r => Cell(table, r, columns[j], column).Number).ToArray());
-        }
-        return inputs;
+        using var rows = new RawTableRows([table]);
+        return new TableBlockReader(rows, this, null, []).Read(table.Rows.Count).Columns;
     }
 
-    /// <summary>Where each feature column is in <paramref name="table"/>'s header; a missing one is named.</summary>
-    public int[] ColumnIndices(RawTable table) => Schema.Columns.Select(c =>
+    /// <summary>Where each feature column is in <paramref name="header"/>; a missing one is named, with <paramref name="source"/>.</summary>
+    public int[] ColumnIndices(IReadOnlyList<string> header, string source) => Schema.Columns.Select(c =>
     {
-        int i = table.IndexOf(c.Name);
-        return i >= 0 ? i : throw new DataFormatException(table.Source, $"no column '{c.Name}'; the model needs the columns {string.Join(", ", Schema.Columns.Select(k => k.Name))}");
+        int i = header.IndexOf(c.Name);
+        return i >= 0 ? i : throw new DataFormatException(source, $"no column '{c.Name}'; the model needs the columns {string.Join(", ", Schema.Columns.Select(k => k.Name))}");
     }).ToArray();
 
-    /// <summary>One cell: the text, and the number for numeric and date columns (NaN when blank); a non-number (or non-date) is refused with line, column and value.</summary>
+    /// <summary>True when <paramref name="cell"/> (trimmed) spells a missing value of the schema.</summary>
+    public bool IsMissing(ReadOnlySpan<char> cell) => _missing.Contains(cell);
+
+    /// <summary>
+    /// The number of a cell of the numeric or date column <paramref name="column"/>: the number (float32), a date's days since
+    /// the column's origin, NaN when blank or missing; a non-number (or non-date) is refused naming <paramref name="source"/>,
+    /// the <paramref name="line"/>, the column and the value.
+    /// </summary>
+    public float Number(TableColumn column, ReadOnlySpan<char> text, string source, int line)
+    {
+        if (IsMissing(text)) return float.NaN;
+        if (column.IsDate)
+            return TableDates.TryDays(column, text, out float days) ? days
+                : throw new DataFormatException(source, $"line {line}, column '{column.Name}': {TableDates.NotADate(column, text.ToString())} (or a blank cell for a missing one)");
+        if (!ColumnTypeInference.TryNumber(text, out double v))
+            throw new DataFormatException(source, $"line {line}, column '{column.Name}': '{text}' is not a number; expected {EnumText.Of(column.Kind)} values like 1.5 (or a blank cell for a missing one)");
+        return (float)v;
+    }
+
     private (string Text, float Number) Cell(RawTable table, int row, int index, TableColumn column)
     {
         var text = table.Rows[row][index];
-        if (!column.IsNumber) return (text, float.NaN);
-        if (Schema.IsMissing(text)) return (text, float.NaN);
-        if (column.IsDate)
-            return TableDates.TryDays(column, text, out float days) ? (text, days)
-                : throw new DataFormatException(table.Source, $"line {table.Lines[row]}, column '{column.Name}': {TableDates.NotADate(column, text)} (or a blank cell for a missing one)");
-        if (!ColumnTypeInference.TryNumber(text, out double v))
-            throw new DataFormatException(table.Source, $"line {table.Lines[row]}, column '{column.Name}': '{text}' is not a number; expected {EnumText.Of(column.Kind)} values like 1.5 (or a blank cell for a missing one)");
-        return (text, (float)v);
+        return (text, column.IsNumber ? Number(column, text, table.Source, table.Lines[row]) : float.NaN);
     }
 
     /// <summary>Writes the features of one cell of column <paramref name="column"/> (its index in the schema) into <paramref name="row"/>.</summary>

@@ -20,7 +20,7 @@ public sealed record ReportRows(VaeTableRows Rows, string NameHeader, IReadOnlyL
         var schema = model.Table ?? throw new ArgumentException($"{model.EncoderPath}: not a table pair", nameof(model));
         var table = TableSource.Parse(path).Read();
         var rows = TableInput.Rows(table, new TableFeaturizer(schema), model.Condition);
-        var ids = IdColumnCells.Resolve(table, schema, null, notes);
+        var ids = IdColumnCells.Resolve(table.Source, table.Header, schema, null, notes);
         if (ids.Names.Count == 0) return new ReportRows(rows, "line", table.Lines.Select(line => line.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         return new ReportRows(rows, string.Join(", ", ids.Names), table.Rows.Select(row => string.Join(", ", ids.Of(row))).ToArray());
     }

@@ -17,28 +17,28 @@ public sealed class IdColumnCells
     public IReadOnlyList<string> Names { get; }
 
     /// <summary>
-    /// Finds the id columns in <paramref name="table"/>'s header (any block of the file): <paramref name="asked"/> when it
+    /// Finds the id columns in the <paramref name="header"/> of <paramref name="source"/>: <paramref name="asked"/> when it
     /// names any, else <paramref name="schema"/>'s; a recorded one that is missing gets one <c>note:</c> line on <paramref name="notes"/>.
     /// </summary>
     /// <exception cref="DataFormatException">A column in <paramref name="asked"/> is not in the file.</exception>
-    public static IdColumnCells Resolve(RawTable table, TableSchema schema, IReadOnlyList<string>? asked, TextWriter notes)
+    public static IdColumnCells Resolve(string source, IReadOnlyList<string> header, TableSchema schema, IReadOnlyList<string>? asked, TextWriter notes)
     {
         if (asked is { Count: > 0 })
         {
-            var absent = asked.FirstOrDefault(name => table.IndexOf(name) < 0);
+            var absent = asked.FirstOrDefault(name => header.IndexOf(name) < 0);
             if (absent is not null)
-                throw new DataFormatException(table.Source, $"--id-column: no column '{absent}'; the columns are {string.Join(", ", table.Header)}");
-            return new IdColumnCells(asked, asked.Select(table.IndexOf).ToArray());
+                throw new DataFormatException(source, $"--id-column: no column '{absent}'; the columns are {string.Join(", ", header)}");
+            return new IdColumnCells(asked, asked.Select(header.IndexOf).ToArray());
         }
-        var found = schema.IdColumns.Where(name => table.IndexOf(name) >= 0).ToArray();
+        var found = schema.IdColumns.Where(name => header.IndexOf(name) >= 0).ToArray();
         var missing = schema.IdColumns.Except(found, StringComparer.Ordinal).ToArray();
         if (missing.Length > 0)
-            notes.WriteLine($"note: {table.Source} has no id column {string.Join(", ", missing.Select(m => $"'{m}'"))} (recorded by the model); its rows are identified by their line");
-        return new IdColumnCells(found, found.Select(table.IndexOf).ToArray());
+            notes.WriteLine($"note: {source} has no id column {string.Join(", ", missing.Select(m => $"'{m}'"))} (recorded by the model); its rows are identified by their line");
+        return new IdColumnCells(found, found.Select(header.IndexOf).ToArray());
     }
 
-    /// <summary>The id cells of every row of <paramref name="block"/>, as read (trimmed), one array per row.</summary>
-    public IReadOnlyList<string[]> Of(RawTable block) => block.Rows.Select(Of).ToArray();
+    /// <summary>Where the id columns are in the header, in the order of <see cref="Names"/>.</summary>
+    public IReadOnlyList<int> Indices => _indices;
 
     /// <summary>The id cells of one row.</summary>
     public string[] Of(string[] row) => _indices.Select(i => row[i]).ToArray();

@@ -14,8 +14,23 @@ namespace VaeOnnx.Cli.Scoring;
 public static class TableInput
 {
     /// <summary>Reads <paramref name="path"/> (a CSV or Parquet file) whole as rows of <paramref name="schema"/>.</summary>
-    public static VaeTableRows Read(string path, TableSchema schema, ConditionSpec? condition = null) =>
-        Rows(TableSource.Parse(path).Read(), new TableFeaturizer(schema), condition);
+    public static VaeTableRows Read(string path, TableSchema schema, ConditionSpec? condition = null)
+    {
+        using var rows = TableSource.Parse(path).OpenRows();
+        return Rows(new TableBlockReader(rows, new TableFeaturizer(schema), condition, []).ReadBlocks(int.MaxValue).Single(), schema, condition);
+    }
+
+    /// <summary>
+    /// The blocks of <paramref name="source"/> as a pair of <paramref name="schema"/> reads them, <paramref name="blockRows"/>
+    /// at a time, each with the cells of the id columns <paramref name="ids"/>: what <c>vae score</c> scores.
+    /// </summary>
+    public static IEnumerable<(VaeTableRows Rows, IReadOnlyList<string[]> Ids)> Blocks(ITableRows source, TableSchema schema, ConditionSpec? condition, IdColumnCells ids, int blockRows) =>
+        new TableBlockReader(source, new TableFeaturizer(schema), condition, ids.Indices).ReadBlocks(blockRows).Select(block => (Rows(block, schema, condition), block.Ids));
+
+    /// <summary>The rows of one block read by <see cref="TableBlockReader"/>.</summary>
+    public static VaeTableRows Rows(TableColumnBlock block, TableSchema schema, ConditionSpec? condition) =>
+        condition is null ? new VaeTableRows(schema, block.Columns)
+            : new VaeTableRows(schema, block.Columns, condition.Column, Array.ConvertAll(block.Conditions!, c => condition.Classes[c]));
 
     /// <summary>The rows of <paramref name="table"/> (the whole file or one block of it) as <paramref name="featurizer"/>'s schema reads them.</summary>
     public static VaeTableRows Rows(RawTable table, TableFeaturizer featurizer, ConditionSpec? condition)

@@ -39,17 +39,16 @@ public static class TableScoreOutput
         IReadOnlyList<string>? idColumns = null, TextWriter? notes = null, string? query = null)
     {
         var schema = model.Table ?? throw new ArgumentException($"{model.EncoderPath}: not a table pair", nameof(model));
-        var featurizer = new TableFeaturizer(schema);
-        using var blocks = TableSource.Parse(inputPath, query).ReadBlocks(blockRows).GetEnumerator();
-        // The first block is read before the output is opened: the file's header says which id columns lead each row.
-        blocks.MoveNext();
-        var ids = IdColumnCells.Resolve(blocks.Current, schema, idColumns, notes ?? TextWriter.Null);
+        model = ScoringModel(model);
+        using var source = TableSource.Parse(inputPath, query).OpenRows();
+        // The header says which id columns lead each row, before the output is opened.
+        var ids = IdColumnCells.Resolve(source.Source, source.Header, schema, idColumns, notes ?? TextWriter.Null);
         var writer = Writer(schema, ids.Names);
         var ml = new MLContext(1);
         VaeTableScoreTransformer? transformer = null;
         // Three threads: the next block is read and featurised while this one is scored and the one before is written. On one
         // thread, reading, featurising and formatting took 1.6 times as long as the graphs themselves (docs/benchmarks.md).
-        var featurized = ReadAhead.Of(FromCurrent(blocks).Select(block => (Rows: TableInput.Rows(block, featurizer, model.Condition), Ids: ids.Of(block))), ReadAheadBlocks);
+        var featurized = ReadAhead.Of(TableInput.Blocks(source, schema, model.Condition, ids, blockRows), ReadAheadBlocks);
         var scored = ReadAhead.Of(featurized.Select(block =>
         {
             var view = block.Rows.ToDataView();
@@ -72,14 +71,17 @@ public static class TableScoreOutput
         return rows;
     }
 
+    /// <summary>ONNX Runtime intra-op threads of <see cref="ScoreFile"/>'s graphs: every core but the one its reading and writing keep busy.</summary>
+    public static int GraphThreads => Math.Max(1, Environment.ProcessorCount - 1);
+
+    /// <summary>
+    /// <paramref name="model"/> as <see cref="ScoreFile"/> runs it: with <see cref="GraphThreads"/> intra-op threads unless its
+    /// options set a number. On 2 cores ONNX Runtime's second thread made the whole pass about 10% slower (docs/benchmarks.md).
+    /// </summary>
+    public static VaeModel ScoringModel(VaeModel model) => model.Options.IntraOpThreads == 0 ? model.WithIntraOpThreads(GraphThreads) : model;
+
     /// <summary>Blocks queued between two threads: one keeps each busy without holding another block's memory.</summary>
     private const int ReadAheadBlocks = 1;
-
-    private static IEnumerable<RawTable> FromCurrent(IEnumerator<RawTable> blocks)
-    {
-        do yield return blocks.Current;
-        while (blocks.MoveNext());
-    }
 
     /// <summary>The scores of every row of <paramref name="rows"/>, read through one cursor.</summary>
     public static TableScores Score(VaeModel model, VaeTableRows rows)

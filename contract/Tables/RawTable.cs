@@ -28,12 +28,7 @@ public sealed class RawTable
     public IReadOnlyList<int> Lines { get; }
 
     /// <summary>Index of the column <paramref name="name"/>, or -1.</summary>
-    public int IndexOf(string name)
-    {
-        for (int i = 0; i < Header.Count; i++)
-            if (Header[i] == name) return i;
-        return -1;
-    }
+    public int IndexOf(string name) => Header.IndexOf(name);
 
     /// <summary>The rows at <paramref name="indices"/>, in that order.</summary>
     public RawTable Select(IReadOnlyList<int> indices, string? source = null) =>

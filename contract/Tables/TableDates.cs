@@ -26,7 +26,7 @@ public static class TableDates
     public static bool HasTime(string format) => format.Contains('H') || format.Contains('h');
 
     /// <summary>Reads <paramref name="text"/> in exactly <paramref name="format"/> (invariant culture) as a UTC date-time.</summary>
-    public static bool TryParse(string text, string format, out DateTime utc) =>
+    public static bool TryParse(ReadOnlySpan<char> text, string format, out DateTime utc) =>
         DateTime.TryParseExact(text, format, CultureInfo.InvariantCulture, Utc, out utc);
 
     /// <summary>The first of <paramref name="formats"/> that reads every one of <paramref name="values"/>, or null.</summary>
@@ -37,7 +37,7 @@ public static class TableDates
     /// The number of a date cell of <paramref name="column"/>: days since its origin (whole for a date column, as the day
     /// the cell names). False when the text is not a date in the column's format.
     /// </summary>
-    public static bool TryDays(TableColumn column, string text, out float days)
+    public static bool TryDays(TableColumn column, ReadOnlySpan<char> text, out float days)
     {
         days = float.NaN;
         if (!TryParse(text, column.DateFormat!, out var utc)) return false;

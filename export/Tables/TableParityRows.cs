@@ -16,7 +16,7 @@ internal static class TableParityRows
         var rows = new List<string[]>();
         if (heldOut is not null)
         {
-            int[] indices = [.. new TableFeaturizer(schema).ColumnIndices(heldOut), .. condition is null ? [] : new[] { heldOut.IndexOf(condition.Column) }];
+            int[] indices = [.. new TableFeaturizer(schema).ColumnIndices(heldOut.Header, heldOut.Source), .. condition is null ? [] : new[] { heldOut.IndexOf(condition.Column) }];
             rows.AddRange(heldOut.Rows.Take(maxRows).Select(r => indices.Select(i => r[i]).ToArray()));
         }
         string[] typical = rows.Count > 0 ? rows[0] : [.. schema.Columns.Select(c => c.TypicalText()), .. condition is null ? [] : new[] { condition.Classes[0] }];

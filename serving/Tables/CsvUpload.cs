@@ -9,7 +9,7 @@ namespace VaeOnnx.Serving.Tables;
 /// <summary>
 /// A CSV request body read block by block as it arrives, so that a large upload never sits whole in memory: the text is
 /// read asynchronously, cut after the last complete record, and those records are parsed by the CSV reader
-/// <c>vae score</c> uses (<see cref="CsvRecordReader"/>: RFC 4180, a header row, UTF-8 with or without BOM, blank lines
+/// <c>vae score</c> uses (<see cref="CsvTableRows"/>: RFC 4180, a header row, UTF-8 with or without BOM, blank lines
 /// skipped, cells trimmed), with the body's own line numbers in every error.
 /// </summary>
 internal sealed class CsvUpload
@@ -78,18 +78,15 @@ internal sealed class CsvUpload
     {
         try
         {
-            using var reader = new StringReader(text);
-            Header ??= CsvRecordReader.ReadHeader(reader, Source, ref _line);
-            while (true)
+            using var rows = new CsvTableRows(new StringReader(text), Source, Header, _line);
+            Header ??= rows.Header;
+            while (rows.Read())
             {
-                int line = _line + 1;
-                var record = CsvRecordReader.Read(reader, Source, ref _line);
-                if (record is null) return;
-                if (record.Count == 1 && record[0].Trim().Length == 0 && Header.Count > 1) continue;
-                if (record.Count != Header.Count)
-                    throw new DataFormatException(Source, $"line {line}: {record.Count} fields; expected {Header.Count} as in the header");
-                _records.Enqueue((record.Select(c => c.Trim()).ToArray(), line));
+                var cells = new string[Header.Count];
+                for (int i = 0; i < cells.Length; i++) cells[i] = rows.Cell(i).ToString();
+                _records.Enqueue((cells, rows.Line));
             }
+            _line = rows.LinesRead;
         }
         catch (DataFormatException e)
         {
@@ -99,7 +96,7 @@ internal sealed class CsvUpload
 
     /// <summary>
     /// Where the complete records of <paramref name="text"/> end (after the last line break outside quotes; 0 when there
-    /// is none): the quoting rules of <see cref="CsvRecordReader"/>, where a quote opens a quoted cell only when the cell
+    /// is none): the quoting rules of <see cref="CsvSpanReader"/>, where a quote opens a quoted cell only when the cell
     /// holds nothing but white space so far, and a doubled quote inside quotes is a quote.
     /// </summary>
     private static int CompleteRecordsEnd(StringBuilder text)

@@ -55,10 +55,11 @@ public sealed class TableReadingTests
     public void RecordsWithAndWithoutQuotesSplitAlike(string record, string[] expected)
     {
         // A record without quotes takes the reader's fast path; with them, the quote-aware one: the cells must not differ.
-        int line = 0;
-        var cells = CsvRecordReader.Read(new StringReader(record + "\n"), "t.csv", ref line);
-        CollectionAssert.AreEqual(expected, cells);
-        Assert.AreEqual(1, line);
+        var reader = new CsvSpanReader(new StringReader(record + "\n"), "t.csv");
+        Assert.IsTrue(reader.ReadRecord());
+        CollectionAssert.AreEqual(expected, Enumerable.Range(0, reader.Count).Select(i => reader.Cell(i).ToString()).ToArray());
+        Assert.AreEqual(1, reader.Line);
+        Assert.IsFalse(reader.ReadRecord());
     }
 
     [TestMethod]

@@ -17,9 +17,9 @@ public static class CsvTableReader
     {
         options ??= new CsvReadOptions();
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found", path);
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        int line = 0;
-        var header = CsvRecordReader.ReadHeader(reader, path, ref line);
+        using var text = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        var reader = new CsvSpanReader(text, path);
+        var header = reader.ReadHeader().ToList();
 
         int labelIndex = -1;
         if (options.LabelColumn is not null)
@@ -49,17 +49,15 @@ public static class CsvTableReader
         var classes = new Dictionary<string, int>(StringComparer.Ordinal);
         var classNames = new List<string>();
         int rows = 0;
-        while (true)
+        while (reader.ReadRecord())
         {
-            int recordLine = line + 1;
-            var record = CsvRecordReader.Read(reader, path, ref line);
-            if (record is null) break;
-            if (record.Count == 1 && record[0].Length == 0) continue; // blank line
-            if (record.Count != header.Count)
-                throw new DataFormatException(path, $"line {recordLine}: {record.Count} cells; expected {header.Count} as in the header");
+            int recordLine = reader.Line;
+            if (reader.Count == 1 && reader.Cell(0).Length == 0) continue; // blank line
+            if (reader.Count != header.Count)
+                throw new DataFormatException(path, $"line {recordLine}: {reader.Count} cells; expected {header.Count} as in the header");
             foreach (int i in featureIndex)
             {
-                var cell = record[i].Trim();
+                var cell = reader.Cell(i).Trim();
                 if (cell.Length == 0) throw new DataFormatException(path, $"line {recordLine}, column '{header[i]}': missing value; expected a number");
                 if (!float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
                     throw new DataFormatException(path, $"line {recordLine}, column '{header[i]}': '{cell}' is not a number; expected a number like 1.5 or -2e3");
@@ -68,7 +66,7 @@ public static class CsvTableReader
             }
             if (labels is not null)
             {
-                var label = record[labelIndex].Trim();
+                var label = reader.Cell(labelIndex).Trim().ToString();
                 if (label.Length == 0) throw new DataFormatException(path, $"line {recordLine}, column '{header[labelIndex]}': missing label");
                 if (!classes.TryGetValue(label, out int index))
                 {
