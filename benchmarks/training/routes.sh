@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Training samples/s of every VaeOnnx route against the PyTorch peer, side by side, on a quiet machine and with one core
-# taken by a busy loop this script starts and stops (issue 26). Reference configuration: Fashion-MNIST, MLP
+# taken by a busy loop this script starts and stops, or both cores shared with two of them (issue 26). Reference configuration: Fashion-MNIST, MLP
 # 784-400-(20,20), batch 128, the same thread count for every run; the figure of a run is its last epoch's samples/s.
 #
-#   benchmarks/training/routes.sh [--epochs N] [--rounds N] [--threads N] [--data DIR] [--max-train N] [--conditions quiet,busy]
+#   benchmarks/training/routes.sh [--epochs N] [--rounds N] [--threads N] [--data DIR] [--max-train N]
+#                                 [--conditions quiet,busy,heavy] [--routes NAME,...]
 #
-# Defaults: 3 epochs, 5 rounds, 2 threads, /usr/share/datasets/fashion-mnist, all 60,000 training images, quiet then busy.
+# Defaults: 3 epochs, 5 rounds, 2 threads, /usr/share/datasets/fashion-mnist, all 60,000 training images, quiet then busy,
+# every route. Conditions: quiet; busy (one busy loop: one core taken); heavy (two busy loops: both cores shared, a load of
+# about 4 with the run's own two threads). --routes runs only the named routes (the peer is always run: ratios need it).
 # Each round runs every route and the peer once, in an order that alternates between rounds, so a noisy spell does not
 # fall on one route only; the table gives the median of each route's rounds, its ratio to the peer's median in the same
 # condition, and the 1-minute load average read before each of its runs (min-max). It refuses to start unless that load
@@ -16,7 +19,7 @@
 # Smoke run: ROUTES_IGNORE_LOAD=1 benchmarks/training/routes.sh --epochs 1 --rounds 1 --data samples/fashion-mnist --max-train 1000
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
-epochs=3 rounds=5 threads=2 data=/usr/share/datasets/fashion-mnist max_train=0 conditions=quiet,busy
+epochs=3 rounds=5 threads=2 data=/usr/share/datasets/fashion-mnist max_train=0 conditions=quiet,busy only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --epochs) epochs="$2"; shift 2 ;;
@@ -25,6 +28,7 @@ while [ $# -gt 0 ]; do
     --data) data="$2"; shift 2 ;;
     --max-train) max_train="$2"; shift 2 ;;
     --conditions) conditions="$2"; shift 2 ;;
+    --routes) only="$2"; shift 2 ;;
     *) echo "routes.sh: unknown argument '$1' (see the header of $0)" >&2; exit 2 ;;
   esac
 done
@@ -41,8 +45,8 @@ if [ -z "$vae" ]; then
   vae="$repo/cli/bin/Release/net10.0/vae"
 fi
 work="$(mktemp -d)"
-busy_pid=""
-cleanup() { [ -n "$busy_pid" ] && kill "$busy_pid" 2>/dev/null; rm -rf "$work"; }
+busy_pids=()
+cleanup() { [ ${#busy_pids[@]} -gt 0 ] && kill "${busy_pids[@]}" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
 # name|vae train options ("peer*" runs the PyTorch script instead; peer_omp_passive with OMP_WAIT_POLICY=PASSIVE, the
@@ -50,15 +54,26 @@ trap cleanup EXIT
 routes=(
   "libtorch|"
   "flat_adam|--adam-update flat"
+  "fused_adam|--adam-update fused"
   "openblas|--gemm openblas"
   "onednn|--gemm onednn"
   "onednn_flat|--gemm onednn --adam-update flat"
+  "onednn_fused|--gemm onednn --adam-update fused"
   "onednn_split_flat|--gemm onednn --threads 1 --gemm-threads $threads --adam-update flat"
   "flat_threads_auto|--adam-update flat --threads auto"
   "flat_omp_passive|--adam-update flat --omp-passive"
+  "fused_omp_passive|--adam-update fused --omp-passive"
   "peer|"
   "peer_omp_passive|"
 )
+if [ -n "$only" ]; then
+  chosen=()
+  for entry in "${routes[@]}"; do
+    name="${entry%%|*}"
+    [[ "$name" == peer || ",$only," == *",$name,"* ]] && chosen+=("$entry")
+  done
+  routes=("${chosen[@]}")
+fi
 
 run_route() { # name, options -> prints the last epoch's samples/s
   local name="$1" options="$2" out="$work/run"
@@ -84,14 +99,17 @@ run_route() { # name, options -> prints the last epoch's samples/s
 results="$work/results.tsv"
 for condition in ${conditions//,/ }; do
   case "$condition" in
-    quiet) ;;
-    busy)
-      # One core taken: a shell busy loop, not pinned (the scheduler places it as it would any other job).
-      sh -c 'while :; do :; done' &
-      busy_pid=$!
-      sleep 5 ;;
-    *) echo "routes.sh: unknown condition '$condition' (quiet or busy)" >&2; exit 2 ;;
+    quiet) loops=0 ;;
+    busy) loops=1 ;;
+    heavy) loops=2 ;;
+    *) echo "routes.sh: unknown condition '$condition' (quiet, busy or heavy)" >&2; exit 2 ;;
   esac
+  # Cores taken by shell busy loops, not pinned (the scheduler places them as it would any other job).
+  for ((i = 0; i < loops; i++)); do
+    sh -c 'while :; do :; done' &
+    busy_pids+=($!)
+  done
+  ((loops == 0)) || sleep 5
   for ((round = 0; round < rounds; round++)); do
     order=("${routes[@]}")
     if ((round % 2 == 1)); then
@@ -105,7 +123,7 @@ for condition in ${conditions//,/ }; do
       printf '%-6s round %d %-18s %10.0f samples/s (load before %s)\n' "$condition" "$((round + 1))" "$name" "$rate" "$load" >&2
     done
   done
-  if [ -n "$busy_pid" ]; then kill "$busy_pid"; wait "$busy_pid" 2>/dev/null || true; busy_pid=""; fi
+  if [ ${#busy_pids[@]} -gt 0 ]; then kill "${busy_pids[@]}"; wait "${busy_pids[@]}" 2>/dev/null || true; busy_pids=(); fi
 done
 
 /usr/bin/python3 - "$results" "$epochs" "$rounds" "$threads" "$max_train" "${ROUTES_IGNORE_LOAD:-0}" <<'PY'

@@ -97,6 +97,7 @@ public static class TrainingScenario
         {
             new(DefaultRoute, baseline),
             new("flat_adam", baseline with { AdamUpdate = AdamUpdate.Flat }),
+            new("fused_adam", baseline with { AdamUpdate = AdamUpdate.Fused }),
         };
         if (OpenBlasLibrary.IsAvailable)
         {
@@ -107,6 +108,7 @@ public static class TrainingScenario
         {
             routes.Add(new("onednn", baseline with { Gemm = GemmBackend.OneDnn }));
             routes.Add(new("onednn_flat", baseline with { Gemm = GemmBackend.OneDnn, AdamUpdate = AdamUpdate.Flat }));
+            routes.Add(new("onednn_fused", baseline with { Gemm = GemmBackend.OneDnn, AdamUpdate = AdamUpdate.Fused }));
             routes.Add(new("onednn_split_flat", baseline with { Gemm = GemmBackend.OneDnn, Threads = 1, GemmThreads = threads, AdamUpdate = AdamUpdate.Flat }));
         }
         return routes;

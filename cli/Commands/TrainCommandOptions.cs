@@ -79,7 +79,7 @@ public sealed class TrainCommandOptions
     /// <summary>Passive OpenMP waiting.</summary>
     public Option<bool> OmpPassive { get; } = new("--omp-passive") { Description = "Idle OpenMP threads sleep at once instead of spinning (OMP_WAIT_POLICY=PASSIVE): for machines whose cores other jobs share, where spinning threads burn the time a preempted team mate needs." };
     /// <summary>Adam's update.</summary>
-    public Option<AdamUpdate> AdamUpdate { get; } = EnumOptions.Create("--adam-update", "per-tensor (TorchSharp's Adam) or flat (parameters, gradients and moments in one buffer each; one set of operations per step).", Training.Optim.AdamUpdate.PerTensor);
+    public Option<AdamUpdate> AdamUpdate { get; } = EnumOptions.Create("--adam-update", "per-tensor (TorchSharp's Adam), flat (parameters, gradients and moments in one buffer each; one set of operations per step) or fused (the flat buffers updated in one vectorised pass; CPU).", Training.Optim.AdamUpdate.PerTensor);
     /// <summary>Early-stopping patience.</summary>
     public Option<int> Patience { get; } = new Option<int>("--patience") { Description = "Early stopping: epochs without validation improvement (0 = off).", DefaultValueFactory = _ => 0 }.AtLeast(0);
     /// <summary>Validation fraction.</summary>

@@ -43,8 +43,8 @@ internal sealed class TorchSharpFileLayout
     public static TorchSharpFileLayout ForAdam(byte[] reference)
     {
         var layout = new TorchSharpFileLayout(reference);
-        // TorchSharp writes the optimizer's class name first; the flat Adam (a subclass) keeps Adam's layout after it.
-        if (layout.ReadString() is not ("Adam" or nameof(Optim.FlatAdam))) throw new InvalidOperationException("TorchSharp's optimizer state does not start with \"Adam\"");
+        // TorchSharp writes the optimizer's class name first; the flat and fused Adams (subclasses) keep Adam's layout after it.
+        if (layout.ReadString() is not ("Adam" or nameof(Optim.FlatAdam) or nameof(Optim.FusedAdam))) throw new InvalidOperationException("TorchSharp's optimizer state does not start with \"Adam\"");
         long groups = layout.ReadLeb128(), states = layout.ReadLeb128();
         layout._position += groups * (6 * sizeof(double) + 2);
         for (long i = 0; i < states; i++)

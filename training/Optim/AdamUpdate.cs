@@ -17,4 +17,11 @@ public enum AdamUpdate
     /// </summary>
     [JsonStringEnumMemberName("flat")]
     Flat,
+
+    /// <summary>
+    /// The flat buffers updated in one vectorised pass in C# (<see cref="FusedAdam"/>): the same numbers to the last bits,
+    /// about a third of the memory traffic of the flat update's five LibTorch operations. CPU only.
+    /// </summary>
+    [JsonStringEnumMemberName("fused")]
+    Fused,
 }

@@ -15,7 +15,7 @@ namespace VaeOnnx.Training.Optim;
 /// Unlike the per-tensor Adam, a parameter that received no gradient in a step is still updated with a zero gradient
 /// (its moments decay); every trainable parameter of the models here gets a gradient in every step.
 /// </remarks>
-public sealed class FlatAdam : Adam
+public class FlatAdam : Adam
 {
     private readonly Tensor _parameters, _gradients, _firstMoment, _secondMoment;
     private readonly List<State> _states = [];
@@ -73,13 +73,36 @@ public sealed class FlatAdam : Adam
         long step = _states[0].step;
         double biasCorrection1 = 1 - Math.Pow(beta1, step), biasCorrection2 = 1 - Math.Pow(beta2, step);
         using var noGrad = no_grad();
+        Update(beta1, beta2, eps, lr / biasCorrection1, Math.Sqrt(biasCorrection2));
+        return null!;
+    }
+
+    /// <summary>
+    /// One step's update of the four buffers, with the step's size (the learning rate over the first moment's bias
+    /// correction) and the square root of the second moment's: here TorchSharp's Adam's operations on the whole buffers.
+    /// </summary>
+    protected virtual void Update(double beta1, double beta2, double eps, double stepSize, double biasCorrection2Root)
+    {
         using var scope = NewDisposeScope();
         _firstMoment.mul_(beta1).add_(_gradients, alpha: 1 - beta1);
         _secondMoment.mul_(beta2).addcmul_(_gradients, _gradients, value: 1 - beta2);
-        var denominator = (_secondMoment.sqrt() / Math.Sqrt(biasCorrection2)).add_(eps);
-        _parameters.addcdiv_(_firstMoment, denominator, value: -(lr / biasCorrection1));
-        return null!;
+        var denominator = (_secondMoment.sqrt() / biasCorrection2Root).add_(eps);
+        _parameters.addcdiv_(_firstMoment, denominator, value: -stepSize);
     }
+
+    /// <summary>The parameters' buffer as a span (CPU).</summary>
+    protected Span<float> ParameterBuffer => Floats(_parameters);
+
+    /// <summary>The gradients' buffer as a span (CPU).</summary>
+    protected Span<float> GradientBuffer => Floats(_gradients);
+
+    /// <summary>The first moments' buffer as a span (CPU).</summary>
+    protected Span<float> FirstMomentBuffer => Floats(_firstMoment);
+
+    /// <summary>The second moments' buffer as a span (CPU).</summary>
+    protected Span<float> SecondMomentBuffer => Floats(_secondMoment);
+
+    private static Span<float> Floats(Tensor buffer) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(buffer.bytes);
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

@@ -87,9 +87,13 @@ public sealed class VaeTrainer
     private static Adam CreateOptimizer(VariationalAutoencoder model, TrainingOptions options)
     {
         var parameters = model.parameters().Where(p => p.requires_grad).ToList();
-        return options.AdamUpdate == AdamUpdate.Flat
-            ? new FlatAdam(parameters, options.LearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEps)
-            : optim.Adam(parameters, options.LearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEps);
+        var (lr, beta1, beta2, eps) = (options.LearningRate, options.AdamBeta1, options.AdamBeta2, options.AdamEps);
+        return options.AdamUpdate switch
+        {
+            AdamUpdate.Flat => new FlatAdam(parameters, lr, beta1, beta2, eps),
+            AdamUpdate.Fused => new FusedAdam(parameters, lr, beta1, beta2, eps),
+            _ => optim.Adam(parameters, lr, beta1, beta2, eps),
+        };
     }
 
     private (CheckpointInfo Info, VariationalAutoencoder Model) Start(string folder, VaeArchitecture architecture, TrainingData data)
