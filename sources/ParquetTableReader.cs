@@ -6,8 +6,7 @@ namespace VaeOnnx.Sources;
 
 /// <summary>
 /// Reads a Parquet file (Parquet.Net) as blocks of text cells: one row group at a time, so memory holds one row group's
-/// values, not the file's, and makes the text of a block's cells only (a row group of a million rows held as text took
-/// more memory than the rest of <c>vae score</c>). Row numbers count the file's rows from 1 and stand where a CSV file's line numbers do. Every
+/// cells, not the file's. Row numbers count the file's rows from 1 and stand where a CSV file's line numbers do. Every
 /// column must be a flat column of a type <see cref="CellText"/> reads; a list, map or structure, or a binary column, is
 /// refused before any row is read, naming the file, the column and its type.
 /// </summary>
@@ -41,9 +40,7 @@ internal static class ParquetTableReader
             var columns = fields.Select(f => ReadColumn(group, f, count, path)).ToArray();
             for (int r = 0; r < count; r++)
             {
-                var cells = new string[columns.Length];
-                for (int c = 0; c < cells.Length; c++) cells[c] = columns[c](r);
-                rows.Add(cells);
+                rows.Add(columns.Select(c => c[r]).ToArray());
                 lines.Add(++row);
                 if (rows.Count == blockRows)
                 {
@@ -68,15 +65,14 @@ internal static class ParquetTableReader
         return schema.Fields.Cast<DataField>().ToArray();
     }
 
-    /// <summary>A row group's column, read whole as Parquet stores it, and the text of its cell in a row.</summary>
-    private static Func<int, string> ReadColumn(ParquetRowGroupReader group, DataField field, int rows, string path)
+    private static string[] ReadColumn(ParquetRowGroupReader group, DataField field, int rows, string path)
     {
         var type = field.ClrType;
         if (IsText(field))
         {
             var text = new string?[rows];
             Wait(group.ReadAsync(field, text.AsMemory()));
-            return r => text[r]?.Trim() ?? "";
+            return Array.ConvertAll(text, t => t?.Trim() ?? "");
         }
         return type switch
         {
@@ -105,11 +101,11 @@ internal static class ParquetTableReader
     // Parquet.Net 6 gives a UTF-8 column's type as ReadOnlyMemory<char> unless told otherwise; either way it reads as strings.
     private static bool IsText(DataField field) => field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>);
 
-    private static Func<int, string> Values<T>(ParquetRowGroupReader group, DataField field, int rows, string path) where T : struct
+    private static string[] Values<T>(ParquetRowGroupReader group, DataField field, int rows, string path) where T : struct
     {
         var values = new T?[rows];
         Wait(group.ReadAsync(field, values.AsMemory()));
-        return r => CellText.Of(values[r], path, field.Name);
+        return Array.ConvertAll(values, v => CellText.Of(v, path, field.Name));
     }
 
     // Parquet.Net reads asynchronously; the table readers are enumerators that callers consume synchronously.
