@@ -67,6 +67,14 @@ public sealed class CsvTableRows : ITableRows
     /// <inheritdoc/>
     public ReadOnlySpan<char> Cell(int column) => _records.Cell(column).Trim();
 
+    /// <summary>The current row's cells as strings, trimmed: for a caller that keeps the row.</summary>
+    public string[] Texts()
+    {
+        var cells = new string[Header.Count];
+        for (int i = 0; i < cells.Length; i++) cells[i] = Cell(i).ToString();
+        return cells;
+    }
+
     /// <inheritdoc/>
     public void Dispose() => _text.Dispose();
 }

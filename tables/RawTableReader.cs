@@ -33,9 +33,7 @@ public static class RawTableReader
             var (cells, lines) = (new List<string[]>(), new List<int>());
             while (cells.Count < blockRows && rows.Read())
             {
-                var row = new string[rows.Header.Count];
-                for (int i = 0; i < row.Length; i++) row[i] = rows.Cell(i).ToString();
-                cells.Add(row);
+                cells.Add(rows.Texts());
                 lines.Add(rows.Line);
             }
             if (cells.Count == 0)

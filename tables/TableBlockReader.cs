@@ -60,7 +60,8 @@ public sealed class TableBlockReader
     public TableColumnBlock Read(int maxRows)
     {
         var schema = _featurizer.Schema.Columns;
-        int capacity = Math.Min(maxRows, 4096);
+        // A bounded block (vae score's 65,536 rows) is allocated whole; a whole file grows from there.
+        int capacity = Math.Min(maxRows, 1 << 16);
         var columns = schema.Select(c => c.IsText ? (Array)new string[capacity] : new float[capacity]).ToArray();
         var conditions = _condition is null ? null : new int[capacity];
         var ids = new List<string[]>(capacity);

@@ -63,7 +63,7 @@ public sealed class TableFeaturizer
     }).ToArray();
 
     /// <summary>True when <paramref name="cell"/> (trimmed) spells a missing value of the schema.</summary>
-    public bool IsMissing(ReadOnlySpan<char> cell) => _missing.Contains(cell);
+    private bool IsMissing(ReadOnlySpan<char> cell) => _missing.Contains(cell);
 
     /// <summary>
     /// The number of a cell of the numeric or date column <paramref name="column"/>: the number (float32), a date's days since

@@ -80,12 +80,7 @@ internal sealed class CsvUpload
         {
             using var rows = new CsvTableRows(new StringReader(text), Source, Header, _line);
             Header ??= rows.Header;
-            while (rows.Read())
-            {
-                var cells = new string[Header.Count];
-                for (int i = 0; i < cells.Length; i++) cells[i] = rows.Cell(i).ToString();
-                _records.Enqueue((cells, rows.Line));
-            }
+            while (rows.Read()) _records.Enqueue((rows.Texts(), rows.Line));
             _line = rows.LinesRead;
         }
         catch (DataFormatException e)

@@ -19,8 +19,8 @@ public enum AdamUpdate
     Flat,
 
     /// <summary>
-    /// The flat buffers updated in one vectorised pass in C# (<see cref="FusedAdam"/>): the same numbers to the last bits,
-    /// about a third of the memory traffic of the flat update's five LibTorch operations. CPU only.
+    /// The flat buffers updated in one vectorised pass in C# (<see cref="FusedAdam"/>) instead of the flat update's five
+    /// LibTorch operations: the same update to float rounding (not bit for bit). CPU only.
     /// </summary>
     [JsonStringEnumMemberName("fused")]
     Fused,
